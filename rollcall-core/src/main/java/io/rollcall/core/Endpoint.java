@@ -1,0 +1,111 @@
+package io.rollcall.core;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/**
+ * An IP address and port: where a member can be reached over UDP and TCP (memberlist uses the same
+ * port for both). Never resolved through DNS: built from literal addresses only.
+ *
+ * @param ip   the IPv4 or IPv6 address
+ * @param port the port, 0 to 65535
+ */
+public record Endpoint(InetAddress ip, int port) {
+
+    /** Validates the fields. */
+    public Endpoint {
+        Objects.requireNonNull(ip, "ip");
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range 0..65535: " + port);
+        }
+    }
+
+    /**
+     * Builds an endpoint from the raw 4- or 16-byte address a peer sent.
+     *
+     * @param address 4 (IPv4) or 16 (IPv6) bytes
+     * @param port    the port
+     * @return the endpoint
+     * @throws IllegalArgumentException if the address has another length
+     */
+    public static Endpoint of(byte[] address, int port) {
+        if (address == null || (address.length != 4 && address.length != 16)) {
+            throw new IllegalArgumentException("address must be 4 or 16 bytes, got "
+                    + (address == null ? "none" : address.length));
+        }
+        try {
+            return new Endpoint(InetAddress.getByAddress(address), port);
+        } catch (UnknownHostException impossibleForLiteralBytes) {
+            throw new IllegalArgumentException(impossibleForLiteralBytes.getMessage());
+        }
+    }
+
+    /**
+     * Parses {@code host:port}, {@code [v6]:port} or a bare literal with the given default port.
+     * Only IP literals are accepted, so parsing never blocks on DNS.
+     *
+     * @param text        the text to parse
+     * @param defaultPort the port used when the text has none
+     * @return the endpoint
+     * @throws IllegalArgumentException with a one-line reason if the text is not an address
+     */
+    public static Endpoint parse(String text, int defaultPort) {
+        Objects.requireNonNull(text, "text");
+        String host = text.trim();
+        int port = defaultPort;
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("unclosed '[' in address: " + text);
+            }
+            String rest = host.substring(close + 1);
+            host = host.substring(1, close);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new IllegalArgumentException("expected ':port' after ']' in address: " + text);
+                }
+                port = parsePort(rest.substring(1), text);
+            }
+        } else if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
+            int colon = host.indexOf(':');
+            port = parsePort(host.substring(colon + 1), text);
+            host = host.substring(0, colon);
+        }
+        byte[] raw = IpLiterals.parse(host);
+        if (raw == null) {
+            throw new IllegalArgumentException("not an IP address (host names are not resolved): " + text);
+        }
+        return of(raw, port);
+    }
+
+    private static int parsePort(String digits, String whole) {
+        try {
+            int port = Integer.parseInt(digits);
+            if (port < 0 || port > 0xFFFF) {
+                throw new IllegalArgumentException("port out of range 0..65535 in address: " + whole);
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad port in address: " + whole);
+        }
+    }
+
+    /** @return the raw 4 or 16 address bytes, as memberlist puts them on the wire */
+    public byte[] addressBytes() {
+        return ip.getAddress();
+    }
+
+    /** @return this endpoint as a socket address for the JDK's networking classes */
+    public InetSocketAddress toSocketAddress() {
+        return new InetSocketAddress(ip, port);
+    }
+
+    @Override
+    public String toString() {
+        String host = ip.getHostAddress();
+        return ip instanceof Inet6Address ? "[" + host + "]:" + port : host + ":" + port;
+    }
+}

@@ -1,0 +1,31 @@
+package io.rollcall.core.engine;
+
+/** Why the engine ignored an input. Each is counted; none is an error the caller sees. */
+public enum DropReason {
+    /** A ping addressed to a different node name (a restarted node under a new name, or a stale address). */
+    PING_FOR_OTHER_NODE,
+    /** An ack or nack for no probe we are running. */
+    UNEXPECTED_ACK,
+    /** An alive message with a malformed version vector, which real peers would choke on. */
+    INVALID_VERSIONS,
+    /** Metadata above the limit. */
+    META_TOO_LARGE,
+    /** An alive message for a live member from a different address. */
+    ADDRESS_CONFLICT,
+    /** A new member while the table is full of live members. */
+    TABLE_FULL,
+    /** An indirect probe request while we already serve the maximum number. */
+    RELAY_LIMIT,
+    /** A state exchange listing more members than we keep. */
+    STATE_TOO_LARGE,
+    /** A stream reply or failure for a request we do not have. */
+    UNKNOWN_STREAM,
+    /** A request of a kind not valid on the channel it arrived on. */
+    UNEXPECTED_MESSAGE,
+    /** A gossip update evicted from the full broadcast queue before being sent enough times. */
+    BROADCAST_QUEUE_FULL,
+    /** A stream request we wanted to open while the maximum were already pending. */
+    STREAM_LIMIT,
+    /** Input received after the engine was stopped. */
+    STOPPED
+}

@@ -1,0 +1,70 @@
+package io.rollcall.core.engine;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What the engine has done, for metrics. Read it from the thread that owns the engine, or take a
+ * {@link #snapshot()} there and publish that.
+ */
+public final class EngineCounters {
+    long probesSent;
+    long probesFailed;
+    long indirectProbesSent;
+    long tcpFallbackProbes;
+    long tcpFallbackSuccesses;
+    long suspicionsRaised;
+    long deathsDeclared;
+    long refutations;
+    long pushPullsInitiated;
+    long pushPullsServed;
+    long reconnectAttempts;
+    long gossipPacketsSent;
+    final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+
+    void drop(DropReason reason) {
+        drops.merge(reason, 1L, Long::sum);
+    }
+
+    /**
+     * Immutable copy of the counters.
+     *
+     * @param probesSent          probes started
+     * @param probesFailed        probes that ended with the target suspected
+     * @param indirectProbesSent  indirect probe requests sent
+     * @param tcpFallbackProbes   stream probes sent
+     * @param tcpFallbackSuccesses stream probes that succeeded where UDP failed
+     * @param suspicionsRaised    suspicions this node originated
+     * @param deathsDeclared      suspicion timeouts this node let expire
+     * @param refutations         times this node refuted a claim about itself
+     * @param pushPullsInitiated  state exchanges started
+     * @param pushPullsServed     state exchanges answered
+     * @param reconnectAttempts   state exchanges with dead members or seeds to heal partitions
+     * @param gossipPacketsSent   gossip-round packets sent
+     * @param drops               inputs ignored, by reason
+     */
+    public record Snapshot(long probesSent, long probesFailed, long indirectProbesSent, long tcpFallbackProbes,
+                           long tcpFallbackSuccesses, long suspicionsRaised, long deathsDeclared, long refutations,
+                           long pushPullsInitiated, long pushPullsServed, long reconnectAttempts,
+                           long gossipPacketsSent, Map<DropReason, Long> drops) {
+        /** Copies the map. */
+        public Snapshot {
+            drops = Map.copyOf(drops);
+        }
+
+        /**
+         * @param reason a drop reason
+         * @return how often inputs were dropped for it
+         */
+        public long dropped(DropReason reason) {
+            return drops.getOrDefault(reason, 0L);
+        }
+    }
+
+    /** @return the counters now */
+    public Snapshot snapshot() {
+        return new Snapshot(probesSent, probesFailed, indirectProbesSent, tcpFallbackProbes, tcpFallbackSuccesses,
+                suspicionsRaised, deathsDeclared, refutations, pushPullsInitiated, pushPullsServed, reconnectAttempts,
+                gossipPacketsSent, drops);
+    }
+}

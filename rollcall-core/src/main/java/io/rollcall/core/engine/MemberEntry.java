@@ -1,0 +1,40 @@
+package io.rollcall.core.engine;
+
+import io.rollcall.core.Bytes;
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.Member;
+import io.rollcall.core.MemberState;
+import io.rollcall.core.VersionVector;
+
+/**
+ * The engine's mutable record of one member. Never leaves the engine: callers get {@link Member}
+ * snapshots. Kept small because a large cluster holds one per member on every node.
+ */
+final class MemberEntry {
+    final String name;
+    Endpoint address;
+    Bytes meta;
+    VersionVector versions;
+    long incarnation;
+    MemberState state;
+    long stateSinceMillis;
+    /** Position in the table's list, for O(1) removal. */
+    int index = -1;
+    /** Set when reaped, so the probe rotation drops it lazily. */
+    boolean removed;
+
+    MemberEntry(String name, Endpoint address, Bytes meta, VersionVector versions, long incarnation,
+                MemberState state, long stateSinceMillis) {
+        this.name = name;
+        this.address = address;
+        this.meta = meta;
+        this.versions = versions;
+        this.incarnation = incarnation;
+        this.state = state;
+        this.stateSinceMillis = stateSinceMillis;
+    }
+
+    Member snapshot() {
+        return new Member(name, address, meta, incarnation, state, stateSinceMillis, versions);
+    }
+}

@@ -1,0 +1,1084 @@
+package io.rollcall.core.engine;
+
+import io.rollcall.core.Bytes;
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.Member;
+import io.rollcall.core.MemberState;
+import io.rollcall.core.Precedence;
+import io.rollcall.core.VersionVector;
+import io.rollcall.core.message.Ack;
+import io.rollcall.core.message.Alive;
+import io.rollcall.core.message.Dead;
+import io.rollcall.core.message.ErrorResponse;
+import io.rollcall.core.message.IndirectPing;
+import io.rollcall.core.message.Message;
+import io.rollcall.core.message.Nack;
+import io.rollcall.core.message.Ping;
+import io.rollcall.core.message.PushNodeState;
+import io.rollcall.core.message.PushPull;
+import io.rollcall.core.message.Suspect;
+import io.rollcall.core.message.UserData;
+import io.rollcall.core.message.WireSizes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * One node's SWIM + Lifeguard protocol engine: it owns the node's membership table and reacts to
+ * received messages, fired timers and local commands by asking its {@link Outbox} to send messages,
+ * set timers and publish events. It performs no I/O, reads time only from its {@link Clock} and
+ * randomness only from its {@link RandomGenerator}, and has no threads: every method must be called
+ * from the one thread that owns it. The same engine runs on the network transport and in the
+ * simulator. docs/MODEL.md describes the behaviour it implements.
+ */
+public final class MembershipEngine {
+
+    /** Where the engine is in its life. */
+    public enum Phase {
+        /** Built, not started. */
+        CREATED,
+        /** Probing, gossiping and answering. */
+        RUNNING,
+        /** Announcing our departure; still gossiping and answering, no longer probing. */
+        LEAVING,
+        /** Departure announced; answering only. */
+        LEFT,
+        /** Stopped; ignores all input. */
+        STOPPED
+    }
+
+    /** Most seeds remembered for partition healing. */
+    public static final int MAX_SEEDS = 64;
+    private static final long UINT32_MAX = 0xFFFF_FFFFL;
+
+    private final EngineConfig config;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Outbox out;
+    private final String selfName;
+    private final MemberEntry self;
+    private final MemberTable table = new MemberTable();
+    private final ProbeRotation rotation = new ProbeRotation();
+    private final BroadcastQueue broadcasts;
+    private final Awareness awareness;
+    private final Map<String, Suspicion> suspicions = new HashMap<>();
+    private final Map<Long, Relay> relays = new HashMap<>();
+    private final Map<Long, PendingStream> streams = new HashMap<>();
+    private final Map<Long, JoinProgress> joins = new HashMap<>();
+    private final List<Endpoint> seeds = new ArrayList<>();
+    private final EngineCounters counters = new EngineCounters();
+
+    private Phase phase = Phase.CREATED;
+    private long lastSeqNo;
+    private long nextRequestId = 1;
+    private long nextToken = 1;
+    private long nextJoinId = 1;
+    private Probe probe;
+    private BroadcastQueue.Item leaveAnnouncement;
+    private boolean leavePropagationStarted;
+    private long broadcastDropsReported;
+    private boolean gossipSuppressed;
+
+    /**
+     * @param identity who this node is
+     * @param config   timing and limits
+     * @param clock    monotonic time source
+     * @param random   randomness; seed it for reproducible runs
+     * @param out      where effects go
+     */
+    public MembershipEngine(LocalIdentity identity, EngineConfig config, Clock clock, RandomGenerator random, Outbox out) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.out = Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(identity, "identity");
+        if (identity.meta().length() > config.metaMaxBytes()) {
+            throw new IllegalArgumentException("metadata is " + identity.meta().length() + " bytes; limit is "
+                    + config.metaMaxBytes());
+        }
+        this.selfName = identity.name();
+        this.self = new MemberEntry(identity.name(), identity.address(), identity.meta(), VersionVector.ROLLCALL,
+                identity.incarnation(), MemberState.ALIVE, clock.nowMillis());
+        this.broadcasts = new BroadcastQueue(config.maxQueuedBroadcasts());
+        this.awareness = new Awareness(config.awarenessMaxMultiplier());
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /** Starts probing, gossiping and anti-entropy. Call once. */
+    public void start() {
+        if (phase != Phase.CREATED) {
+            throw new IllegalStateException("engine already started (phase " + phase + ")");
+        }
+        phase = Phase.RUNNING;
+        table.add(self);
+        out.notify(new MembershipEvent.Joined(self.snapshot()));
+        // Random stagger so nodes started together do not probe and gossip in lockstep.
+        out.setTimer(new Timer.ProbeTick(), random.nextLong(config.probeIntervalMillis()));
+        out.setTimer(new Timer.GossipTick(), random.nextLong(config.gossipIntervalMillis()));
+        out.setTimer(new Timer.PushPullTick(), pushPullInterval() + random.nextLong(config.pushPullIntervalMillis()));
+        out.setTimer(new Timer.ReconnectTick(), config.reconnectIntervalMillis() + random.nextLong(config.reconnectIntervalMillis()));
+        out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
+    }
+
+    /**
+     * Joins through the given seeds: a full state exchange with each. The outcome arrives as one
+     * {@link JoinCompleted}. The seeds are also remembered and retried while any member is DEAD,
+     * which heals partitions.
+     *
+     * @param seedAddresses addresses of existing members
+     * @return the id the {@link JoinCompleted} will carry
+     */
+    public long join(Collection<Endpoint> seedAddresses) {
+        requirePhase(Phase.RUNNING, "join");
+        long joinId = nextJoinId++;
+        JoinProgress progress = new JoinProgress(joinId);
+        for (Endpoint seed : seedAddresses) {
+            if (!seeds.contains(seed) && seeds.size() < MAX_SEEDS) {
+                seeds.add(seed);
+            }
+        }
+        for (Endpoint seed : seedAddresses) {
+            if (seed.equals(self.address)) {
+                progress.failures.add(seed + ": this is our own address");
+                continue;
+            }
+            if (streams.size() >= config.maxPendingStreams()) {
+                counters.drop(DropReason.STREAM_LIMIT);
+                progress.failures.add(seed + ": too many state exchanges in flight");
+                continue;
+            }
+            long requestId = nextRequestId++;
+            streams.put(requestId, new PendingStream(StreamPurpose.JOIN, seed, joinId, 0));
+            progress.outstanding++;
+            counters.pushPullsInitiated++;
+            out.sendStream(requestId, seed, localState(true));
+        }
+        if (progress.outstanding == 0) {
+            out.notify(new JoinCompleted(joinId, 0, progress.failures));
+        } else {
+            joins.put(joinId, progress);
+        }
+        return joinId;
+    }
+
+    /**
+     * Announces a voluntary departure: every other node will mark us LEFT. Probing stops at once;
+     * gossip goes on until the announcement has been sent its full number of times plus the
+     * propagation delay, or until {@code timeoutMillis}; then {@link LeaveCompleted} is published and
+     * the owner may {@link #stop()}.
+     *
+     * @param timeoutMillis the most to wait for the announcement to go out
+     */
+    public void leave(long timeoutMillis) {
+        if (phase == Phase.LEAVING || phase == Phase.LEFT) {
+            return;
+        }
+        requirePhase(Phase.RUNNING, "leave");
+        phase = Phase.LEAVING;
+        probe = null;
+        Member before = self.snapshot();
+        table.setState(self, MemberState.LEFT, clock.nowMillis());
+        out.notify(new MembershipEvent.Left(self.snapshot()));
+        boolean anyoneToTell = table.liveCount() > 0;
+        leaveAnnouncement = broadcasts.enqueue(selfName, new Dead(before.incarnation(), selfName, selfName));
+        if (!anyoneToTell) {
+            completeLeave(false);
+        } else {
+            out.setTimer(new Timer.LeaveDeadline(), timeoutMillis);
+        }
+    }
+
+    /**
+     * Changes our metadata and gossips it under a new incarnation.
+     *
+     * @param meta the new metadata
+     */
+    public void updateMetadata(Bytes meta) {
+        requirePhase(Phase.RUNNING, "update metadata");
+        if (meta.length() > config.metaMaxBytes()) {
+            throw new IllegalArgumentException("metadata is " + meta.length() + " bytes; limit is " + config.metaMaxBytes());
+        }
+        Member before = self.snapshot();
+        self.meta = meta;
+        self.incarnation = nextIncarnation(self.incarnation);
+        broadcasts.enqueue(selfName, selfAlive());
+        out.notify(new MembershipEvent.Updated(self.snapshot(), before));
+    }
+
+    /**
+     * Learns members from a trusted listing without gossiping what was learned: the rules are those
+     * of a state exchange, but no updates are queued, because every member already knows what they
+     * would say. The simulator uses it to start a large cluster already converged.
+     *
+     * @param known members to learn
+     */
+    public void learnWithoutGossip(List<PushNodeState> known) {
+        requirePhase(Phase.RUNNING, "learn members");
+        gossipSuppressed = true;
+        try {
+            merge(new PushPull(false, known, Bytes.EMPTY));
+        } finally {
+            gossipSuppressed = false;
+        }
+    }
+
+    /** Stops the engine: later input is ignored and no further effects are produced. */
+    public void stop() {
+        phase = Phase.STOPPED;
+        probe = null;
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /**
+     * A message that arrived in a datagram (the codec has already taken compounds apart).
+     *
+     * @param from    the datagram's source address
+     * @param message the message
+     */
+    public void handlePacket(Endpoint from, Message message) {
+        if (phase == Phase.CREATED || phase == Phase.STOPPED) {
+            counters.drop(DropReason.STOPPED);
+            return;
+        }
+        if (message instanceof Ping ping) {
+            onPing(from, ping);
+        } else if (message instanceof IndirectPing indirect) {
+            onIndirectPing(from, indirect);
+        } else if (message instanceof Ack ack) {
+            onAck(ack);
+        } else if (message instanceof Nack nack) {
+            onNack(nack);
+        } else if (message instanceof Alive alive) {
+            onAlive(alive);
+        } else if (message instanceof Suspect suspect) {
+            onSuspect(suspect);
+        } else if (message instanceof Dead dead) {
+            onDead(dead);
+        } else if (message instanceof UserData) {
+            // Application payloads are for the layer above (Serf semantics); the engine has no use for them.
+            return;
+        } else {
+            counters.drop(DropReason.UNEXPECTED_MESSAGE);
+        }
+    }
+
+    /**
+     * A request that arrived on an inbound stream.
+     *
+     * @param from    the peer's address
+     * @param request the request
+     * @return the reply to write back, or null to just close the stream
+     */
+    public Message handleStream(Endpoint from, Message request) {
+        if (phase == Phase.CREATED || phase == Phase.STOPPED) {
+            counters.drop(DropReason.STOPPED);
+            return null;
+        }
+        if (request instanceof PushPull pushPull) {
+            counters.pushPullsServed++;
+            if (pushPull.nodes().size() > config.maxMembers()) {
+                counters.drop(DropReason.STATE_TOO_LARGE);
+                return new ErrorResponse("state lists " + pushPull.nodes().size() + " members; limit is " + config.maxMembers());
+            }
+            // Merge before answering (memberlist answers first): if the peer holds us as dead, our reply
+            // then already carries the refutation, and the peer learns we are alive in this same exchange.
+            merge(pushPull);
+            return localState(pushPull.join());
+        }
+        if (request instanceof Ping ping) {
+            if (!ping.node().isEmpty() && !ping.node().equals(selfName)) {
+                counters.drop(DropReason.PING_FOR_OTHER_NODE);
+                return null;
+            }
+            return new Ack(ping.seqNo(), Bytes.EMPTY);
+        }
+        if (request instanceof UserData) {
+            return null;
+        }
+        counters.drop(DropReason.UNEXPECTED_MESSAGE);
+        return null;
+    }
+
+    /**
+     * The reply to a stream request we sent.
+     *
+     * @param requestId the id from {@link Outbox#sendStream}
+     * @param reply     the reply
+     */
+    public void handleStreamReply(long requestId, Message reply) {
+        PendingStream pending = streams.remove(requestId);
+        if (pending == null) {
+            counters.drop(DropReason.UNKNOWN_STREAM);
+            return;
+        }
+        if (phase == Phase.STOPPED) {
+            return;
+        }
+        if (pending.purpose == StreamPurpose.TCP_PING) {
+            if (reply instanceof Ack ack && probe != null && probe.seqNo == pending.seqNo && ack.seqNo() == pending.seqNo) {
+                probe.fallbackAcked = true;
+            }
+            return;
+        }
+        if (reply instanceof PushPull pushPull) {
+            if (pushPull.nodes().size() > config.maxMembers()) {
+                counters.drop(DropReason.STATE_TOO_LARGE);
+                streamFailed(pending, "state lists " + pushPull.nodes().size() + " members; limit is " + config.maxMembers());
+                return;
+            }
+            long refutationsBefore = counters.refutations;
+            merge(pushPull);
+            if (counters.refutations != refutationsBefore && phase == Phase.RUNNING) {
+                // The peer held us as suspect or dead. Tell it directly instead of waiting for gossip,
+                // which may not reach a peer that the rest of our side holds as dead.
+                out.sendPacket(pending.peer, List.of(selfAlive()));
+            }
+            if (pending.purpose == StreamPurpose.JOIN) {
+                joinAnswered(pending.joinId, null);
+            }
+        } else if (reply instanceof ErrorResponse error) {
+            streamFailed(pending, "peer refused: " + error.error());
+        } else {
+            counters.drop(DropReason.UNEXPECTED_MESSAGE);
+            streamFailed(pending, "unexpected " + reply.type() + " reply");
+        }
+    }
+
+    /**
+     * A stream request we sent failed (could not connect, timed out, broke).
+     *
+     * @param requestId the id from {@link Outbox#sendStream}
+     * @param reason    one line saying why
+     */
+    public void handleStreamFailure(long requestId, String reason) {
+        PendingStream pending = streams.remove(requestId);
+        if (pending == null) {
+            counters.drop(DropReason.UNKNOWN_STREAM);
+            return;
+        }
+        streamFailed(pending, reason);
+    }
+
+    /**
+     * A timer the engine set has fired.
+     *
+     * @param timer the timer
+     */
+    public void handleTimer(Timer timer) {
+        if (phase == Phase.STOPPED || phase == Phase.CREATED) {
+            return;
+        }
+        if (timer instanceof Timer.ProbeTick) {
+            onProbeTick();
+        } else if (timer instanceof Timer.ProbeTimeout t) {
+            onProbeTimeout(t.seqNo());
+        } else if (timer instanceof Timer.ProbeDeadline t) {
+            onProbeDeadline(t.seqNo());
+        } else if (timer instanceof Timer.RelayTimeout t) {
+            onRelayTimeout(t.seqNo());
+        } else if (timer instanceof Timer.GossipTick) {
+            onGossipTick();
+        } else if (timer instanceof Timer.PushPullTick) {
+            onPushPullTick();
+        } else if (timer instanceof Timer.SuspicionTimeout t) {
+            onSuspicionTimeout(t.node(), t.token());
+        } else if (timer instanceof Timer.ReconnectTick) {
+            onReconnectTick();
+        } else if (timer instanceof Timer.ReapTick) {
+            onReapTick();
+        } else if (timer instanceof Timer.LeaveDeadline) {
+            if (phase == Phase.LEAVING) {
+                completeLeave(true);
+            }
+        } else if (timer instanceof Timer.LeavePropagated) {
+            if (phase == Phase.LEAVING) {
+                completeLeave(false);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /** @return every member this node knows, tombstones and itself included */
+    public List<Member> members() {
+        List<Member> all = new ArrayList<>(table.size());
+        for (MemberEntry e : table.all()) {
+            all.add(e.snapshot());
+        }
+        return all;
+    }
+
+    /**
+     * @param name a member name
+     * @return this node's view of it, if known
+     */
+    public Optional<Member> member(String name) {
+        MemberEntry e = table.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.snapshot());
+    }
+
+    /** @return this node as it announces itself */
+    public Member localMember() {
+        return self.snapshot();
+    }
+
+    /** @return this node's name */
+    public String name() {
+        return selfName;
+    }
+
+    /** @return members ALIVE or SUSPECT, ourselves included (while not leaving) */
+    public int liveMemberCount() {
+        return table.liveCount();
+    }
+
+    /**
+     * @param state a state
+     * @return how many members (ourselves included) this node holds in that state
+     */
+    public int countOf(MemberState state) {
+        return table.count(state);
+    }
+
+    /** @return number of entries in the member table, tombstones included */
+    public int memberCount() {
+        return table.size();
+    }
+
+    /** @return Lifeguard's local health score: 0 is healthy, higher means our own probes are unreliable */
+    public int healthScore() {
+        return awareness.score();
+    }
+
+    /** @return where the engine is in its life */
+    public Phase phase() {
+        return phase;
+    }
+
+    /** @return gossip updates waiting to be sent */
+    public int pendingBroadcasts() {
+        return broadcasts.size();
+    }
+
+    /** @return counters for metrics */
+    public EngineCounters.Snapshot counters() {
+        long dropped = broadcasts.droppedForSpace();
+        while (broadcastDropsReported < dropped) {
+            counters.drop(DropReason.BROADCAST_QUEUE_FULL);
+            broadcastDropsReported++;
+        }
+        return counters.snapshot();
+    }
+
+    /** @return the configuration in force */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * @param join whether the exchange is part of a join
+     * @return our full state as sent in a state exchange
+     */
+    public PushPull localState(boolean join) {
+        List<PushNodeState> nodes = new ArrayList<>(table.size());
+        for (MemberEntry e : table.all()) {
+            nodes.add(new PushNodeState(e.name, e.address, e.meta, e.incarnation, e.state, e.versions));
+        }
+        return new PushPull(join, nodes, Bytes.EMPTY);
+    }
+
+    // ------------------------------------------------------------------ probing
+
+    private void onProbeTick() {
+        if (phase != Phase.RUNNING) {
+            return;
+        }
+        out.setTimer(new Timer.ProbeTick(), config.probeIntervalMillis());
+        if (probe != null) {
+            // A probe stretched by poor local health is still running; skip this tick as memberlist's ticker does.
+            return;
+        }
+        MemberEntry target = rotation.next(e -> e != self && e.state.isLive(), random);
+        if (target == null) {
+            return;
+        }
+        long seqNo = nextSeqNo();
+        probe = new Probe(seqNo, target);
+        counters.probesSent++;
+        List<Message> parts = new ArrayList<>(2);
+        parts.add(new Ping(seqNo, target.name, self.address, selfName));
+        if (target.state == MemberState.SUSPECT) {
+            // Buddy system: tell the suspect itself, so it can refute at once.
+            parts.add(new Suspect(target.incarnation, target.name, selfName));
+        }
+        sendWithPiggyback(target.address, parts);
+        out.setTimer(new Timer.ProbeTimeout(seqNo), config.probeTimeoutMillis());
+        out.setTimer(new Timer.ProbeDeadline(seqNo), awareness.scale(config.probeIntervalMillis()));
+    }
+
+    private void onProbeTimeout(long seqNo) {
+        if (probe == null || probe.seqNo != seqNo) {
+            return;
+        }
+        MemberEntry target = probe.target;
+        List<MemberEntry> helpers = table.randomMembers(config.indirectChecks(),
+                e -> e != self && e != target && e.state == MemberState.ALIVE, random);
+        for (MemberEntry helper : helpers) {
+            boolean wantNack = helper.versions.protocolMax() >= 4;
+            if (wantNack) {
+                probe.expectedNacks++;
+            }
+            counters.indirectProbesSent++;
+            sendWithPiggyback(helper.address, List.of(new IndirectPing(seqNo, target.address, target.name, wantNack,
+                    self.address, selfName)));
+        }
+        if (config.tcpFallbackProbe() && target.versions.protocolMax() >= 3) {
+            if (streams.size() < config.maxPendingStreams()) {
+                long requestId = nextRequestId++;
+                streams.put(requestId, new PendingStream(StreamPurpose.TCP_PING, target.address, 0, seqNo));
+                counters.tcpFallbackProbes++;
+                out.sendStream(requestId, target.address, new Ping(seqNo, target.name, self.address, selfName));
+            } else {
+                counters.drop(DropReason.STREAM_LIMIT);
+            }
+        }
+    }
+
+    private void onProbeDeadline(long seqNo) {
+        if (probe == null || probe.seqNo != seqNo) {
+            return;
+        }
+        Probe finished = probe;
+        probe = null;
+        if (finished.fallbackAcked) {
+            counters.tcpFallbackSuccesses++;
+            awareness.apply(-1);
+            return;
+        }
+        if (finished.expectedNacks > 0) {
+            awareness.apply(Math.max(0, finished.expectedNacks - finished.nacks));
+        } else {
+            awareness.apply(1);
+        }
+        counters.probesFailed++;
+        MemberEntry target = finished.target;
+        if (target.removed || !target.state.isLive()) {
+            return;
+        }
+        if (target.state == MemberState.ALIVE) {
+            counters.suspicionsRaised++;
+        }
+        onSuspect(new Suspect(target.incarnation, target.name, selfName));
+    }
+
+    private void onPing(Endpoint from, Ping ping) {
+        if (!ping.node().isEmpty() && !ping.node().equals(selfName)) {
+            counters.drop(DropReason.PING_FOR_OTHER_NODE);
+            return;
+        }
+        Endpoint replyTo = ping.source() != null ? ping.source() : from;
+        List<Message> parts = new ArrayList<>(2);
+        parts.add(new Ack(ping.seqNo(), Bytes.EMPTY));
+        if (!ping.sourceNode().isEmpty() && phase == Phase.RUNNING) {
+            MemberEntry prober = table.get(ping.sourceNode());
+            if (prober != null && prober != self && !prober.state.isLive()) {
+                // A member we hold as dead or left is probing us, so it is running: tell it, so it refutes now
+                // instead of at its next state exchange with someone who holds the same view.
+                parts.add(new Suspect(prober.incarnation, prober.name, selfName));
+            }
+        }
+        sendWithPiggyback(replyTo, parts);
+    }
+
+    private void onIndirectPing(Endpoint from, IndirectPing request) {
+        if (relays.size() >= config.maxPendingRelays()) {
+            counters.drop(DropReason.RELAY_LIMIT);
+            return;
+        }
+        long localSeqNo = nextSeqNo();
+        Endpoint replyTo = request.source() != null ? request.source() : from;
+        relays.put(localSeqNo, new Relay(request.seqNo(), replyTo, request.nack()));
+        sendWithPiggyback(request.target(), List.of(new Ping(localSeqNo, request.node(), self.address, selfName)));
+        out.setTimer(new Timer.RelayTimeout(localSeqNo), config.probeTimeoutMillis());
+    }
+
+    private void onRelayTimeout(long localSeqNo) {
+        Relay relay = relays.remove(localSeqNo);
+        if (relay != null && relay.wantsNack) {
+            out.sendPacket(relay.replyTo, List.of(new Nack(relay.originalSeqNo)));
+        }
+    }
+
+    private void onAck(Ack ack) {
+        Relay relay = relays.remove(ack.seqNo());
+        if (relay != null) {
+            out.cancelTimer(new Timer.RelayTimeout(ack.seqNo()));
+            sendWithPiggyback(relay.replyTo, List.of(new Ack(relay.originalSeqNo, ack.payload())));
+            return;
+        }
+        if (probe != null && probe.seqNo == ack.seqNo()) {
+            long seqNo = probe.seqNo;
+            probe = null;
+            awareness.apply(-1);
+            out.cancelTimer(new Timer.ProbeTimeout(seqNo));
+            out.cancelTimer(new Timer.ProbeDeadline(seqNo));
+            return;
+        }
+        counters.drop(DropReason.UNEXPECTED_ACK);
+    }
+
+    private void onNack(Nack nack) {
+        if (probe != null && probe.seqNo == nack.seqNo()) {
+            probe.nacks++;
+        } else {
+            counters.drop(DropReason.UNEXPECTED_ACK);
+        }
+    }
+
+    // ------------------------------------------------------------------ gossip rules
+
+    private void onAlive(Alive alive) {
+        if (alive.versions() == null || !alive.versions().isUsable()) {
+            counters.drop(DropReason.INVALID_VERSIONS);
+            return;
+        }
+        if (alive.meta().length() > config.metaMaxBytes()) {
+            counters.drop(DropReason.META_TOO_LARGE);
+            return;
+        }
+        if (alive.node().equals(selfName)) {
+            onAliveAboutSelf(alive);
+            return;
+        }
+        long now = clock.nowMillis();
+        MemberEntry entry = table.get(alive.node());
+        if (entry == null) {
+            if (table.size() >= config.maxMembers() && !evictOldestTombstone()) {
+                counters.drop(DropReason.TABLE_FULL);
+                return;
+            }
+            entry = new MemberEntry(alive.node(), alive.address(), alive.meta(), alive.versions(), alive.incarnation(),
+                    MemberState.ALIVE, now);
+            table.add(entry);
+            rotation.insert(entry, random);
+            gossip(alive.node(), alive);
+            out.notify(new MembershipEvent.Joined(entry.snapshot()));
+            return;
+        }
+        boolean addressChanged = !entry.address.equals(alive.address());
+        if (addressChanged) {
+            boolean reclaimable = entry.state == MemberState.LEFT
+                    || (entry.state == MemberState.DEAD && config.reclaimDeadNames());
+            if (!reclaimable) {
+                counters.drop(DropReason.ADDRESS_CONFLICT);
+                return;
+            }
+        } else if (!Precedence.supersedes(alive.incarnation(), MemberState.ALIVE, entry.incarnation, entry.state)) {
+            return;
+        }
+        Member before = entry.snapshot();
+        MemberState previous = entry.state;
+        endSuspicion(entry);
+        entry.incarnation = alive.incarnation();
+        entry.address = alive.address();
+        entry.meta = alive.meta();
+        entry.versions = alive.versions();
+        table.setState(entry, MemberState.ALIVE, now);
+        gossip(alive.node(), alive);
+        Member after = entry.snapshot();
+        boolean dataChanged = addressChanged || !before.meta().equals(after.meta())
+                || !before.versions().equals(after.versions());
+        if (previous == MemberState.DEAD || previous == MemberState.LEFT) {
+            out.notify(new MembershipEvent.Joined(after));
+        } else {
+            if (previous == MemberState.SUSPECT) {
+                out.notify(new MembershipEvent.Recovered(after));
+            }
+            if (dataChanged) {
+                out.notify(new MembershipEvent.Updated(after, before));
+            }
+        }
+    }
+
+    private void onAliveAboutSelf(Alive alive) {
+        if (phase != Phase.RUNNING || alive.incarnation() < self.incarnation) {
+            return;
+        }
+        boolean echo = alive.incarnation() == self.incarnation && alive.address().equals(self.address)
+                && alive.meta().equals(self.meta);
+        if (!echo) {
+            // Someone announces us with data or an incarnation we did not send (an earlier life of ours, or
+            // another process using our name): outrank it.
+            refute(alive.incarnation());
+        }
+    }
+
+    private void onSuspect(Suspect suspect) {
+        MemberEntry entry = table.get(suspect.node());
+        if (entry == null) {
+            return;
+        }
+        if (entry == self) {
+            if (phase == Phase.RUNNING && suspect.incarnation() >= self.incarnation) {
+                refute(suspect.incarnation());
+            }
+            return;
+        }
+        if (entry.state == MemberState.SUSPECT && suspect.incarnation() == entry.incarnation) {
+            Suspicion suspicion = suspicions.get(entry.name);
+            if (suspicion != null && suspicion.confirm(suspect.from())) {
+                gossip(entry.name, suspect);
+                out.setTimer(new Timer.SuspicionTimeout(entry.name, suspicion.token()),
+                        Math.max(0, suspicion.deadlineMillis() - clock.nowMillis()));
+            }
+            return;
+        }
+        if (!Precedence.supersedes(suspect.incarnation(), MemberState.SUSPECT, entry.incarnation, entry.state)) {
+            return;
+        }
+        MemberState previous = entry.state;
+        endSuspicion(entry);
+        entry.incarnation = suspect.incarnation();
+        table.setState(entry, MemberState.SUSPECT, clock.nowMillis());
+        startSuspicion(entry, suspect.from());
+        gossip(entry.name, suspect);
+        if (previous != MemberState.SUSPECT) {
+            out.notify(new MembershipEvent.Suspected(entry.snapshot()));
+        }
+    }
+
+    private void onDead(Dead dead) {
+        MemberEntry entry = table.get(dead.node());
+        if (entry == null) {
+            return;
+        }
+        if (entry == self) {
+            if (phase == Phase.RUNNING && dead.incarnation() >= self.incarnation) {
+                refute(dead.incarnation());
+            }
+            return;
+        }
+        MemberState next = dead.isLeave() ? MemberState.LEFT : MemberState.DEAD;
+        if (!Precedence.supersedes(dead.incarnation(), next, entry.incarnation, entry.state)) {
+            return;
+        }
+        MemberState previous = entry.state;
+        endSuspicion(entry);
+        entry.incarnation = dead.incarnation();
+        table.setState(entry, next, clock.nowMillis());
+        gossip(entry.name, dead);
+        if (previous != next) {
+            out.notify(next == MemberState.LEFT ? new MembershipEvent.Left(entry.snapshot())
+                    : new MembershipEvent.Failed(entry.snapshot()));
+        }
+    }
+
+    private void merge(PushPull state) {
+        for (PushNodeState n : state.nodes()) {
+            switch (n.state()) {
+                case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()));
+                case LEFT -> onDead(new Dead(n.incarnation(), n.name(), n.name()));
+                // A remote DEAD only makes us suspect: the member gets its own chance to refute before we agree.
+                case DEAD, SUSPECT -> onSuspect(new Suspect(n.incarnation(), n.name(), selfName));
+                default -> throw new IllegalStateException("unreachable");
+            }
+        }
+    }
+
+    private void refute(long accusedIncarnation) {
+        self.incarnation = nextIncarnation(Math.max(self.incarnation, accusedIncarnation));
+        awareness.apply(1);
+        counters.refutations++;
+        broadcasts.enqueue(selfName, selfAlive());
+    }
+
+    // ------------------------------------------------------------------ suspicion
+
+    private void startSuspicion(MemberEntry entry, String accuser) {
+        int n = table.liveCount();
+        int expected = config.suspicionMult() - 2;
+        if (n - 2 < expected) {
+            // Too few members to ever collect the confirmations: use the minimum timeout from the start.
+            expected = 0;
+        }
+        long min = Timeouts.suspicionMinMillis(config.suspicionMult(), n, config.probeIntervalMillis());
+        long max = config.suspicionMaxTimeoutMult() * min;
+        long now = clock.nowMillis();
+        Suspicion suspicion = new Suspicion(entry.incarnation, accuser, expected, min, max, now, nextToken++);
+        suspicions.put(entry.name, suspicion);
+        out.setTimer(new Timer.SuspicionTimeout(entry.name, suspicion.token()), suspicion.deadlineMillis() - now);
+    }
+
+    private void endSuspicion(MemberEntry entry) {
+        Suspicion suspicion = suspicions.remove(entry.name);
+        if (suspicion != null) {
+            out.cancelTimer(new Timer.SuspicionTimeout(entry.name, suspicion.token()));
+        }
+    }
+
+    private void onSuspicionTimeout(String node, long token) {
+        Suspicion suspicion = suspicions.get(node);
+        if (suspicion == null || suspicion.token() != token) {
+            return;
+        }
+        long now = clock.nowMillis();
+        if (now < suspicion.deadlineMillis()) {
+            out.setTimer(new Timer.SuspicionTimeout(node, token), suspicion.deadlineMillis() - now);
+            return;
+        }
+        suspicions.remove(node);
+        MemberEntry entry = table.get(node);
+        if (entry == null || entry.state != MemberState.SUSPECT || entry.incarnation != suspicion.incarnation()) {
+            return;
+        }
+        counters.deathsDeclared++;
+        onDead(new Dead(entry.incarnation, node, selfName));
+    }
+
+    // ------------------------------------------------------------------ dissemination
+
+    private void onGossipTick() {
+        if (phase != Phase.RUNNING && phase != Phase.LEAVING) {
+            return;
+        }
+        out.setTimer(new Timer.GossipTick(), config.gossipIntervalMillis());
+        long now = clock.nowMillis();
+        List<MemberEntry> targets = table.randomMembers(config.gossipNodes(), e -> e != self
+                && (e.state.isLive() || (e.state == MemberState.DEAD && now - e.stateSinceMillis <= config.gossipToTheDeadMillis())),
+                random);
+        int limit = retransmitLimit();
+        for (MemberEntry target : targets) {
+            List<Message> batch = broadcasts.take(config.packetBudgetBytes() - WireSizes.COMPOUND_HEADER_BYTES,
+                    WireSizes.COMPOUND_MAX_PARTS, limit);
+            if (batch.isEmpty()) {
+                break;
+            }
+            counters.gossipPacketsSent++;
+            out.sendPacket(target.address, batch);
+        }
+        checkLeaveProgress();
+    }
+
+    /** Sends {@code parts} in one datagram, filling the rest of the packet budget with queued gossip. */
+    private void sendWithPiggyback(Endpoint to, List<Message> parts) {
+        int used = WireSizes.COMPOUND_HEADER_BYTES;
+        for (Message m : parts) {
+            used += WireSizes.of(m) + WireSizes.COMPOUND_PART_OVERHEAD_BYTES;
+        }
+        List<Message> extra = broadcasts.take(config.packetBudgetBytes() - used,
+                WireSizes.COMPOUND_MAX_PARTS - parts.size(), retransmitLimit());
+        if (extra.isEmpty()) {
+            out.sendPacket(to, parts);
+        } else {
+            List<Message> all = new ArrayList<>(parts.size() + extra.size());
+            all.addAll(parts);
+            all.addAll(extra);
+            out.sendPacket(to, all);
+        }
+        checkLeaveProgress();
+    }
+
+    private void gossip(String about, Message update) {
+        if (!gossipSuppressed) {
+            broadcasts.enqueue(about, update);
+        }
+    }
+
+    private int retransmitLimit() {
+        return Timeouts.retransmitLimit(config.retransmitMult(), Math.max(1, table.liveCount()));
+    }
+
+    private Alive selfAlive() {
+        return new Alive(self.incarnation, selfName, self.address, self.meta, self.versions);
+    }
+
+    // ------------------------------------------------------------------ anti-entropy and healing
+
+    private void onPushPullTick() {
+        if (phase != Phase.RUNNING) {
+            return;
+        }
+        out.setTimer(new Timer.PushPullTick(), pushPullInterval());
+        List<MemberEntry> peer = table.randomMembers(1, e -> e != self && e.state == MemberState.ALIVE, random);
+        if (!peer.isEmpty()) {
+            startSync(peer.get(0).address, StreamPurpose.SYNC);
+        }
+    }
+
+    private void onReconnectTick() {
+        if (phase != Phase.RUNNING) {
+            return;
+        }
+        out.setTimer(new Timer.ReconnectTick(), config.reconnectIntervalMillis());
+        List<MemberEntry> dead = table.randomMembers(1, e -> e.state == MemberState.DEAD, random);
+        Endpoint deadAddress = null;
+        if (!dead.isEmpty()) {
+            deadAddress = dead.get(0).address;
+            counters.reconnectAttempts++;
+            startSync(deadAddress, StreamPurpose.RECONNECT);
+        }
+        boolean alone = table.liveCount() <= 1;
+        if (!seeds.isEmpty() && (deadAddress != null || alone)) {
+            Endpoint seed = seeds.get(random.nextInt(seeds.size()));
+            if (!seed.equals(self.address) && !seed.equals(deadAddress)) {
+                counters.reconnectAttempts++;
+                startSync(seed, StreamPurpose.RECONNECT);
+            }
+        }
+    }
+
+    private void startSync(Endpoint peer, StreamPurpose purpose) {
+        if (streams.size() >= config.maxPendingStreams()) {
+            counters.drop(DropReason.STREAM_LIMIT);
+            return;
+        }
+        long requestId = nextRequestId++;
+        streams.put(requestId, new PendingStream(purpose, peer, 0, 0));
+        counters.pushPullsInitiated++;
+        out.sendStream(requestId, peer, localState(false));
+    }
+
+    private void streamFailed(PendingStream pending, String reason) {
+        if (pending.purpose == StreamPurpose.JOIN) {
+            joinAnswered(pending.joinId, pending.peer + ": " + reason);
+        }
+    }
+
+    private void joinAnswered(long joinId, String failure) {
+        JoinProgress progress = joins.get(joinId);
+        if (progress == null) {
+            return;
+        }
+        if (failure == null) {
+            progress.succeeded++;
+        } else {
+            progress.failures.add(failure);
+        }
+        if (--progress.outstanding == 0) {
+            joins.remove(joinId);
+            out.notify(new JoinCompleted(joinId, progress.succeeded, progress.failures));
+        }
+    }
+
+    private long pushPullInterval() {
+        return Timeouts.pushPullIntervalMillis(config.pushPullIntervalMillis(), Math.max(1, table.liveCount()));
+    }
+
+    // ------------------------------------------------------------------ removal and leaving
+
+    private void onReapTick() {
+        if (phase != Phase.RUNNING && phase != Phase.LEAVING) {
+            return;
+        }
+        out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
+        long now = clock.nowMillis();
+        List<MemberEntry> expired = new ArrayList<>();
+        for (MemberEntry e : table.all()) {
+            if (e == self) {
+                continue;
+            }
+            long age = now - e.stateSinceMillis;
+            if ((e.state == MemberState.DEAD && age > config.deadRetentionMillis())
+                    || (e.state == MemberState.LEFT && age > config.leftRetentionMillis())) {
+                expired.add(e);
+            }
+        }
+        for (MemberEntry e : expired) {
+            remove(e);
+        }
+    }
+
+    private void remove(MemberEntry e) {
+        endSuspicion(e);
+        table.remove(e);
+        out.notify(new MembershipEvent.Removed(e.snapshot()));
+    }
+
+    private boolean evictOldestTombstone() {
+        MemberEntry oldest = null;
+        for (MemberEntry e : table.all()) {
+            if (!e.state.isLive() && e != self && (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis)) {
+                oldest = e;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        remove(oldest);
+        return true;
+    }
+
+    private void checkLeaveProgress() {
+        if (phase == Phase.LEAVING && !leavePropagationStarted && leaveAnnouncement != null
+                && !broadcasts.isQueued(leaveAnnouncement)) {
+            leavePropagationStarted = true;
+            out.setTimer(new Timer.LeavePropagated(), config.leavePropagateDelayMillis());
+        }
+    }
+
+    private void completeLeave(boolean timedOut) {
+        phase = Phase.LEFT;
+        out.notify(new LeaveCompleted(timedOut));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private long nextSeqNo() {
+        lastSeqNo = (lastSeqNo + 1) & UINT32_MAX;
+        return lastSeqNo;
+    }
+
+    private static long nextIncarnation(long incarnation) {
+        // Saturate rather than wrap: a wrapped incarnation would lose to every claim about us.
+        return Math.min(UINT32_MAX, incarnation + 1);
+    }
+
+    private void requirePhase(Phase required, String action) {
+        if (phase != required) {
+            throw new IllegalStateException("cannot " + action + " while " + phase);
+        }
+    }
+
+    /** The probe in progress. */
+    private static final class Probe {
+        final long seqNo;
+        final MemberEntry target;
+        int expectedNacks;
+        int nacks;
+        boolean fallbackAcked;
+
+        Probe(long seqNo, MemberEntry target) {
+            this.seqNo = seqNo;
+            this.target = target;
+        }
+    }
+
+    /** An indirect probe we run for someone else. */
+    private record Relay(long originalSeqNo, Endpoint replyTo, boolean wantsNack) {
+    }
+
+    private enum StreamPurpose { JOIN, SYNC, RECONNECT, TCP_PING }
+
+    /** An outgoing stream request awaiting its outcome. */
+    private record PendingStream(StreamPurpose purpose, Endpoint peer, long joinId, long seqNo) {
+    }
+
+    /** A join waiting for its seeds. */
+    private static final class JoinProgress {
+        final long joinId;
+        final List<String> failures = new ArrayList<>();
+        int outstanding;
+        int succeeded;
+
+        JoinProgress(long joinId) {
+            this.joinId = joinId;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.rollcall.core.engine;
+
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.message.Message;
+import java.util.List;
+
+/**
+ * Where the engine puts what it wants done. The engine never performs I/O, reads a clock or starts
+ * a thread: it calls these methods, during the input call that caused them, and the driver (real
+ * transport or simulator) carries them out. {@link CollectingOutbox} turns them into values.
+ */
+public interface Outbox {
+    /**
+     * Send one datagram carrying these messages (one message as is, several as a compound).
+     *
+     * @param to       destination
+     * @param messages at most {@link io.rollcall.core.message.WireSizes#COMPOUND_MAX_PARTS} messages
+     *                 that fit the packet budget together
+     */
+    void sendPacket(Endpoint to, List<Message> messages);
+
+    /**
+     * Open a stream, send one request and report the outcome back through
+     * {@link MembershipEngine#handleStreamReply} or {@link MembershipEngine#handleStreamFailure}
+     * (exactly one of them, within the configured stream timeout).
+     *
+     * @param requestId identifies the request in the outcome
+     * @param to        destination
+     * @param request   the request
+     */
+    void sendStream(long requestId, Endpoint to, Message request);
+
+    /**
+     * Fire {@code timer} once after {@code delayMillis}.
+     *
+     * @param timer       the timer value to pass back
+     * @param delayMillis delay, 0 or more
+     */
+    void setTimer(Timer timer, long delayMillis);
+
+    /**
+     * The timer no longer matters. Drivers may ignore this: a stale timer is ignored by the engine.
+     *
+     * @param timer a timer previously set
+     */
+    void cancelTimer(Timer timer);
+
+    /**
+     * Tell the owner something happened.
+     *
+     * @param notification the event or command outcome
+     */
+    void notify(Notification notification);
+}

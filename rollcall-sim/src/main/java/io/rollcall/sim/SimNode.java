@@ -1,0 +1,245 @@
+package io.rollcall.sim;
+
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.engine.MembershipEngine;
+import io.rollcall.core.engine.Notification;
+import io.rollcall.core.engine.Outbox;
+import io.rollcall.core.engine.Timer;
+import io.rollcall.core.message.Message;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One simulated process: an engine, the outbox that connects it to the simulated network, and its
+ * fate (running, crashed, paused, stopped). A node can live several lives (restarts); anything
+ * scheduled for an earlier life is dropped, as a restarted process never sees its predecessor's timers.
+ */
+public final class SimNode implements Outbox {
+
+    /** What the process is doing. */
+    public enum Status {
+        /** Never started. */
+        DOWN,
+        /** Running normally. */
+        UP,
+        /** Stalled (GC pause, SIGSTOP): input and timers queue up until it resumes. */
+        PAUSED,
+        /** Killed: input is dropped, streams are refused. */
+        CRASHED,
+        /** Left the cluster and exited. */
+        STOPPED
+    }
+
+    private final Simulation sim;
+    private final int index;
+    private final String name;
+    private final Endpoint address;
+    private final List<Runnable> backlog = new ArrayList<>();
+    private MembershipEngine engine;
+    private Status status = Status.DOWN;
+    private int life;
+    private long extraDelayMillis;
+    private long bytesSent;
+    private boolean everFaulted;
+
+    SimNode(Simulation sim, int index, String name, Endpoint address) {
+        this.sim = sim;
+        this.index = index;
+        this.name = name;
+        this.address = address;
+    }
+
+    void beginLife(MembershipEngine newEngine) {
+        life++;
+        engine = newEngine;
+        status = Status.UP;
+        backlog.clear();
+    }
+
+    void crash() {
+        if (engine != null) {
+            engine.stop();
+        }
+        status = Status.CRASHED;
+        everFaulted = true;
+        life++;
+        backlog.clear();
+    }
+
+    /** The process exits after a graceful leave. */
+    public void exit() {
+        if (engine != null) {
+            engine.stop();
+        }
+        status = Status.STOPPED;
+        life++;
+        backlog.clear();
+    }
+
+    void pause() {
+        if (status == Status.UP) {
+            status = Status.PAUSED;
+            everFaulted = true;
+        }
+    }
+
+    void resume() {
+        if (status != Status.PAUSED) {
+            return;
+        }
+        status = Status.UP;
+        List<Runnable> pending = new ArrayList<>(backlog);
+        backlog.clear();
+        for (Runnable r : pending) {
+            if (status != Status.UP) {
+                break;
+            }
+            r.run();
+        }
+    }
+
+    /**
+     * Makes the node slow: everything it receives, and every timer, is handled this much later.
+     *
+     * @param millis extra delay; 0 for a normal node
+     */
+    public void setExtraDelayMillis(long millis) {
+        extraDelayMillis = millis;
+        if (millis > 0) {
+            everFaulted = true;
+        }
+    }
+
+    /** Marks the node as one whose failure declarations are expected (partitioned, for instance). */
+    public void markFaulted() {
+        everFaulted = true;
+    }
+
+    // ------------------------------------------------------------------ called by the simulation
+
+    void deliverPacket(Endpoint source, List<Message> messages) {
+        run(() -> {
+            for (Message m : messages) {
+                engine.handlePacket(source, m);
+            }
+        });
+    }
+
+    void acceptStream(Endpoint source, Message request, StreamCall call) {
+        if (status == Status.CRASHED || status == Status.STOPPED || status == Status.DOWN) {
+            sim.refuseStream(call);
+            return;
+        }
+        run(() -> sim.replyStream(this, call, engine.handleStream(source, request)));
+    }
+
+    void deliverStreamReply(int requestLife, long requestId, Message reply) {
+        if (requestLife != life) {
+            return;
+        }
+        run(() -> engine.handleStreamReply(requestId, reply));
+    }
+
+    void deliverStreamFailure(int requestLife, long requestId, String reason) {
+        if (requestLife != life) {
+            return;
+        }
+        run(() -> engine.handleStreamFailure(requestId, reason));
+    }
+
+    private void run(Runnable action) {
+        if (status == Status.UP) {
+            action.run();
+        } else if (status == Status.PAUSED) {
+            backlog.add(action);
+        }
+    }
+
+    void countSent(long bytes) {
+        bytesSent += bytes;
+    }
+
+    // ------------------------------------------------------------------ Outbox
+
+    @Override
+    public void sendPacket(Endpoint to, List<Message> messages) {
+        sim.sendPacket(this, to, messages);
+    }
+
+    @Override
+    public void sendStream(long requestId, Endpoint to, Message request) {
+        sim.openStream(this, requestId, to, request);
+    }
+
+    @Override
+    public void setTimer(Timer timer, long delayMillis) {
+        int timerLife = life;
+        sim.schedule(sim.now() + delayMillis + extraDelayMillis, () -> {
+            if (life == timerLife) {
+                run(() -> engine.handleTimer(timer));
+            }
+        });
+    }
+
+    @Override
+    public void cancelTimer(Timer timer) {
+        // Stale timers are recognised and ignored by the engine; the simulator lets them fire.
+    }
+
+    @Override
+    public void notify(Notification notification) {
+        sim.publish(this, notification);
+    }
+
+    // ------------------------------------------------------------------ inspection
+
+    /** @return position in the simulation */
+    public int index() {
+        return index;
+    }
+
+    /** @return node name */
+    public String name() {
+        return name;
+    }
+
+    /** @return simulated address */
+    public Endpoint address() {
+        return address;
+    }
+
+    /** @return the engine of the current life, or null if never started */
+    public MembershipEngine engine() {
+        return engine;
+    }
+
+    /** @return what the process is doing */
+    public Status status() {
+        return status;
+    }
+
+    /** @return true if running (not paused, crashed or stopped) */
+    public boolean isUp() {
+        return status == Status.UP;
+    }
+
+    /** @return how many times the node was started */
+    public int life() {
+        return life;
+    }
+
+    /** @return extra delay applied to everything this node handles (0 unless slowed) */
+    public long extraDelayMillis() {
+        return extraDelayMillis;
+    }
+
+    /** @return bytes this node sent */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** @return true if the node was ever crashed, paused, slowed or partitioned */
+    public boolean everFaulted() {
+        return everFaulted;
+    }
+}

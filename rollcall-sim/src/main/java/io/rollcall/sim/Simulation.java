@@ -1,0 +1,331 @@
+package io.rollcall.sim;
+
+import io.rollcall.core.Bytes;
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.Member;
+import io.rollcall.core.MemberState;
+import io.rollcall.core.VersionVector;
+import io.rollcall.core.engine.EngineConfig;
+import io.rollcall.core.engine.LocalIdentity;
+import io.rollcall.core.engine.MembershipEngine;
+import io.rollcall.core.engine.Notification;
+import io.rollcall.core.message.Message;
+import io.rollcall.core.message.PushNodeState;
+import io.rollcall.core.message.WireSizes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Many real {@link MembershipEngine}s on a simulated network in virtual time. Everything random
+ * (latency, loss, every engine's choices) derives from one seed, and events at equal times run in
+ * the order they were scheduled, so a run is reproduced exactly by its seed.
+ */
+public final class Simulation {
+    /** Port every simulated node listens on. */
+    public static final int PORT = 7946;
+
+    private final long seed;
+    private final EngineConfig config;
+    private final SplittableRandom master;
+    private final SplittableRandom networkRandom;
+    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Map<Endpoint, SimNode> byEndpoint = new HashMap<>();
+    private final List<Partition> partitions = new ArrayList<>();
+    private final List<SimObserver> observers = new ArrayList<>();
+    private NetworkModel network;
+    private long now;
+    private long sequence;
+    private long eventsProcessed;
+    private long packetsSent;
+    private long bytesSent;
+    private long packetsLost;
+    private long streamsOpened;
+
+    /**
+     * @param seed    the seed every random choice derives from
+     * @param config  engine configuration for every node
+     * @param network the network model
+     */
+    public Simulation(long seed, EngineConfig config, NetworkModel network) {
+        this.seed = seed;
+        this.config = config;
+        this.network = network;
+        this.master = new SplittableRandom(seed);
+        this.networkRandom = master.split();
+    }
+
+    // ------------------------------------------------------------------ cluster control
+
+    /**
+     * Adds a node (not started). Node i listens on 127.a.b.c:7946, an address used only as a name
+     * inside the simulation; no packet ever leaves the process.
+     *
+     * @return the node
+     */
+    public SimNode addNode() {
+        int index = nodes.size();
+        int host = index + 1;
+        Endpoint address = Endpoint.of(new byte[] {127, (byte) (host >>> 16), (byte) (host >>> 8), (byte) host}, PORT);
+        SimNode node = new SimNode(this, index, "node-" + index, address);
+        nodes.add(node);
+        byEndpoint.put(address, node);
+        return node;
+    }
+
+    /**
+     * Starts a node's engine (a new life), with the given incarnation.
+     *
+     * @param node        the node
+     * @param incarnation its starting incarnation
+     */
+    public void start(SimNode node, long incarnation) {
+        MembershipEngine engine = new MembershipEngine(new LocalIdentity(node.name(), node.address(), Bytes.EMPTY, incarnation),
+                config, () -> now, master.split(), node);
+        node.beginLife(engine);
+        engine.start();
+    }
+
+    /**
+     * Makes every running node know every other as ALIVE without any traffic: a converged cluster to
+     * start large scenarios from.
+     */
+    public void bootstrapConverged() {
+        List<PushNodeState> all = new ArrayList<>();
+        for (SimNode n : nodes) {
+            if (n.isUp()) {
+                Member m = n.engine().localMember();
+                all.add(new PushNodeState(m.name(), m.address(), m.meta(), m.incarnation(), MemberState.ALIVE, VersionVector.ROLLCALL));
+            }
+        }
+        for (SimNode n : nodes) {
+            if (n.isUp()) {
+                n.engine().learnWithoutGossip(all);
+            }
+        }
+    }
+
+    /** @param node the node to kill: it stops at once, silently */
+    public void crash(SimNode node) {
+        node.crash();
+    }
+
+    /** @param node the node to stall: everything addressed to it waits until {@link #resume} */
+    public void pause(SimNode node) {
+        node.pause();
+    }
+
+    /** @param node a paused node: it processes its backlog now, seeing the current time */
+    public void resume(SimNode node) {
+        node.resume();
+    }
+
+    /** @param partition a rule to add */
+    public void addPartition(Partition partition) {
+        partitions.add(partition);
+    }
+
+    /** Removes every partition. */
+    public void healPartitions() {
+        partitions.clear();
+    }
+
+    /** @param model the network model from now on */
+    public void setNetwork(NetworkModel model) {
+        this.network = model;
+    }
+
+    /** @param observer told of every notification every engine publishes */
+    public void addObserver(SimObserver observer) {
+        observers.add(observer);
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * Runs events until virtual time {@code until} (inclusive).
+     *
+     * @param until absolute virtual milliseconds
+     */
+    public void runUntil(long until) {
+        while (!queue.isEmpty() && queue.peek().time <= until) {
+            Scheduled next = queue.poll();
+            now = next.time;
+            eventsProcessed++;
+            next.action.run();
+        }
+        now = Math.max(now, until);
+    }
+
+    /**
+     * Runs until the condition holds (checked every {@code checkEveryMillis}) or {@code deadline}.
+     *
+     * @param condition        what to wait for
+     * @param checkEveryMillis how often to check
+     * @param deadline         absolute virtual milliseconds to give up at
+     * @return the virtual time the condition first held, or -1 if it did not by the deadline
+     */
+    public long runUntil(BooleanSupplier condition, long checkEveryMillis, long deadline) {
+        while (now <= deadline) {
+            if (condition.getAsBoolean()) {
+                return now;
+            }
+            runUntil(Math.min(deadline, now + checkEveryMillis));
+            if (now >= deadline) {
+                return condition.getAsBoolean() ? now : -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Runs {@code action} at virtual time {@code at}.
+     *
+     * @param at     absolute virtual milliseconds
+     * @param action what to do
+     */
+    public void at(long at, Runnable action) {
+        schedule(Math.max(at, now), action);
+    }
+
+    // ------------------------------------------------------------------ the network (used by SimNode)
+
+    void schedule(long time, Runnable action) {
+        queue.add(new Scheduled(time, sequence++, action));
+    }
+
+    void sendPacket(SimNode from, Endpoint to, List<Message> messages) {
+        int total = 0;
+        for (Message m : messages) {
+            total += WireSizes.of(m);
+        }
+        int bytes = WireSizes.packet(messages.size(), total);
+        packetsSent++;
+        bytesSent += bytes;
+        from.countSent(bytes);
+        SimNode target = byEndpoint.get(to);
+        if (target == null || blocked(from, target) || networkRandom.nextDouble() < network.lossRate()) {
+            packetsLost++;
+            return;
+        }
+        Endpoint source = from.address();
+        schedule(now + latency() + target.extraDelayMillis(), () -> target.deliverPacket(source, messages));
+    }
+
+    void openStream(SimNode from, long requestId, Endpoint to, Message request) {
+        streamsOpened++;
+        int bytes = WireSizes.of(request);
+        bytesSent += bytes;
+        from.countSent(bytes);
+        SimNode target = byEndpoint.get(to);
+        StreamCall call = new StreamCall(from, from.life(), requestId);
+        long timeout = config.streamTimeoutMillis();
+        schedule(now + timeout, () -> call.fail("timed out after " + timeout + " ms"));
+        if (target == null || blocked(from, target)) {
+            return;
+        }
+        Endpoint source = from.address();
+        schedule(now + latency() + target.extraDelayMillis(), () -> target.acceptStream(source, request, call));
+    }
+
+    void replyStream(SimNode server, StreamCall call, Message reply) {
+        if (reply == null) {
+            schedule(now + latency(), () -> call.fail("stream closed without a reply"));
+            return;
+        }
+        int bytes = WireSizes.of(reply);
+        bytesSent += bytes;
+        server.countSent(bytes);
+        if (blocked(server, call.client())) {
+            return;
+        }
+        schedule(now + latency() + call.client().extraDelayMillis(), () -> call.complete(reply));
+    }
+
+    void refuseStream(StreamCall call) {
+        schedule(now + latency(), () -> call.fail("connection refused"));
+    }
+
+    void publish(SimNode node, Notification notification) {
+        for (SimObserver o : observers) {
+            o.onNotification(now, node, notification);
+        }
+    }
+
+    private boolean blocked(SimNode from, SimNode to) {
+        for (Partition p : partitions) {
+            if (p.blocks(from.index(), to.index())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long latency() {
+        double extra = network.latencyJitterMeanMillis() <= 0 ? 0
+                : -Math.log(1 - networkRandom.nextDouble()) * network.latencyJitterMeanMillis();
+        double ms = Math.min(network.latencyMaxMillis(), network.latencyMinMillis() + extra);
+        return Math.max(0, Math.round(ms));
+    }
+
+    // ------------------------------------------------------------------ inspection
+
+    /** @return virtual milliseconds since the start */
+    public long now() {
+        return now;
+    }
+
+    /** @return the seed of this run */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return the engine configuration */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** @return every node, by index */
+    public List<SimNode> nodes() {
+        return nodes;
+    }
+
+    /** @return events run so far */
+    public long eventsProcessed() {
+        return eventsProcessed;
+    }
+
+    /** @return datagrams sent */
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    /** @return datagrams dropped by loss or partitions */
+    public long packetsLost() {
+        return packetsLost;
+    }
+
+    /** @return bytes sent in datagrams and streams */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** @return streams opened */
+    public long streamsOpened() {
+        return streamsOpened;
+    }
+
+    /** An event in virtual time; ties are broken by scheduling order, which keeps runs reproducible. */
+    private record Scheduled(long time, long sequence, Runnable action) implements Comparable<Scheduled> {
+        @Override
+        public int compareTo(Scheduled o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+}
