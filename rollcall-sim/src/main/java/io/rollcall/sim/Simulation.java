@@ -226,7 +226,8 @@ public final class Simulation {
         StreamCall call = new StreamCall(from, from.life(), requestId);
         long timeout = config.streamTimeoutMillis();
         schedule(now + timeout, () -> call.fail("timed out after " + timeout + " ms"));
-        if (target == null || blocked(from, target)) {
+        // A TCP connection needs both directions (the handshake), so a one-way partition blocks it too.
+        if (target == null || blocked(from, target) || blocked(target, from)) {
             return;
         }
         Endpoint source = from.address();

@@ -66,4 +66,26 @@ public final class Timeouts {
         long timeout = (long) Math.floor(maxMillis - fraction * (maxMillis - minMillis));
         return Math.max(timeout, minMillis);
     }
+
+    /**
+     * How long after a member crashes every live member holds it DEAD, at most, in a cluster with no
+     * other faults. The terms: the crashed member is first probed within 10 protocol periods (every
+     * member probes one member per period in its own shuffled order, so with N - 1 probers the chance
+     * that none has reached it after t periods is about e^-t: 10 periods leave 1 in 20,000); that
+     * probe fails after one probe interval (the deadline of a healthy prober); the suspicion then runs
+     * at most the maximum suspicion timeout; the DEAD verdict spreads by gossip within
+     * {@code 10 x gossipInterval x ceil(log10(N + 1))}.
+     *
+     * @param config      the engine configuration
+     * @param liveMembers N
+     * @return the bound in milliseconds
+     */
+    public static long crashDetectionBoundMillis(EngineConfig config, int liveMembers) {
+        long min = suspicionMinMillis(config.suspicionMult(), liveMembers, config.probeIntervalMillis());
+        long max = config.suspicionMaxTimeoutMult() * min;
+        long firstProbe = 10 * config.probeIntervalMillis();
+        long probe = config.probeIntervalMillis();
+        long spread = 10 * config.gossipIntervalMillis() * (long) Math.max(1, Math.ceil(Math.log10(liveMembers + 1.0)));
+        return firstProbe + probe + max + spread;
+    }
 }

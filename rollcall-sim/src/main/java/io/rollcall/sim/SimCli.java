@@ -1,0 +1,134 @@
+package io.rollcall.sim;
+
+import io.rollcall.core.engine.EngineConfig;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code rollcall sim}: runs simulator scenarios and prints their figures. Exit status 0 if every
+ * scenario met its expectations, 1 if one did not, 2 for bad arguments.
+ */
+public final class SimCli {
+    private static final String USAGE = String.join(System.lineSeparator(),
+            "usage: rollcall sim [--nodes N] [--scenario NAME|all] [--seed S] [--profile lan|wan|local]",
+            "                    [--duration SECONDS] [--pause SECONDS] [--loss RATE]",
+            "  --nodes N        cluster size (default 100)",
+            "  --scenario NAME  one of " + String.join(", ", Scenarios.NAMES) + ", or all (default all)",
+            "  --seed S         seed that every random choice derives from (default 1)",
+            "  --profile P      memberlist timing profile (default lan)",
+            "  --duration S     how long the fault lasts: loss (300), partition-heal (60), one-way (300)",
+            "  --pause S        pause scenario: stall length (default: 1 s under the minimum suspicion timeout)",
+            "  --loss RATE      loss scenario: datagram loss rate (default 0.10)");
+
+    private SimCli() {
+    }
+
+    /** @param args command-line arguments */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * @param args command-line arguments after {@code sim}
+     * @param out  where reports go
+     * @param err  where errors go
+     * @return the exit status
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        int nodes = 100;
+        String scenario = "all";
+        long seed = 1;
+        EngineConfig config = EngineConfig.lan();
+        double durationSeconds = 0;
+        double pauseSeconds = 0;
+        double loss = 0.10;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "-h", "--help" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "--nodes" -> nodes = parseInt(arg, value(args, ++i, arg));
+                    case "--scenario" -> scenario = value(args, ++i, arg);
+                    case "--seed" -> seed = parseLong(arg, value(args, ++i, arg));
+                    case "--profile" -> config = profile(value(args, ++i, arg));
+                    case "--duration" -> durationSeconds = parseDouble(arg, value(args, ++i, arg));
+                    case "--pause" -> pauseSeconds = parseDouble(arg, value(args, ++i, arg));
+                    case "--loss" -> loss = parseDouble(arg, value(args, ++i, arg));
+                    default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
+                }
+            }
+            List<String> names = scenario.equals("all") ? Scenarios.NAMES : List.of(scenario);
+            if (!scenario.equals("all") && !Scenarios.NAMES.contains(scenario)) {
+                throw new IllegalArgumentException("unknown scenario '" + scenario + "'; choose one of "
+                        + String.join(", ", Scenarios.NAMES) + ", or all");
+            }
+            ScenarioOptions options = new ScenarioOptions(nodes, seed, config, io.rollcall.sim.NetworkModel.lan(),
+                    Math.round(durationSeconds * 1000), Math.round(pauseSeconds * 1000), loss);
+            List<SimReport> reports = new ArrayList<>();
+            for (String name : names) {
+                SimReport report = Scenarios.run(name, options);
+                reports.add(report);
+                out.print(report.format());
+                out.flush();
+            }
+            long failed = reports.stream().filter(r -> !r.passed()).count();
+            if (names.size() > 1) {
+                out.printf(Locale.ROOT, "%d of %d scenarios met their expectations%n", reports.size() - failed, reports.size());
+            }
+            return failed == 0 ? 0 : 1;
+        } catch (IllegalArgumentException e) {
+            err.println("rollcall sim: " + e.getMessage());
+            err.println("run 'rollcall sim --help' for usage");
+            return 2;
+        }
+    }
+
+    private static EngineConfig profile(String name) {
+        return switch (name) {
+            case "lan" -> EngineConfig.lan();
+            case "wan" -> EngineConfig.wan();
+            case "local" -> EngineConfig.local();
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "'; choose lan, wan or local");
+        };
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int parseInt(String option, String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " expects a whole number, got '" + text + "'");
+        }
+    }
+
+    private static long parseLong(String option, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " expects a whole number, got '" + text + "'");
+        }
+    }
+
+    private static double parseDouble(String option, String text) {
+        try {
+            double v = Double.parseDouble(text);
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " expects a number, got '" + text + "'");
+        }
+    }
+}
