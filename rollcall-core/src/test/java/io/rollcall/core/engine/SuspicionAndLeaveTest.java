@@ -1,0 +1,130 @@
+package io.rollcall.core.engine;
+
+import static io.rollcall.core.engine.EngineHarness.of;
+import static io.rollcall.core.engine.EngineHarness.sent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollcall.core.MemberState;
+import io.rollcall.core.message.Alive;
+import io.rollcall.core.message.Dead;
+import io.rollcall.core.message.Suspect;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SuspicionAndLeaveTest {
+
+    private static Effect.SetTimer suspicionTimer(List<Effect> effects) {
+        return of(effects, Effect.SetTimer.class).stream().filter(t -> t.timer() instanceof Timer.SuspicionTimeout)
+                .reduce((a, b) -> b).orElseThrow();
+    }
+
+    @Test
+    void confirmationsShortenTheSuspicionFromMaxToMin() {
+        // Five members: N = 5, min 4 s, max 24 s, two confirmations expected.
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
+        h.receive(3, new Suspect(1, "n2", "n3"));
+        assertThat(suspicionTimer(h.drain()).delayMillis()).isEqualTo(24_000);
+        h.receive(3, new Suspect(1, "n2", "n3"));
+        assertThat(of(h.drain(), Effect.SetTimer.class)).as("the accuser cannot confirm itself").isEmpty();
+        h.receive(4, new Suspect(1, "n2", "n4"));
+        List<Effect> effects = h.drain();
+        assertThat(suspicionTimer(effects).delayMillis()).isEqualTo(11_381);
+        h.fire(new Timer.GossipTick());
+        assertThat(sent(h.drain(), Suspect.class)).as("a new confirmation is gossiped on")
+                .contains(new Suspect(1, "n2", "n4"));
+        h.now += 1_000;
+        h.receive(5, new Suspect(1, "n2", "n5"));
+        assertThat(suspicionTimer(h.drain()).delayMillis()).isEqualTo(3_000);
+    }
+
+    @Test
+    void anUnrefutedSuspicionEndsInFailedAndIsGossipedAsDead() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
+        h.receive(3, new Suspect(1, "n2", "n3"));
+        Timer timer = suspicionTimer(h.drain()).timer();
+        h.now += 24_000;
+        h.fire(timer);
+        List<Effect> effects = h.drain();
+        assertThat(of(effects, MembershipEvent.Failed.class)).hasSize(1);
+        assertThat(h.stateOf(2)).isEqualTo(MemberState.DEAD);
+        h.fire(new Timer.GossipTick());
+        assertThat(sent(h.drain(), Dead.class)).contains(new Dead(1, "n2", "self"));
+        assertThat(h.engine.counters().deathsDeclared()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefutationCancelsTheSuspicionAndRecoversTheMember() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
+        h.receive(3, new Suspect(1, "n2", "n3"));
+        Timer timer = suspicionTimer(h.drain()).timer();
+        h.receive(2, EngineHarness.alive(2, 2));
+        assertThat(of(h.drain(), MembershipEvent.Recovered.class)).hasSize(1);
+        h.now += 30_000;
+        h.fire(timer);
+        assertThat(of(h.drain(), MembershipEvent.Failed.class)).as("stale timer ignored").isEmpty();
+        assertThat(h.stateOf(2)).isEqualTo(MemberState.ALIVE);
+    }
+
+    @Test
+    void refutationIsGossipedWithTheRaisedIncarnation() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(3);
+        h.receive(2, new Suspect(4, "self", "n2"));
+        h.drain();
+        h.fire(new Timer.GossipTick());
+        List<Alive> alives = sent(h.drain(), Alive.class);
+        assertThat(alives).anySatisfy(a -> {
+            assertThat(a.node()).isEqualTo("self");
+            assertThat(a.incarnation()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void leaveGossipsOurDepartureThenCompletes() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(3);
+        h.engine.leave(5_000);
+        List<Effect> effects = h.drain();
+        assertThat(of(effects, MembershipEvent.Left.class)).hasSize(1);
+        assertThat(h.engine.phase()).isEqualTo(MembershipEngine.Phase.LEAVING);
+        int sentTimes = 0;
+        Timer propagated = null;
+        for (int round = 0; round < 20 && propagated == null; round++) {
+            h.fire(new Timer.GossipTick());
+            effects = h.drain();
+            sentTimes += (int) sent(effects, Dead.class).stream().filter(Dead::isLeave).count();
+            propagated = of(effects, Timer.LeavePropagated.class).stream().findFirst().orElse(null);
+        }
+        assertThat(sentTimes).isEqualTo(Timeouts.retransmitLimit(4, 3));
+        assertThat(propagated).isNotNull();
+        h.fire(new Timer.ProbeTick());
+        assertThat(sent(h.drain(), io.rollcall.core.message.Ping.class)).as("no probing while leaving").isEmpty();
+        h.fire(propagated);
+        assertThat(of(h.drain(), LeaveCompleted.class)).containsExactly(new LeaveCompleted(false));
+        assertThat(h.engine.phase()).isEqualTo(MembershipEngine.Phase.LEFT);
+    }
+
+    @Test
+    void leaveWithNobodyToTellCompletesAtOnceAndATimeoutIsReported() {
+        EngineHarness alone = new EngineHarness(EngineConfig.lan(), 1).started();
+        alone.engine.leave(5_000);
+        assertThat(of(alone.drain(), LeaveCompleted.class)).containsExactly(new LeaveCompleted(false));
+
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(3);
+        h.engine.leave(5_000);
+        h.drain();
+        h.fire(new Timer.LeaveDeadline());
+        assertThat(of(h.drain(), LeaveCompleted.class)).containsExactly(new LeaveCompleted(true));
+    }
+
+    @Test
+    void aLeaveBeatsAFailureAtTheSameIncarnationButNotTheReverse() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(3);
+        h.receive(3, new Dead(1, "n2", "n3"));
+        h.receive(2, new Dead(1, "n2", "n2"));
+        assertThat(h.stateOf(2)).isEqualTo(MemberState.LEFT);
+        h.receive(4, new Dead(1, "n2", "n4"));
+        assertThat(h.stateOf(2)).isEqualTo(MemberState.LEFT);
+        List<Effect> effects = h.drain();
+        assertThat(of(effects, MembershipEvent.Failed.class)).hasSize(1);
+        assertThat(of(effects, MembershipEvent.Left.class)).hasSize(1);
+    }
+}
