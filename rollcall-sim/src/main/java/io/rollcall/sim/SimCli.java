@@ -13,14 +13,15 @@ import java.util.Locale;
 public final class SimCli {
     private static final String USAGE = String.join(System.lineSeparator(),
             "usage: rollcall sim [--nodes N] [--scenario NAME|all] [--seed S] [--profile lan|wan|local]",
-            "                    [--duration SECONDS] [--pause SECONDS] [--loss RATE]",
+            "                    [--duration SECONDS] [--pause SECONDS] [--loss RATE] [--seeds K]",
             "  --nodes N        cluster size (default 100)",
             "  --scenario NAME  one of " + String.join(", ", Scenarios.NAMES) + ", or all (default all)",
             "  --seed S         seed that every random choice derives from (default 1)",
             "  --profile P      memberlist timing profile (default lan)",
             "  --duration S     how long the fault lasts: loss (300), partition-heal (60), one-way (300)",
             "  --pause S        pause scenario: stall length (default: 1 s under the minimum suspicion timeout)",
-            "  --loss RATE      loss scenario: datagram loss rate (default 0.10)");
+            "  --loss RATE      loss scenario: datagram loss rate (default 0.10)",
+            "  --seeds K        run each scenario with seeds S..S+K-1 and print median/min/max (default 1)");
 
     private SimCli() {
     }
@@ -44,6 +45,7 @@ public final class SimCli {
         double durationSeconds = 0;
         double pauseSeconds = 0;
         double loss = 0.10;
+        int seeds = 1;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -59,6 +61,7 @@ public final class SimCli {
                     case "--duration" -> durationSeconds = parseDouble(arg, value(args, ++i, arg));
                     case "--pause" -> pauseSeconds = parseDouble(arg, value(args, ++i, arg));
                     case "--loss" -> loss = parseDouble(arg, value(args, ++i, arg));
+                    case "--seeds" -> seeds = parseInt(arg, value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
@@ -67,18 +70,31 @@ public final class SimCli {
                 throw new IllegalArgumentException("unknown scenario '" + scenario + "'; choose one of "
                         + String.join(", ", Scenarios.NAMES) + ", or all");
             }
-            ScenarioOptions options = new ScenarioOptions(nodes, seed, config, io.rollcall.sim.NetworkModel.lan(),
-                    Math.round(durationSeconds * 1000), Math.round(pauseSeconds * 1000), loss);
+            if (seeds < 1 || seeds > 10_000) {
+                throw new IllegalArgumentException("--seeds must be 1..10000, got " + seeds);
+            }
             List<SimReport> reports = new ArrayList<>();
             for (String name : names) {
-                SimReport report = Scenarios.run(name, options);
-                reports.add(report);
-                out.print(report.format());
-                out.flush();
+                List<SimReport> runs = new ArrayList<>();
+                for (long s = seed; s < seed + seeds; s++) {
+                    ScenarioOptions options = new ScenarioOptions(nodes, s, config, NetworkModel.lan(),
+                            Math.round(durationSeconds * 1000), Math.round(pauseSeconds * 1000), loss);
+                    SimReport report = Scenarios.run(name, options);
+                    runs.add(report);
+                    if (seeds == 1) {
+                        out.print(report.format());
+                        out.flush();
+                    }
+                }
+                if (seeds > 1) {
+                    out.print(SimSummary.format(runs));
+                    out.flush();
+                }
+                reports.addAll(runs);
             }
             long failed = reports.stream().filter(r -> !r.passed()).count();
-            if (names.size() > 1) {
-                out.printf(Locale.ROOT, "%d of %d scenarios met their expectations%n", reports.size() - failed, reports.size());
+            if (reports.size() > 1) {
+                out.printf(Locale.ROOT, "%d of %d scenario runs met their expectations%n", reports.size() - failed, reports.size());
             }
             return failed == 0 ? 0 : 1;
         } catch (IllegalArgumentException e) {

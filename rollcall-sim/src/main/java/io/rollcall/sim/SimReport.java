@@ -65,9 +65,14 @@ public final class SimReport {
         return v;
     }
 
-    /** @return every figure, in the order measured */
+    /** @return every figure */
     public Map<String, Double> figures() {
         return Map.copyOf(figures);
+    }
+
+    /** @return every figure, in the order measured */
+    public Map<String, Double> orderedFigures() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
     }
 
     /** @return the scenario's own expectations that did not hold */
