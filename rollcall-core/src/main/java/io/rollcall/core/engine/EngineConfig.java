@@ -29,6 +29,8 @@ package io.rollcall.core.engine;
  * @param leftRetentionMillis      how long a LEFT member is kept before removal
  * @param leavePropagateDelayMillis after our leave announcement has been sent its full number of times,
  *                                 keep gossiping this long before reporting the leave done
+ * @param joinFollowUpSyncMillis   after a successful join, one more state exchange with a random member
+ *                                 this much later (0: none), to catch members that joined concurrently
  * @param reclaimDeadNames         let a new address take over the name of a DEAD or LEFT member
  * @param maxMembers               most members kept (including tombstones); beyond it new names are
  *                                 dropped, counted, after the oldest tombstone is evicted
@@ -57,6 +59,7 @@ public record EngineConfig(
         long deadRetentionMillis,
         long leftRetentionMillis,
         long leavePropagateDelayMillis,
+        long joinFollowUpSyncMillis,
         boolean reclaimDeadNames,
         int maxMembers,
         int maxQueuedBroadcasts,
@@ -92,6 +95,7 @@ public record EngineConfig(
         nonNegative("deadRetentionMillis", deadRetentionMillis);
         nonNegative("leftRetentionMillis", leftRetentionMillis);
         nonNegative("leavePropagateDelayMillis", leavePropagateDelayMillis);
+        nonNegative("joinFollowUpSyncMillis", joinFollowUpSyncMillis);
         positive("maxMembers", maxMembers);
         positive("maxQueuedBroadcasts", maxQueuedBroadcasts);
         positive("maxPendingRelays", maxPendingRelays);
@@ -122,14 +126,14 @@ public record EngineConfig(
     public static EngineConfig wan() {
         return builder().streamTimeoutMillis(30_000).suspicionMult(6).pushPullIntervalMillis(60_000)
                 .probeTimeoutMillis(3_000).probeIntervalMillis(5_000).gossipNodes(4)
-                .gossipIntervalMillis(500).gossipToTheDeadMillis(60_000).build();
+                .gossipIntervalMillis(500).gossipToTheDeadMillis(60_000).joinFollowUpSyncMillis(5_000).build();
     }
 
     /** @return memberlist's DefaultLocalConfig timing (one host or a fast local network) */
     public static EngineConfig local() {
         return builder().streamTimeoutMillis(1_000).indirectChecks(1).retransmitMult(2).suspicionMult(3)
                 .pushPullIntervalMillis(15_000).probeTimeoutMillis(200).probeIntervalMillis(1_000)
-                .gossipIntervalMillis(100).gossipToTheDeadMillis(15_000).build();
+                .gossipIntervalMillis(100).gossipToTheDeadMillis(15_000).joinFollowUpSyncMillis(1_000).build();
     }
 
     /** @return a builder holding the LAN defaults */
@@ -159,6 +163,7 @@ public record EngineConfig(
         b.deadRetentionMillis = deadRetentionMillis;
         b.leftRetentionMillis = leftRetentionMillis;
         b.leavePropagateDelayMillis = leavePropagateDelayMillis;
+        b.joinFollowUpSyncMillis = joinFollowUpSyncMillis;
         b.reclaimDeadNames = reclaimDeadNames;
         b.maxMembers = maxMembers;
         b.maxQueuedBroadcasts = maxQueuedBroadcasts;
@@ -189,6 +194,7 @@ public record EngineConfig(
         private long deadRetentionMillis = DAY_MILLIS;
         private long leftRetentionMillis = DAY_MILLIS;
         private long leavePropagateDelayMillis = 1_000;
+        private long joinFollowUpSyncMillis = 2_000;
         private boolean reclaimDeadNames = true;
         private int maxMembers = 65_536;
         private int maxQueuedBroadcasts = 8_192;
@@ -237,6 +243,8 @@ public record EngineConfig(
         public Builder leftRetentionMillis(long v) { leftRetentionMillis = v; return this; }
         /** @param v see {@link EngineConfig#leavePropagateDelayMillis()} @return this */
         public Builder leavePropagateDelayMillis(long v) { leavePropagateDelayMillis = v; return this; }
+        /** @param v see {@link EngineConfig#joinFollowUpSyncMillis()} @return this */
+        public Builder joinFollowUpSyncMillis(long v) { joinFollowUpSyncMillis = v; return this; }
         /** @param v see {@link EngineConfig#reclaimDeadNames()} @return this */
         public Builder reclaimDeadNames(boolean v) { reclaimDeadNames = v; return this; }
         /** @param v see {@link EngineConfig#maxMembers()} @return this */
@@ -256,7 +264,7 @@ public record EngineConfig(
                     suspicionMaxTimeoutMult, retransmitMult, gossipIntervalMillis, gossipNodes, gossipToTheDeadMillis,
                     pushPullIntervalMillis, awarenessMaxMultiplier, tcpFallbackProbe, streamTimeoutMillis,
                     packetBudgetBytes, reconnectIntervalMillis, reapIntervalMillis, deadRetentionMillis,
-                    leftRetentionMillis, leavePropagateDelayMillis, reclaimDeadNames, maxMembers, maxQueuedBroadcasts,
+                    leftRetentionMillis, leavePropagateDelayMillis, joinFollowUpSyncMillis, reclaimDeadNames, maxMembers, maxQueuedBroadcasts,
                     maxPendingRelays, maxPendingStreams, metaMaxBytes);
         }
     }

@@ -20,6 +20,7 @@ public final class EngineCounters {
     long pushPullsServed;
     long reconnectAttempts;
     long gossipPacketsSent;
+    long correctionsSent;
     final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
 
     void drop(DropReason reason) {
@@ -41,12 +42,13 @@ public final class EngineCounters {
      * @param pushPullsServed     state exchanges answered
      * @param reconnectAttempts   state exchanges with dead members or seeds to heal partitions
      * @param gossipPacketsSent   gossip-round packets sent
+     * @param correctionsSent     stale claims answered with the newer claim we hold
      * @param drops               inputs ignored, by reason
      */
     public record Snapshot(long probesSent, long probesFailed, long indirectProbesSent, long tcpFallbackProbes,
                            long tcpFallbackSuccesses, long suspicionsRaised, long deathsDeclared, long refutations,
                            long pushPullsInitiated, long pushPullsServed, long reconnectAttempts,
-                           long gossipPacketsSent, Map<DropReason, Long> drops) {
+                           long gossipPacketsSent, long correctionsSent, Map<DropReason, Long> drops) {
         /** Copies the map. */
         public Snapshot {
             drops = Map.copyOf(drops);
@@ -65,6 +67,6 @@ public final class EngineCounters {
     public Snapshot snapshot() {
         return new Snapshot(probesSent, probesFailed, indirectProbesSent, tcpFallbackProbes, tcpFallbackSuccesses,
                 suspicionsRaised, deathsDeclared, refutations, pushPullsInitiated, pushPullsServed, reconnectAttempts,
-                gossipPacketsSent, drops);
+                gossipPacketsSent, correctionsSent, drops);
     }
 }

@@ -54,6 +54,10 @@ public final class MembershipEngine {
 
     /** Most seeds remembered for partition healing. */
     public static final int MAX_SEEDS = 64;
+    /** Most members told of our own join or leave directly per gossip interval. */
+    public static final int MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL = 64;
+    /** Most stale-claim corrections sent per gossip interval. */
+    public static final int MAX_CORRECTIONS_PER_GOSSIP_INTERVAL = 16;
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
 
     private final EngineConfig config;
@@ -83,6 +87,9 @@ public final class MembershipEngine {
     private boolean leavePropagationStarted;
     private long broadcastDropsReported;
     private boolean gossipSuppressed;
+    private int correctionsThisRound;
+    private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
+    private Message announcement;
 
     /**
      * @param identity who this node is
@@ -186,7 +193,9 @@ public final class MembershipEngine {
         table.setState(self, MemberState.LEFT, clock.nowMillis());
         out.notify(new MembershipEvent.Left(self.snapshot()));
         boolean anyoneToTell = table.liveCount() > 0;
-        leaveAnnouncement = broadcasts.enqueue(selfName, new Dead(before.incarnation(), selfName, selfName));
+        Dead departure = new Dead(before.incarnation(), selfName, selfName);
+        leaveAnnouncement = broadcasts.enqueue(selfName, departure);
+        announceDirectly(departure);
         if (!anyoneToTell) {
             completeLeave(false);
         } else {
@@ -256,11 +265,11 @@ public final class MembershipEngine {
         } else if (message instanceof Nack nack) {
             onNack(nack);
         } else if (message instanceof Alive alive) {
-            onAlive(alive);
+            onAlive(alive, from);
         } else if (message instanceof Suspect suspect) {
-            onSuspect(suspect);
+            onSuspect(suspect, from);
         } else if (message instanceof Dead dead) {
-            onDead(dead);
+            onDead(dead, from);
         } else if (message instanceof UserData) {
             // Application payloads are for the layer above (Serf semantics); the engine has no use for them.
             return;
@@ -389,6 +398,13 @@ public final class MembershipEngine {
             onPushPullTick();
         } else if (timer instanceof Timer.SuspicionTimeout t) {
             onSuspicionTimeout(t.node(), t.token());
+        } else if (timer instanceof Timer.FollowUpSync) {
+            if (phase == Phase.RUNNING) {
+                List<MemberEntry> peer = table.randomMembers(1, e -> e != self && e.state == MemberState.ALIVE, random);
+                if (!peer.isEmpty()) {
+                    startSync(peer.get(0).address, StreamPurpose.SYNC);
+                }
+            }
         } else if (timer instanceof Timer.ReconnectTick) {
             onReconnectTick();
         } else if (timer instanceof Timer.ReapTick) {
@@ -575,7 +591,7 @@ public final class MembershipEngine {
         if (target.state == MemberState.ALIVE) {
             counters.suspicionsRaised++;
         }
-        onSuspect(new Suspect(target.incarnation, target.name, selfName));
+        onSuspect(new Suspect(target.incarnation, target.name, selfName), null);
     }
 
     private void onPing(Endpoint from, Ping ping) {
@@ -644,7 +660,8 @@ public final class MembershipEngine {
 
     // ------------------------------------------------------------------ gossip rules
 
-    private void onAlive(Alive alive) {
+    /** @param sender where the claim came from, to correct it if it is stale; null if not from a peer's gossip */
+    private void onAlive(Alive alive, Endpoint sender) {
         if (alive.versions() == null || !alive.versions().isUsable()) {
             counters.drop(DropReason.INVALID_VERSIONS);
             return;
@@ -681,6 +698,7 @@ public final class MembershipEngine {
                 return;
             }
         } else if (!Precedence.supersedes(alive.incarnation(), MemberState.ALIVE, entry.incarnation, entry.state)) {
+            correctIfStale(entry, alive.incarnation(), MemberState.ALIVE, sender);
             return;
         }
         Member before = entry.snapshot();
@@ -720,7 +738,7 @@ public final class MembershipEngine {
         }
     }
 
-    private void onSuspect(Suspect suspect) {
+    private void onSuspect(Suspect suspect, Endpoint sender) {
         MemberEntry entry = table.get(suspect.node());
         if (entry == null) {
             return;
@@ -741,6 +759,7 @@ public final class MembershipEngine {
             return;
         }
         if (!Precedence.supersedes(suspect.incarnation(), MemberState.SUSPECT, entry.incarnation, entry.state)) {
+            correctIfStale(entry, suspect.incarnation(), MemberState.SUSPECT, sender);
             return;
         }
         MemberState previous = entry.state;
@@ -754,7 +773,7 @@ public final class MembershipEngine {
         }
     }
 
-    private void onDead(Dead dead) {
+    private void onDead(Dead dead, Endpoint sender) {
         MemberEntry entry = table.get(dead.node());
         if (entry == null) {
             return;
@@ -767,6 +786,7 @@ public final class MembershipEngine {
         }
         MemberState next = dead.isLeave() ? MemberState.LEFT : MemberState.DEAD;
         if (!Precedence.supersedes(dead.incarnation(), next, entry.incarnation, entry.state)) {
+            correctIfStale(entry, dead.incarnation(), next, sender);
             return;
         }
         MemberState previous = entry.state;
@@ -780,13 +800,39 @@ public final class MembershipEngine {
         }
     }
 
+    /**
+     * A peer gossiped a claim that ours strictly outranks: it missed news (a refutation, a death, a
+     * departure). Tell it directly rather than leave it to anti-entropy, which can take minutes in a
+     * large cluster; a node that missed a departure would otherwise go on to declare the leaver
+     * failed. Bounded per gossip interval, so a very stale peer cannot make us flood.
+     */
+    private void correctIfStale(MemberEntry entry, long claimIncarnation, MemberState claimState, Endpoint sender) {
+        if (sender == null || correctionsThisRound >= MAX_CORRECTIONS_PER_GOSSIP_INTERVAL
+                || !Precedence.supersedes(entry.incarnation, entry.state, claimIncarnation, claimState)) {
+            return;
+        }
+        correctionsThisRound++;
+        counters.correctionsSent++;
+        sendWithPiggyback(sender, List.of(claimOf(entry)));
+    }
+
+    /** @return the gossip message that states what we hold about {@code entry} */
+    private Message claimOf(MemberEntry entry) {
+        return switch (entry.state) {
+            case ALIVE -> new Alive(entry.incarnation, entry.name, entry.address, entry.meta, entry.versions);
+            case SUSPECT -> new Suspect(entry.incarnation, entry.name, selfName);
+            case DEAD -> new Dead(entry.incarnation, entry.name, selfName);
+            case LEFT -> new Dead(entry.incarnation, entry.name, entry.name);
+        };
+    }
+
     private void merge(PushPull state) {
         for (PushNodeState n : state.nodes()) {
             switch (n.state()) {
-                case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()));
-                case LEFT -> onDead(new Dead(n.incarnation(), n.name(), n.name()));
+                case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()), null);
+                case LEFT -> onDead(new Dead(n.incarnation(), n.name(), n.name()), null);
                 // A remote DEAD only makes us suspect: the member gets its own chance to refute before we agree.
-                case DEAD, SUSPECT -> onSuspect(new Suspect(n.incarnation(), n.name(), selfName));
+                case DEAD, SUSPECT -> onSuspect(new Suspect(n.incarnation(), n.name(), selfName), null);
                 default -> throw new IllegalStateException("unreachable");
             }
         }
@@ -839,7 +885,7 @@ public final class MembershipEngine {
             return;
         }
         counters.deathsDeclared++;
-        onDead(new Dead(entry.incarnation, node, selfName));
+        onDead(new Dead(entry.incarnation, node, selfName), null);
     }
 
     // ------------------------------------------------------------------ dissemination
@@ -849,6 +895,7 @@ public final class MembershipEngine {
             return;
         }
         out.setTimer(new Timer.GossipTick(), config.gossipIntervalMillis());
+        correctionsThisRound = 0;
         long now = clock.nowMillis();
         List<MemberEntry> targets = table.randomMembers(config.gossipNodes(), e -> e != self
                 && (e.state.isLive() || (e.state == MemberState.DEAD && now - e.stateSinceMillis <= config.gossipToTheDeadMillis())),
@@ -863,6 +910,7 @@ public final class MembershipEngine {
             counters.gossipPacketsSent++;
             out.sendPacket(target.address, batch);
         }
+        sendDirectAnnouncements();
         checkLeaveProgress();
     }
 
@@ -888,6 +936,28 @@ public final class MembershipEngine {
     private void gossip(String about, Message update) {
         if (!gossipSuppressed) {
             broadcasts.enqueue(about, update);
+        }
+    }
+
+    /**
+     * Sends our own join or leave to every live member directly, paced over gossip rounds, on top of
+     * the epidemic. Random gossip leaves a small chance that some member hears nothing (about e^-8
+     * per member at LAN settings), after which it learns only at its next state exchange, minutes
+     * later in a large cluster; first-hand news is cheap to deliver to everyone once.
+     */
+    private void announceDirectly(Message message) {
+        announcement = message;
+        announcementTargets.clear();
+        for (MemberEntry e : table.all()) {
+            if (e != self && e.state.isLive()) {
+                announcementTargets.add(e.address);
+            }
+        }
+    }
+
+    private void sendDirectAnnouncements() {
+        for (int i = 0; i < MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL && !announcementTargets.isEmpty(); i++) {
+            sendWithPiggyback(announcementTargets.poll(), List.of(announcement));
         }
     }
 
@@ -957,12 +1027,21 @@ public final class MembershipEngine {
             return;
         }
         if (failure == null) {
-            progress.succeeded++;
+            if (progress.succeeded++ == 0 && phase == Phase.RUNNING) {
+                // The first seed's answer told us who is there: tell each of them we have arrived.
+                announceDirectly(selfAlive());
+            }
         } else {
             progress.failures.add(failure);
         }
         if (--progress.outstanding == 0) {
             joins.remove(joinId);
+            if (progress.succeeded > 0 && config.joinFollowUpSyncMillis() > 0) {
+                // Members that joined at the same moment as us may be missing from the seed's answer, and
+                // their announcements may have passed us by; one more exchange once the flurry settles
+                // catches them, instead of leaving them to the next periodic exchange.
+                out.setTimer(new Timer.FollowUpSync(), config.joinFollowUpSyncMillis());
+            }
             out.notify(new JoinCompleted(joinId, progress.succeeded, progress.failures));
         }
     }
@@ -1017,7 +1096,7 @@ public final class MembershipEngine {
 
     private void checkLeaveProgress() {
         if (phase == Phase.LEAVING && !leavePropagationStarted && leaveAnnouncement != null
-                && !broadcasts.isQueued(leaveAnnouncement)) {
+                && !broadcasts.isQueued(leaveAnnouncement) && announcementTargets.isEmpty()) {
             leavePropagationStarted = true;
             out.setTimer(new Timer.LeavePropagated(), config.leavePropagateDelayMillis());
         }

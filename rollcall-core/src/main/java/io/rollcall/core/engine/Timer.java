@@ -35,6 +35,10 @@ public sealed interface Timer {
     record SuspicionTimeout(String node, long token) implements Timer {
     }
 
+    /** A short while after joining: one more state exchange with a random member. */
+    record FollowUpSync() implements Timer {
+    }
+
     /** Try to reach dead members and seeds, so partitions heal. */
     record ReconnectTick() implements Timer {
     }

@@ -181,4 +181,28 @@ class StateExchangeAndLimitsTest {
             }
         }
     }
+
+    @Test
+    void afterJoiningWeTellEveryMemberDirectlyAndSyncOnceMore() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started();
+        h.engine.join(List.of(addr(2)));
+        Effect.SendStream request = of(h.drain(), Effect.SendStream.class).get(0);
+        List<PushNodeState> known = new ArrayList<>();
+        for (int i = 2; i < 8; i++) {
+            known.add(node(i, 1, MemberState.ALIVE));
+        }
+        h.engine.handleStreamReply(request.requestId(), new PushPull(true, known, Bytes.EMPTY));
+        List<Effect> effects = h.drain();
+        Timer followUp = of(effects, Timer.FollowUpSync.class).get(0);
+        h.fire(new Timer.GossipTick());
+        java.util.Set<io.rollcall.core.Endpoint> told = new java.util.HashSet<>();
+        for (Effect.SendPacket p : of(h.drain(), Effect.SendPacket.class)) {
+            if (p.messages().get(0) instanceof Alive a && a.node().equals("self")) {
+                told.add(p.to());
+            }
+        }
+        assertThat(told).hasSize(6);
+        h.fire(followUp);
+        assertThat(of(h.drain(), Effect.SendStream.class)).hasSize(1);
+    }
 }

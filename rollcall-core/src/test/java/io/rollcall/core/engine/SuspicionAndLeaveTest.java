@@ -86,14 +86,23 @@ class SuspicionAndLeaveTest {
         assertThat(of(effects, MembershipEvent.Left.class)).hasSize(1);
         assertThat(h.engine.phase()).isEqualTo(MembershipEngine.Phase.LEAVING);
         int sentTimes = 0;
+        java.util.Set<io.rollcall.core.Endpoint> toldDirectly = new java.util.HashSet<>();
         Timer propagated = null;
         for (int round = 0; round < 20 && propagated == null; round++) {
             h.fire(new Timer.GossipTick());
             effects = h.drain();
-            sentTimes += (int) sent(effects, Dead.class).stream().filter(Dead::isLeave).count();
+            for (Effect.SendPacket p : of(effects, Effect.SendPacket.class)) {
+                long leaves = p.messages().stream().filter(m -> m instanceof Dead d && d.isLeave()).count();
+                sentTimes += (int) leaves;
+                if (leaves > 0 && p.messages().get(0) instanceof Dead) {
+                    toldDirectly.add(p.to());
+                }
+            }
             propagated = of(effects, Timer.LeavePropagated.class).stream().findFirst().orElse(null);
         }
-        assertThat(sentTimes).isEqualTo(Timeouts.retransmitLimit(4, 3));
+        // Gossiped its full number of times, and also told to each of the three members directly.
+        assertThat(toldDirectly).containsExactlyInAnyOrder(EngineHarness.addr(2), EngineHarness.addr(3), EngineHarness.addr(4));
+        assertThat(sentTimes).isGreaterThanOrEqualTo(Timeouts.retransmitLimit(4, 3)).isLessThanOrEqualTo(Timeouts.retransmitLimit(4, 3) + 3);
         assertThat(propagated).isNotNull();
         h.fire(new Timer.ProbeTick());
         assertThat(sent(h.drain(), io.rollcall.core.message.Ping.class)).as("no probing while leaving").isEmpty();
