@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class SimCli {
     private static final String USAGE = String.join(System.lineSeparator(),
             "usage: rollcall sim [--nodes N] [--scenario NAME|all] [--seed S] [--profile lan|wan|local]",
-            "                    [--duration SECONDS] [--pause SECONDS] [--loss RATE] [--seeds K]",
+            "                    [--duration SECONDS] [--pause SECONDS] [--loss RATE] [--seeds K] [--udp-only]",
             "  --nodes N        cluster size (default 100)",
             "  --scenario NAME  one of " + String.join(", ", Scenarios.NAMES) + ", or all (default all)",
             "  --seed S         seed that every random choice derives from (default 1)",
@@ -21,7 +21,8 @@ public final class SimCli {
             "  --duration S     how long the fault lasts: loss (300), partition-heal (60), one-way (300)",
             "  --pause S        pause scenario: stall length (default: 1 s under the minimum suspicion timeout)",
             "  --loss RATE      loss scenario: datagram loss rate (default 0.10)",
-            "  --seeds K        run each scenario with seeds S..S+K-1 and print median/min/max (default 1)");
+            "  --seeds K        run each scenario with seeds S..S+K-1 and print median/min/max (default 1)",
+            "  --udp-only       disable the TCP fallback probe (only UDP probes and indirect probes)");
 
     private SimCli() {
     }
@@ -46,6 +47,7 @@ public final class SimCli {
         double pauseSeconds = 0;
         double loss = 0.10;
         int seeds = 1;
+        boolean udpOnly = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -62,6 +64,7 @@ public final class SimCli {
                     case "--pause" -> pauseSeconds = parseDouble(arg, value(args, ++i, arg));
                     case "--loss" -> loss = parseDouble(arg, value(args, ++i, arg));
                     case "--seeds" -> seeds = parseInt(arg, value(args, ++i, arg));
+                    case "--udp-only" -> udpOnly = true;
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
@@ -69,6 +72,9 @@ public final class SimCli {
             if (!scenario.equals("all") && !Scenarios.NAMES.contains(scenario)) {
                 throw new IllegalArgumentException("unknown scenario '" + scenario + "'; choose one of "
                         + String.join(", ", Scenarios.NAMES) + ", or all");
+            }
+            if (udpOnly) {
+                config = config.toBuilder().tcpFallbackProbe(false).build();
             }
             if (seeds < 1 || seeds > 10_000) {
                 throw new IllegalArgumentException("--seeds must be 1..10000, got " + seeds);
