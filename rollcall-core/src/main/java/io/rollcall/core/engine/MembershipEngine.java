@@ -59,6 +59,8 @@ public final class MembershipEngine {
     /** Most stale-claim corrections sent per gossip interval. */
     public static final int MAX_CORRECTIONS_PER_GOSSIP_INTERVAL = 16;
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
+    /** Keeps user broadcast keys apart from member names, which key membership updates. */
+    private static final String USER_KEY_PREFIX = "\u0000user:";
 
     private final EngineConfig config;
     private final Clock clock;
@@ -89,7 +91,8 @@ public final class MembershipEngine {
     private boolean gossipSuppressed;
     private int correctionsThisRound;
     private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
-    private Message announcement;
+    private List<Message> announcement = List.of();
+    private UserDelegate delegate = UserDelegate.NONE;
 
     /**
      * @param identity who this node is
@@ -116,6 +119,32 @@ public final class MembershipEngine {
     }
 
     // ------------------------------------------------------------------ commands
+
+    /**
+     * Installs the layer above. Call before {@link #start()}.
+     *
+     * @param userDelegate the delegate
+     */
+    public void setUserDelegate(UserDelegate userDelegate) {
+        if (phase != Phase.CREATED) {
+            throw new IllegalStateException("set the delegate before starting the engine");
+        }
+        this.delegate = Objects.requireNonNull(userDelegate, "userDelegate");
+    }
+
+    /**
+     * Gossips a user message to the cluster: piggybacked and sent in gossip rounds like membership
+     * updates, the same number of times. A newer message with the same key replaces a queued one.
+     *
+     * @param key     what the message is about; messages with distinct keys are all kept
+     * @param payload the message, without memberlist's type byte
+     */
+    public void broadcastUser(String key, Bytes payload) {
+        if (phase == Phase.STOPPED || phase == Phase.CREATED) {
+            return;
+        }
+        broadcasts.enqueue(USER_KEY_PREFIX + key, new UserData(payload));
+    }
 
     /** Starts probing, gossiping and anti-entropy. Call once. */
     public void start() {
@@ -195,7 +224,7 @@ public final class MembershipEngine {
         boolean anyoneToTell = table.liveCount() > 0;
         Dead departure = new Dead(before.incarnation(), selfName, selfName);
         leaveAnnouncement = broadcasts.enqueue(selfName, departure);
-        announceDirectly(departure);
+        announceDirectly(departure, delegate.announcement(true));
         if (!anyoneToTell) {
             completeLeave(false);
         } else {
@@ -270,9 +299,8 @@ public final class MembershipEngine {
             onSuspect(suspect, from);
         } else if (message instanceof Dead dead) {
             onDead(dead, from);
-        } else if (message instanceof UserData) {
-            // Application payloads are for the layer above (Serf semantics); the engine has no use for them.
-            return;
+        } else if (message instanceof UserData user) {
+            delegate.onUserMessage(from, user.payload());
         } else {
             counters.drop(DropReason.UNEXPECTED_MESSAGE);
         }
@@ -308,7 +336,8 @@ public final class MembershipEngine {
             }
             return new Ack(ping.seqNo(), Bytes.EMPTY);
         }
-        if (request instanceof UserData) {
+        if (request instanceof UserData user) {
+            delegate.onUserMessage(from, user.payload());
             return null;
         }
         counters.drop(DropReason.UNEXPECTED_MESSAGE);
@@ -507,7 +536,7 @@ public final class MembershipEngine {
         for (MemberEntry e : table.all()) {
             nodes.add(new PushNodeState(e.name, e.address, e.meta, e.incarnation, e.state, e.versions));
         }
-        return new PushPull(join, nodes, Bytes.EMPTY);
+        return new PushPull(join, nodes, delegate.localState(join));
     }
 
     // ------------------------------------------------------------------ probing
@@ -836,6 +865,10 @@ public final class MembershipEngine {
                 default -> throw new IllegalStateException("unreachable");
             }
         }
+        // After the members, as memberlist does: the layer above may refer to them.
+        if (!state.userState().isEmpty()) {
+            delegate.mergeRemoteState(state.userState(), state.join());
+        }
     }
 
     private void refute(long accusedIncarnation) {
@@ -945,8 +978,8 @@ public final class MembershipEngine {
      * per member at LAN settings), after which it learns only at its next state exchange, minutes
      * later in a large cluster; first-hand news is cheap to deliver to everyone once.
      */
-    private void announceDirectly(Message message) {
-        announcement = message;
+    private void announceDirectly(Message message, Bytes userMessage) {
+        announcement = userMessage.isEmpty() ? List.of(message) : List.of(message, new UserData(userMessage));
         announcementTargets.clear();
         for (MemberEntry e : table.all()) {
             if (e != self && e.state.isLive()) {
@@ -957,7 +990,7 @@ public final class MembershipEngine {
 
     private void sendDirectAnnouncements() {
         for (int i = 0; i < MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL && !announcementTargets.isEmpty(); i++) {
-            sendWithPiggyback(announcementTargets.poll(), List.of(announcement));
+            sendWithPiggyback(announcementTargets.poll(), announcement);
         }
     }
 
@@ -1029,7 +1062,7 @@ public final class MembershipEngine {
         if (failure == null) {
             if (progress.succeeded++ == 0 && phase == Phase.RUNNING) {
                 // The first seed's answer told us who is there: tell each of them we have arrived.
-                announceDirectly(selfAlive());
+                announceDirectly(selfAlive(), delegate.announcement(false));
             }
         } else {
             progress.failures.add(failure);
