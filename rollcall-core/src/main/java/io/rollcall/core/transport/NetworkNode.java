@@ -1,0 +1,427 @@
+package io.rollcall.core.transport;
+
+import io.rollcall.core.Bytes;
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.codec.DecodeResult;
+import io.rollcall.core.codec.PacketCodec;
+import io.rollcall.core.codec.StreamCodec;
+import io.rollcall.core.engine.Clock;
+import io.rollcall.core.engine.EngineConfig;
+import io.rollcall.core.engine.JoinCompleted;
+import io.rollcall.core.engine.LeaveCompleted;
+import io.rollcall.core.engine.LocalIdentity;
+import io.rollcall.core.engine.MembershipEngine;
+import io.rollcall.core.engine.Notification;
+import io.rollcall.core.engine.Outbox;
+import io.rollcall.core.engine.Timer;
+import io.rollcall.core.engine.UserDelegate;
+import io.rollcall.core.message.Message;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A membership engine on the real network: UDP and TCP on one address and port, speaking
+ * memberlist's wire protocol. One protocol thread owns the engine; a UDP receive thread, a TCP
+ * accept thread and bounded pools of stream threads hand it work. Everything it starts is stopped
+ * by {@link #close()}.
+ */
+public final class NetworkNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NetworkNode.class.getName());
+    private static final int MAX_DATAGRAM_BYTES = 65_536;
+    private static final int BIND_ATTEMPTS = 20;
+
+    /**
+     * What a node is made of.
+     *
+     * @param name        node name
+     * @param meta        initial metadata
+     * @param incarnation starting incarnation
+     * @param engine      protocol timing and limits
+     * @param transport   network settings
+     * @param delegate    the layer above, or null for none
+     * @param listener    told of every notification on the protocol thread (must not block), or null
+     */
+    public record Spec(String name, Bytes meta, long incarnation, EngineConfig engine, TransportConfig transport,
+                       UserDelegate delegate, Consumer<Notification> listener) {
+        /** Validates the fields. */
+        public Spec {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(meta, "meta");
+            Objects.requireNonNull(engine, "engine");
+            Objects.requireNonNull(transport, "transport");
+        }
+    }
+
+    private final String name;
+    private final TransportConfig transport;
+    private final TransportCounters counters = new TransportCounters();
+    private final PacketCodec packetCodec;
+    private final StreamCodec streamCodec;
+    private final ProtocolLoop loop;
+    private final MembershipEngine engine;
+    private final DatagramChannel udp;
+    private final ServerSocket tcp;
+    private final Endpoint bound;
+    private final Endpoint advertised;
+    private final StreamServer streamServer;
+    private final StreamClient streamClient;
+    private final Thread udpReceiver;
+    private final List<Consumer<Notification>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Long, CompletableFuture<JoinCompleted>> pendingJoins = new HashMap<>();
+    private final List<CompletableFuture<LeaveCompleted>> pendingLeaves = new ArrayList<>();
+    private volatile boolean closed;
+
+    private NetworkNode(Spec spec) throws IOException {
+        this.name = spec.name();
+        this.transport = spec.transport();
+        this.packetCodec = new PacketCodec(transport.codec());
+        this.streamCodec = new StreamCodec(transport.codec());
+        Clock clock = Clock.system();
+        this.loop = new ProtocolLoop("rollcall-" + name + "-protocol", transport.queueCapacity(), transport.queueReserve(), clock);
+
+        Endpoint bind = transport.bind();
+        DatagramChannel channel = null;
+        ServerSocket server = null;
+        IOException lastFailure = null;
+        // UDP and TCP must share a port; with port 0 the one UDP picked may be taken for TCP: retry.
+        for (int attempt = 0; attempt < BIND_ATTEMPTS && server == null; attempt++) {
+            channel = DatagramChannel.open(bind.ip() instanceof java.net.Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            try {
+                channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 2 * 1024 * 1024);
+                channel.bind(new InetSocketAddress(bind.ip(), bind.port()));
+                int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+                server = new ServerSocket();
+                server.setReuseAddress(true);
+                server.bind(new InetSocketAddress(bind.ip(), port), 128);
+            } catch (IOException e) {
+                lastFailure = e;
+                channel.close();
+                if (server != null) {
+                    server.close();
+                    server = null;
+                }
+                if (bind.port() != 0) {
+                    break;
+                }
+            }
+        }
+        if (server == null) {
+            throw new IOException("cannot listen on " + bind + " (UDP and TCP): "
+                    + (lastFailure == null ? "unknown error" : lastFailure.getMessage()), lastFailure);
+        }
+        this.udp = channel;
+        this.tcp = server;
+        this.bound = new Endpoint(bind.ip(), server.getLocalPort());
+        this.advertised = Addresses.advertise(transport.advertise(), bound);
+
+        EngineConfig engineConfig = spec.engine().toBuilder()
+                .packetBudgetBytes(spec.engine().packetBudgetBytes() - framingOverheadBytes(transport.codec()))
+                .build();
+        this.engine = new MembershipEngine(new LocalIdentity(name, advertised, spec.meta(), spec.incarnation()),
+                engineConfig, clock, new SplittableRandom(new SecureRandom().nextLong()), new NodeOutbox());
+        if (spec.delegate() != null) {
+            engine.setUserDelegate(spec.delegate());
+        }
+        if (spec.listener() != null) {
+            listeners.add(spec.listener());
+        }
+        this.streamServer = new StreamServer(name, tcp, streamCodec, transport.maxInboundStreams(),
+                engineConfig.streamTimeoutMillis(), loop, engine, counters);
+        this.streamClient = new StreamClient(name, bind, streamCodec, transport.maxOutboundStreams(),
+                engineConfig.streamTimeoutMillis(), loop, engine, counters);
+        this.udpReceiver = new Thread(this::receivePackets, "rollcall-" + name + "-udp");
+        this.udpReceiver.setDaemon(true);
+    }
+
+    /**
+     * Binds the sockets and starts the node. It is alone until {@link #join} is called.
+     *
+     * @param spec what the node is made of
+     * @return the running node
+     * @throws IOException with a one-line message if the address cannot be bound
+     */
+    public static NetworkNode start(Spec spec) throws IOException {
+        NetworkNode node = new NetworkNode(spec);
+        node.loop.start();
+        node.udpReceiver.start();
+        node.streamServer.start();
+        node.loop.call(() -> {
+            node.engine.start();
+            return null;
+        }).join();
+        return node;
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /**
+     * Joins through the given seeds: a state exchange with each.
+     *
+     * @param seeds existing members
+     * @return completes when every seed has answered or failed (bounded by the stream timeout)
+     */
+    public CompletableFuture<JoinCompleted> join(Collection<Endpoint> seeds) {
+        List<Endpoint> copy = List.copyOf(seeds);
+        CompletableFuture<JoinCompleted> done = new CompletableFuture<>();
+        loop.call(() -> {
+            long id = engine.join(copy);
+            pendingJoins.put(id, done);
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Announces our departure and completes when it has gone out (or the timeout ran out).
+     *
+     * @param timeoutMillis the most to wait for the announcement to go out
+     * @return the outcome
+     */
+    public CompletableFuture<LeaveCompleted> leave(long timeoutMillis) {
+        CompletableFuture<LeaveCompleted> done = new CompletableFuture<>();
+        loop.call(() -> {
+            if (engine.phase() == MembershipEngine.Phase.LEFT) {
+                done.complete(new LeaveCompleted(false));
+            } else {
+                pendingLeaves.add(done);
+                engine.leave(timeoutMillis);
+            }
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Runs {@code query} against the engine on the protocol thread.
+     *
+     * @param query what to read or do (must not block)
+     * @param <T>   result type
+     * @return its result
+     */
+    public <T> CompletableFuture<T> call(Function<MembershipEngine, T> query) {
+        return loop.call(() -> query.apply(engine));
+    }
+
+    /** @param listener told of every notification on the protocol thread; must not block */
+    public void addListener(Consumer<Notification> listener) {
+        listeners.add(listener);
+    }
+
+    /** @param listener a listener added before */
+    public void removeListener(Consumer<Notification> listener) {
+        listeners.remove(listener);
+    }
+
+    /** @return the address peers use to reach us */
+    public Endpoint address() {
+        return advertised;
+    }
+
+    /** @return the address the sockets are bound to, with the real port */
+    public Endpoint boundAddress() {
+        return bound;
+    }
+
+    /** @return this node's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return traffic and drop counters */
+    public TransportCounters transportCounters() {
+        return counters;
+    }
+
+    /** @return work waiting for the protocol thread */
+    public int queueDepth() {
+        return loop.queueDepth();
+    }
+
+    /** @return received work dropped because the protocol thread was saturated */
+    public long queueRejections() {
+        return loop.rejectedTasks();
+    }
+
+    /**
+     * Stops at once, without announcing a departure (call {@link #leave} first for a graceful exit).
+     * Closes both sockets and ends every thread the node started.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            loop.call(() -> {
+                engine.stop();
+                return null;
+            }).get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "engine stop on close: " + e);
+        }
+        try {
+            udp.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing UDP: " + e);
+        }
+        streamServer.close();
+        streamClient.close();
+        loop.stop(2_000);
+        try {
+            udpReceiver.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (CompletableFuture<JoinCompleted> f : pendingJoins.values()) {
+            f.completeExceptionally(new IllegalStateException("node closed"));
+        }
+        for (CompletableFuture<LeaveCompleted> f : pendingLeaves) {
+            f.completeExceptionally(new IllegalStateException("node closed"));
+        }
+    }
+
+    /** @return the threads this node started (for tests that check nothing is left behind) */
+    List<Thread> threads() {
+        List<Thread> all = new ArrayList<>(List.of(loop.thread(), udpReceiver));
+        all.addAll(streamServer.threads());
+        return all;
+    }
+
+    /** Label and encryption take room in every datagram; like memberlist we do not count the CRC. */
+    private static int framingOverheadBytes(io.rollcall.core.codec.CodecConfig codec) {
+        int label = codec.labelBytes().length;
+        int overhead = label == 0 ? 0 : 2 + label;
+        if (codec.cipher() != null) {
+            overhead += codec.cipher().encryptedLength(0);
+        }
+        return overhead;
+    }
+
+    // ------------------------------------------------------------------ datagrams
+
+    private void receivePackets() {
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM_BYTES + 1);
+        while (!closed) {
+            InetSocketAddress source;
+            try {
+                buffer.clear();
+                source = (InetSocketAddress) udp.receive(buffer);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "UDP receive on " + bound + " failed: " + e.getMessage());
+                }
+                continue;
+            }
+            if (source == null) {
+                continue;
+            }
+            buffer.flip();
+            byte[] datagram = new byte[buffer.remaining()];
+            buffer.get(datagram);
+            counters.received(datagram.length, false);
+            DecodeResult result = packetCodec.decode(datagram);
+            counters.decoded(result);
+            if (!result.drops().isEmpty() && LOG.isLoggable(Level.DEBUG)) {
+                LOG.log(Level.DEBUG, "dropped part of a datagram from " + source + ": " + result.drops());
+            }
+            if (result.messages().isEmpty()) {
+                continue;
+            }
+            Endpoint from = new Endpoint(source.getAddress(), source.getPort());
+            List<Message> messages = result.messages();
+            if (!loop.offerTraffic(() -> {
+                for (Message m : messages) {
+                    engine.handlePacket(from, m);
+                }
+            })) {
+                counters.drop(TransportCounters.TransportDrop.RECEIVE_QUEUE_FULL);
+            }
+        }
+    }
+
+    /** The engine's effects, carried out on the protocol thread. */
+    private final class NodeOutbox implements Outbox {
+        @Override
+        public void sendPacket(Endpoint to, List<Message> messages) {
+            if (closed) {
+                return;
+            }
+            try {
+                byte[] datagram = packetCodec.encode(messages, transport.crcOnSend());
+                udp.send(ByteBuffer.wrap(datagram), to.toSocketAddress());
+                counters.sent(datagram.length, false);
+                counters.encoded(messages);
+            } catch (IOException | RuntimeException e) {
+                counters.drop(TransportCounters.TransportDrop.SEND_ERROR);
+                LOG.log(Level.DEBUG, "sending to " + to + " failed: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void sendStream(long requestId, Endpoint to, Message request) {
+            streamClient.request(requestId, to, request);
+        }
+
+        @Override
+        public void setTimer(Timer timer, long delayMillis) {
+            loop.schedule(delayMillis, () -> engine.handleTimer(timer));
+        }
+
+        @Override
+        public void cancelTimer(Timer timer) {
+            // The engine recognises stale timers; letting them fire is cheaper than searching the heap.
+        }
+
+        @Override
+        public void notify(Notification notification) {
+            if (notification instanceof JoinCompleted joined) {
+                CompletableFuture<JoinCompleted> f = pendingJoins.remove(joined.joinId());
+                if (f != null) {
+                    f.complete(joined);
+                }
+            } else if (notification instanceof LeaveCompleted left) {
+                for (CompletableFuture<LeaveCompleted> f : pendingLeaves) {
+                    f.complete(left);
+                }
+                pendingLeaves.clear();
+            }
+            for (Consumer<Notification> l : listeners) {
+                try {
+                    l.accept(notification);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "membership listener failed: " + e, e);
+                }
+            }
+        }
+    }
+}

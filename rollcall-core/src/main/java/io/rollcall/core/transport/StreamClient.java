@@ -1,0 +1,142 @@
+package io.rollcall.core.transport;
+
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.codec.DecodeResult;
+import io.rollcall.core.codec.StreamCodec;
+import io.rollcall.core.engine.MembershipEngine;
+import io.rollcall.core.message.Message;
+import io.rollcall.core.message.Ping;
+import io.rollcall.core.message.PushPull;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Carries out the engine's stream requests: connect, send one request, read the reply, report the
+ * outcome to the engine exactly once, all within the stream timeout. At most {@code maxStreams} at
+ * once; a request beyond that fails at once.
+ */
+final class StreamClient {
+    private final Endpoint bind;
+    private final StreamCodec codec;
+    private final long timeoutMillis;
+    private final ProtocolLoop loop;
+    private final MembershipEngine engine;
+    private final TransportCounters counters;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledThreadPoolExecutor deadlines;
+
+    StreamClient(String nodeName, Endpoint bind, StreamCodec codec, int maxStreams, long timeoutMillis, ProtocolLoop loop,
+                 MembershipEngine engine, TransportCounters counters) {
+        this.bind = bind;
+        this.codec = codec;
+        this.timeoutMillis = timeoutMillis;
+        this.loop = loop;
+        this.engine = engine;
+        this.counters = counters;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(0, maxStreams, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "rollcall-" + nodeName + "-stream-out-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "rollcall-" + nodeName + "-stream-out-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        this.deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Called on the protocol thread. */
+    void request(long requestId, Endpoint to, Message request) {
+        try {
+            workers.execute(() -> exchange(requestId, to, request));
+        } catch (RejectedExecutionException e) {
+            counters.drop(TransportCounters.TransportDrop.OUTBOUND_STREAM_LIMIT);
+            loop.schedule(0, () -> engine.handleStreamFailure(requestId, "too many streams in flight"));
+        }
+    }
+
+    void close() {
+        workers.shutdownNow();
+        deadlines.shutdownNow();
+        try {
+            workers.awaitTermination(2, TimeUnit.SECONDS);
+            deadlines.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void exchange(long requestId, Endpoint to, Message request) {
+        Socket socket = new Socket();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> StreamServer.closeQuietly(socket), timeoutMillis,
+                TimeUnit.MILLISECONDS);
+        Runnable outcome;
+        try (socket) {
+            if (!bind.ip().isAnyLocalAddress()) {
+                // Connect from our own address, so the peer sees the address we advertise.
+                socket.bind(new InetSocketAddress(bind.ip(), 0));
+            }
+            socket.connect(to.toSocketAddress(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+            socket.setTcpNoDelay(true);
+            byte[] bytes = codec.encode(request);
+            OutputStream out = socket.getOutputStream();
+            out.write(bytes);
+            out.flush();
+            counters.sent(bytes.length, true);
+            counters.encoded(List.of(request));
+            if (!expectsReply(request)) {
+                outcome = () -> engine.handleStreamFailure(requestId, "no reply expected");
+            } else {
+                StreamServer.CountingInputStream in = new StreamServer.CountingInputStream(
+                        new BufferedInputStream(socket.getInputStream()));
+                DecodeResult reply = codec.read(in);
+                counters.received((int) Math.min(Integer.MAX_VALUE, in.count()), true);
+                counters.decoded(reply);
+                if (reply.messages().isEmpty()) {
+                    String why = reply.drops().isEmpty() ? "empty reply" : "unreadable reply: " + reply.drops().get(0);
+                    outcome = () -> engine.handleStreamFailure(requestId, why);
+                } else {
+                    Message message = reply.messages().get(0);
+                    outcome = () -> engine.handleStreamReply(requestId, message);
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            outcome = failure(requestId, "no answer from " + to + " within " + timeoutMillis + " ms");
+        } catch (ConnectException e) {
+            outcome = failure(requestId, "cannot connect to " + to + ": " + e.getMessage());
+        } catch (IOException e) {
+            outcome = failure(requestId, (deadline.isDone() ? "no answer from " + to + " within " + timeoutMillis + " ms"
+                    : "stream to " + to + " failed: " + e.getMessage()));
+        } finally {
+            deadline.cancel(false);
+        }
+        if (!loop.offerControl(outcome)) {
+            counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
+        }
+    }
+
+    private Runnable failure(long requestId, String reason) {
+        counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
+        return () -> engine.handleStreamFailure(requestId, reason);
+    }
+
+    private static boolean expectsReply(Message request) {
+        return request instanceof PushPull || request instanceof Ping;
+    }
+}
