@@ -2,6 +2,7 @@ package io.rollcall.core.message;
 
 import io.rollcall.core.Bytes;
 import io.rollcall.core.Endpoint;
+import io.rollcall.core.VersionVector;
 
 /**
  * Exact encoded sizes of messages in memberlist's msgpack dialect (maps keyed by Go field names,
@@ -30,11 +31,11 @@ public final class WireSizes {
 
     private static int body(Message message) {
         if (message instanceof Ping p) {
-            return map(2 + (p.source() != null ? 2 : 0) + (p.sourceNode().isEmpty() ? 0 : 1))
+            return map(2 + sourceFields(p.source(), p.sourceNode()))
                     + key("SeqNo") + uint(p.seqNo()) + key("Node") + str(p.node())
                     + source(p.source(), p.sourceNode());
         } else if (message instanceof IndirectPing p) {
-            return map(5 + (p.source() != null ? 2 : 0) + (p.sourceNode().isEmpty() ? 0 : 1))
+            return map(5 + sourceFields(p.source(), p.sourceNode()))
                     + key("SeqNo") + uint(p.seqNo()) + key("Target") + addr(p.target())
                     + key("Port") + uint(p.target().port()) + key("Node") + str(p.node())
                     + key("Nack") + 1 + source(p.source(), p.sourceNode());
@@ -51,7 +52,7 @@ public final class WireSizes {
         } else if (message instanceof Alive a) {
             return map(6) + key("Incarnation") + uint(a.incarnation()) + key("Node") + str(a.node())
                     + key("Addr") + addr(a.address()) + key("Port") + uint(a.address().port())
-                    + key("Meta") + bytes(a.meta()) + key("Vsn") + rawLength(6);
+                    + key("Meta") + bytes(a.meta()) + key("Vsn") + versions(a.versions());
         } else if (message instanceof PushPull pp) {
             return pushPull(pp);
         } else if (message instanceof UserData u) {
@@ -70,7 +71,7 @@ public final class WireSizes {
         return map(7) + key("Name") + str(node.name()) + key("Addr") + addr(node.address())
                 + key("Port") + uint(node.address().port()) + key("Meta") + bytes(node.meta())
                 + key("Incarnation") + uint(node.incarnation()) + key("State") + uint(node.state().wireCode())
-                + key("Vsn") + rawLength(6);
+                + key("Vsn") + versions(node.versions());
     }
 
     /**
@@ -94,10 +95,19 @@ public final class WireSizes {
         return size + pp.userState().length();
     }
 
+    /** Go's omitempty leaves out an absent address, a zero port and an empty name. */
+    private static int sourceFields(Endpoint source, String sourceNode) {
+        return (source != null ? 1 : 0) + (source != null && source.port() != 0 ? 1 : 0)
+                + (sourceNode.isEmpty() ? 0 : 1);
+    }
+
     private static int source(Endpoint source, String sourceNode) {
         int size = 0;
         if (source != null) {
-            size += key("SourceAddr") + addr(source) + key("SourcePort") + uint(source.port());
+            size += key("SourceAddr") + addr(source);
+            if (source.port() != 0) {
+                size += key("SourcePort") + uint(source.port());
+            }
         }
         if (!sourceNode.isEmpty()) {
             size += key("SourceNode") + str(sourceNode);
@@ -119,6 +129,11 @@ public final class WireSizes {
 
     private static int bytes(Bytes b) {
         return b.isEmpty() ? 1 : rawLength(b.length());
+    }
+
+    /** A malformed (null) vector is written as nil. */
+    private static int versions(VersionVector v) {
+        return v == null ? 1 : rawLength(6);
     }
 
     private static int addr(Endpoint e) {
@@ -152,7 +167,7 @@ public final class WireSizes {
         return 9;
     }
 
-    /** UTF-8 length without allocating. */
+    /** UTF-8 length without allocating; an unpaired surrogate becomes '?', as String.getBytes writes it. */
     static int utf8Length(String s) {
         int n = 0;
         for (int i = 0; i < s.length(); i++) {
@@ -164,6 +179,8 @@ public final class WireSizes {
             } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 1;
             } else {
                 n += 3;
             }

@@ -1,0 +1,67 @@
+package io.rollcall.core.codec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * How the packet and stream codecs frame what they send and what they accept.
+ *
+ * @param limits      decoding bounds
+ * @param label       cluster label (memberlist 0.3.0+): sent in front of every packet and stream and
+ *                    required on everything received; empty for none, at most 255 UTF-8 bytes
+ * @param compression compress outgoing traffic with LZW, as memberlist does by default
+ * @param cipher      the encryption hook, or null to send and accept plaintext only
+ */
+public record CodecConfig(CodecLimits limits, String label, boolean compression, PacketCipher cipher) {
+    /** Most bytes in a label: its length travels in one byte. */
+    public static final int MAX_LABEL_BYTES = 255;
+
+    /** Default limits, no label, compression on, no encryption: memberlist's defaults. */
+    public static final CodecConfig DEFAULT = new CodecConfig(CodecLimits.DEFAULT, "", true, null);
+
+    /** Validates the fields. */
+    public CodecConfig {
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(label, "label");
+        if (label.getBytes(StandardCharsets.UTF_8).length > MAX_LABEL_BYTES) {
+            throw new IllegalArgumentException("label longer than " + MAX_LABEL_BYTES + " bytes");
+        }
+    }
+
+    /** @return the label as it travels on the wire; empty for none */
+    public byte[] labelBytes() {
+        return label.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param newLimits decoding bounds
+     * @return this configuration with those bounds
+     */
+    public CodecConfig withLimits(CodecLimits newLimits) {
+        return new CodecConfig(newLimits, label, compression, cipher);
+    }
+
+    /**
+     * @param newLabel cluster label, empty for none
+     * @return this configuration with that label
+     */
+    public CodecConfig withLabel(String newLabel) {
+        return new CodecConfig(limits, newLabel, compression, cipher);
+    }
+
+    /**
+     * @param enabled whether to compress outgoing traffic
+     * @return this configuration with compression on or off
+     */
+    public CodecConfig withCompression(boolean enabled) {
+        return new CodecConfig(limits, label, enabled, cipher);
+    }
+
+    /**
+     * @param newCipher the encryption hook, or null for plaintext
+     * @return this configuration with that cipher
+     */
+    public CodecConfig withCipher(PacketCipher newCipher) {
+        return new CodecConfig(limits, label, compression, newCipher);
+    }
+}

@@ -1,0 +1,71 @@
+package io.rollcall.core.codec;
+
+/**
+ * Bounds on what the decoders accept, so that no input can make us allocate or work without limit.
+ *
+ * @param maxPacketBytes        largest datagram decoded (memberlist's receive buffer)
+ * @param maxStreamBytes        most bytes one stream message may occupy on the wire, and the largest
+ *                              encrypted frame or reliable user message accepted (memberlist's
+ *                              maxPushStateBytes)
+ * @param maxPushPullNodes      most members a push/pull may list; checked against its header before
+ *                              anything is read or allocated
+ * @param maxUserStateBytes     largest push/pull user (delegate) state accepted
+ * @param maxDecompressedBytes  most bytes all compress frames of one packet or stream may expand to
+ * @param maxNestingDepth       most compound/compress frames nested inside each other
+ * @param maxMessagesPerPacket  most messages (and refused parts) unpacked from one datagram
+ */
+public record CodecLimits(int maxPacketBytes, int maxStreamBytes, int maxPushPullNodes, int maxUserStateBytes,
+                          int maxDecompressedBytes, int maxNestingDepth, int maxMessagesPerPacket) {
+
+    /** memberlist's UDP receive buffer. */
+    public static final int MAX_PACKET_BYTES = 65_536;
+    /** memberlist's maxPushStateBytes. */
+    public static final int MAX_STREAM_BYTES = 20 * 1024 * 1024;
+    /** Far above any real cluster, far below what would exhaust memory. */
+    public static final int MAX_PUSH_PULL_NODES = 65_536;
+    /** memberlist 0.6.0's push/pull user state limit. */
+    public static final int MAX_USER_STATE_BYTES = 20 * 1024 * 1024;
+    /** memberlist HEAD's limit on decompressed output. */
+    public static final int MAX_DECOMPRESSED_BYTES = 40 * 1024 * 1024;
+    /** Go peers nest at most compress(compound(...)): two levels; four leaves slack. */
+    public static final int MAX_NESTING_DEPTH = 4;
+    /**
+     * Go never puts more than 255 messages in one packet; a compressed packet could otherwise
+     * carry millions of one-byte messages.
+     */
+    public static final int MAX_MESSAGES_PER_PACKET = 1024;
+
+    /** The defaults above. */
+    public static final CodecLimits DEFAULT = new CodecLimits(MAX_PACKET_BYTES, MAX_STREAM_BYTES,
+            MAX_PUSH_PULL_NODES, MAX_USER_STATE_BYTES, MAX_DECOMPRESSED_BYTES, MAX_NESTING_DEPTH,
+            MAX_MESSAGES_PER_PACKET);
+
+    /** Checks every limit is positive. */
+    public CodecLimits {
+        int[] all = {maxPacketBytes, maxStreamBytes, maxPushPullNodes, maxUserStateBytes, maxDecompressedBytes,
+            maxNestingDepth, maxMessagesPerPacket};
+        for (int limit : all) {
+            if (limit <= 0) {
+                throw new IllegalArgumentException("codec limits must be positive: " + this);
+            }
+        }
+    }
+
+    /**
+     * @param nodes most members a push/pull may list
+     * @return these limits with that push/pull member limit
+     */
+    public CodecLimits withMaxPushPullNodes(int nodes) {
+        return new CodecLimits(maxPacketBytes, maxStreamBytes, nodes, maxUserStateBytes, maxDecompressedBytes,
+                maxNestingDepth, maxMessagesPerPacket);
+    }
+
+    /**
+     * @param bytes most bytes compress frames may expand to per packet or stream
+     * @return these limits with that decompression limit
+     */
+    public CodecLimits withMaxDecompressedBytes(int bytes) {
+        return new CodecLimits(maxPacketBytes, maxStreamBytes, maxPushPullNodes, maxUserStateBytes, bytes,
+                maxNestingDepth, maxMessagesPerPacket);
+    }
+}

@@ -1,0 +1,256 @@
+package io.rollcall.core.codec;
+
+import java.util.Arrays;
+
+/**
+ * LZW exactly as Go's compress/lzw does it with LSB bit order and 8-bit literals, the only setting
+ * memberlist uses: code 256 clears, 257 ends, new codes from 258, code width growing from 9 to 12
+ * bits. The writer starts with a clear code and, when its next code would be 4095, emits a clear and
+ * starts over; the reader stops defining codes when its table is full and keeps decoding until a
+ * clear. Data after the end code is ignored; data that stops before it is an error, as in Go.
+ */
+final class Lzw {
+    private static final int CLEAR = 256;
+    private static final int EOF = 257;
+    private static final int FIRST_WIDTH_BITS = 9;
+    private static final int MAX_WIDTH_BITS = 12;
+    /** The writer resets rather than assign this code, so it never uses it. */
+    private static final int WRITER_MAX_CODE = (1 << MAX_WIDTH_BITS) - 1;
+    private static final int TABLE_SLOTS = 1 << 14;
+    private static final int NO_KEY = -1;
+
+    private Lzw() {
+    }
+
+    /**
+     * @param data bytes to compress
+     * @return the same bytes Go's lzw.NewWriter(w, lzw.LSB, 8) writes for them
+     */
+    static byte[] compress(byte[] data) {
+        BitWriter out = new BitWriter(data.length / 2 + 16);
+        int width = FIRST_WIDTH_BITS;
+        int hi = EOF;
+        int overflow = 1 << FIRST_WIDTH_BITS;
+        out.write(CLEAR, width);
+        if (data.length == 0) {
+            out.write(EOF, width);
+            return out.finish();
+        }
+        // Open addressing from (prefix code << 8 | next byte) to the code for that string.
+        int[] keys = new int[TABLE_SLOTS];
+        int[] codes = new int[TABLE_SLOTS];
+        Arrays.fill(keys, NO_KEY);
+        int code = data[0] & 0xFF;
+        for (int i = 1; i < data.length; i++) {
+            int literal = data[i] & 0xFF;
+            int key = code << 8 | literal;
+            int slot = slot(key);
+            while (keys[slot] != NO_KEY && keys[slot] != key) {
+                slot = (slot + 1) & (TABLE_SLOTS - 1);
+            }
+            if (keys[slot] == key) {
+                code = codes[slot];
+                continue;
+            }
+            out.write(code, width);
+            code = literal;
+            hi++;
+            if (hi == overflow) {
+                width++;
+                overflow <<= 1;
+            }
+            if (hi == WRITER_MAX_CODE) {
+                out.write(CLEAR, width);
+                width = FIRST_WIDTH_BITS;
+                hi = EOF;
+                overflow = 1 << FIRST_WIDTH_BITS;
+                Arrays.fill(keys, NO_KEY);
+                continue;
+            }
+            keys[slot] = key;
+            codes[slot] = hi;
+        }
+        out.write(code, width);
+        hi++;
+        if (hi == overflow) {
+            width++;
+        }
+        if (hi == WRITER_MAX_CODE) {
+            out.write(CLEAR, width);
+            width = FIRST_WIDTH_BITS;
+        }
+        out.write(EOF, width);
+        return out.finish();
+    }
+
+    /**
+     * @param in             compressed bytes
+     * @param offset         where they start
+     * @param length         how many there are
+     * @param maxOutputBytes output beyond this is refused before it is produced
+     * @return the decompressed bytes
+     * @throws DropException CORRUPT_COMPRESSION for data Go would reject, DECOMPRESSION_LIMIT past the limit
+     */
+    static byte[] decompress(byte[] in, int offset, int length, int maxOutputBytes) throws DropException {
+        int[] prefix = new int[1 << MAX_WIDTH_BITS];
+        byte[] suffix = new byte[1 << MAX_WIDTH_BITS];
+        // One code expands to at most one byte more than the table has entries.
+        byte[] expansion = new byte[1 << MAX_WIDTH_BITS];
+        Output out = new Output(Math.min(maxOutputBytes, Math.max(64, length * 4)), maxOutputBytes);
+        int pos = offset;
+        int end = offset + length;
+        int bits = 0;
+        int nBits = 0;
+        int width = FIRST_WIDTH_BITS;
+        int hi = EOF;
+        int overflow = 1 << FIRST_WIDTH_BITS;
+        int last = -1;
+        while (true) {
+            while (nBits < width) {
+                if (pos >= end) {
+                    throw corrupt("data ends before the end code");
+                }
+                bits |= (in[pos++] & 0xFF) << nBits;
+                nBits += 8;
+            }
+            int code = bits & ((1 << width) - 1);
+            bits >>>= width;
+            nBits -= width;
+            if (code < CLEAR) {
+                out.write(code);
+                if (last >= 0) {
+                    suffix[hi] = (byte) code;
+                    prefix[hi] = last;
+                }
+            } else if (code == CLEAR) {
+                width = FIRST_WIDTH_BITS;
+                hi = EOF;
+                overflow = 1 << FIRST_WIDTH_BITS;
+                last = -1;
+                continue;
+            } else if (code == EOF) {
+                return out.toByteArray();
+            } else if (code <= hi) {
+                int i = expansion.length;
+                int c = code;
+                if (code == hi && last >= 0) {
+                    // The code being defined right now: the last string plus its own first byte.
+                    c = last;
+                    while (c >= CLEAR) {
+                        c = prefix[c];
+                    }
+                    expansion[--i] = (byte) c;
+                    c = last;
+                }
+                while (c >= CLEAR) {
+                    if (i == 1) {
+                        throw corrupt("code chain longer than the table");
+                    }
+                    expansion[--i] = suffix[c];
+                    c = prefix[c];
+                }
+                expansion[--i] = (byte) c;
+                out.write(expansion, i, expansion.length - i);
+                if (last >= 0) {
+                    suffix[hi] = (byte) c;
+                    prefix[hi] = last;
+                }
+            } else {
+                throw corrupt("invalid code " + code);
+            }
+            last = code;
+            hi++;
+            if (hi >= overflow) {
+                if (width == MAX_WIDTH_BITS) {
+                    // Table full: decode on without defining codes until the peer clears.
+                    last = -1;
+                    hi--;
+                } else {
+                    width++;
+                    overflow <<= 1;
+                }
+            }
+        }
+    }
+
+    private static int slot(int key) {
+        return (key * 0x9E3779B1) >>> (32 - 14);
+    }
+
+    private static DropException corrupt(String detail) {
+        return new DropException(DecodeDropReason.CORRUPT_COMPRESSION, "lzw: " + detail);
+    }
+
+    /** Packs codes least significant bit first. */
+    private static final class BitWriter {
+        private byte[] buf;
+        private int size;
+        private int bits;
+        private int nBits;
+
+        BitWriter(int initialCapacity) {
+            buf = new byte[initialCapacity];
+        }
+
+        void write(int code, int width) {
+            bits |= code << nBits;
+            nBits += width;
+            while (nBits >= 8) {
+                put(bits);
+                bits >>>= 8;
+                nBits -= 8;
+            }
+        }
+
+        byte[] finish() {
+            if (nBits > 0) {
+                put(bits);
+            }
+            return Arrays.copyOf(buf, size);
+        }
+
+        private void put(int b) {
+            if (size == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[size++] = (byte) b;
+        }
+    }
+
+    /** A growable buffer that refuses to grow past its limit. */
+    private static final class Output {
+        private final int limit;
+        private byte[] buf;
+        private int size;
+
+        Output(int initialCapacity, int limit) {
+            this.buf = new byte[initialCapacity];
+            this.limit = limit;
+        }
+
+        void write(int b) throws DropException {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        void write(byte[] src, int from, int n) throws DropException {
+            ensure(n);
+            System.arraycopy(src, from, buf, size, n);
+            size += n;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+
+        private void ensure(int n) throws DropException {
+            if (n > limit - size) {
+                throw new DropException(DecodeDropReason.DECOMPRESSION_LIMIT,
+                        "decompressed data exceeds " + limit + " bytes");
+            }
+            if (size + n > buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max((long) buf.length * 2, size + n)));
+            }
+        }
+    }
+}
