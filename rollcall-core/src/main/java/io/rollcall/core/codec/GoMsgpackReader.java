@@ -41,6 +41,48 @@ final class GoMsgpackReader {
         }
     }
 
+    /** Reads an array header; nil reads as an empty array, as Go decodes a nil slice. */
+    int readArrayHeader(String field) throws DropException {
+        try {
+            MessageFormat format = unpacker.getNextFormat();
+            if (format.getValueType() == ValueType.NIL) {
+                unpacker.unpackNil();
+                return 0;
+            }
+            if (format.getValueType() != ValueType.ARRAY) {
+                throw new DropException(DecodeDropReason.INVALID_FIELD, field + ": expected an array, found " + format);
+            }
+            int n = unpacker.unpackArrayHeader();
+            if (n < 0 || n > length) {
+                throw new DropException(DecodeDropReason.MALFORMED_MSGPACK, field + ": array of " + n + " in " + length + " bytes");
+            }
+            return n;
+        } catch (IOException | MessagePackException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Reads a map header inside a field; nil reads as an empty map, as Go decodes a nil map. */
+    int readMapHeaderOrNil(String field) throws DropException {
+        try {
+            MessageFormat format = unpacker.getNextFormat();
+            if (format.getValueType() == ValueType.NIL) {
+                unpacker.unpackNil();
+                return 0;
+            }
+            if (format.getValueType() != ValueType.MAP) {
+                throw new DropException(DecodeDropReason.INVALID_FIELD, field + ": expected a map, found " + format);
+            }
+            int n = unpacker.unpackMapHeader();
+            if (n < 0 || n > length) {
+                throw new DropException(DecodeDropReason.MALFORMED_MSGPACK, field + ": map of " + n + " in " + length + " bytes");
+            }
+            return n;
+        } catch (IOException | MessagePackException e) {
+            throw translate(e);
+        }
+    }
+
     /** Reads a field name; unknown names are the caller's to skip. */
     String readKey() throws DropException {
         return new String(readRaw("map key"), StandardCharsets.UTF_8);

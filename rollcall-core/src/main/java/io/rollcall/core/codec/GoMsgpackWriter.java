@@ -42,6 +42,15 @@ final class GoMsgpackWriter {
         return this;
     }
 
+    GoMsgpackWriter array(int entries) {
+        try {
+            packer.packArrayHeader(entries);
+        } catch (IOException e) {
+            throw inMemoryCannotFail(e);
+        }
+        return this;
+    }
+
     /** Writes a Go string field (also used for map keys). */
     GoMsgpackWriter text(String s) {
         return raw(s.getBytes(StandardCharsets.UTF_8));

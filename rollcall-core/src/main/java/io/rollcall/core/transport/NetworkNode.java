@@ -14,8 +14,8 @@ import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.Notification;
 import io.rollcall.core.engine.Outbox;
 import io.rollcall.core.engine.Timer;
-import io.rollcall.core.engine.UserDelegate;
 import io.rollcall.core.message.Message;
+import io.rollcall.core.serf.SerfSemantics;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -56,11 +56,13 @@ public final class NetworkNode implements AutoCloseable {
      * @param incarnation starting incarnation
      * @param engine      protocol timing and limits
      * @param transport   network settings
-     * @param delegate    the layer above, or null for none
+     * @param serf        speak Serf's semantics (intents, Lamport clocks, user state) so Serf agents see
+     *                    this node's departures as "left" and its tags; off for clusters of plain
+     *                    memberlist applications that do not expect Serf's user messages
      * @param listener    told of every notification on the protocol thread (must not block), or null
      */
     public record Spec(String name, Bytes meta, long incarnation, EngineConfig engine, TransportConfig transport,
-                       UserDelegate delegate, Consumer<Notification> listener) {
+                       boolean serf, Consumer<Notification> listener) {
         /** Validates the fields. */
         public Spec {
             Objects.requireNonNull(name, "name");
@@ -87,6 +89,7 @@ public final class NetworkNode implements AutoCloseable {
     private final List<Consumer<Notification>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<JoinCompleted>> pendingJoins = new HashMap<>();
     private final List<CompletableFuture<LeaveCompleted>> pendingLeaves = new ArrayList<>();
+    private final SerfSemantics serf;
     private volatile boolean closed;
 
     private NetworkNode(Spec spec) throws IOException {
@@ -138,8 +141,13 @@ public final class NetworkNode implements AutoCloseable {
                 .build();
         this.engine = new MembershipEngine(new LocalIdentity(name, advertised, spec.meta(), spec.incarnation()),
                 engineConfig, clock, new SplittableRandom(new SecureRandom().nextLong()), new NodeOutbox());
-        if (spec.delegate() != null) {
-            engine.setUserDelegate(spec.delegate());
+        if (spec.serf()) {
+            this.serf = new SerfSemantics(name);
+            serf.attach(engine);
+            engine.setUserDelegate(serf);
+            listeners.add(serf);
+        } else {
+            this.serf = null;
         }
         if (spec.listener() != null) {
             listeners.add(spec.listener());
@@ -207,6 +215,9 @@ public final class NetworkNode implements AutoCloseable {
                 done.complete(new LeaveCompleted(false));
             } else {
                 pendingLeaves.add(done);
+                if (serf != null && engine.phase() == MembershipEngine.Phase.RUNNING) {
+                    serf.beforeLeave();
+                }
                 engine.leave(timeoutMillis);
             }
             return null;
@@ -252,6 +263,11 @@ public final class NetworkNode implements AutoCloseable {
     /** @return this node's name */
     public String name() {
         return name;
+    }
+
+    /** @return Serf's membership Lamport clock, or -1 when Serf semantics are off (read on any thread: approximate) */
+    public long serfClock() {
+        return serf == null ? -1 : call(e -> serf.clockTime()).join();
     }
 
     /** @return traffic and drop counters */

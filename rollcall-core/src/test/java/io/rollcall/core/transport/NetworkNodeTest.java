@@ -1,0 +1,173 @@
+package io.rollcall.core.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rollcall.core.Bytes;
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.Member;
+import io.rollcall.core.MemberState;
+import io.rollcall.core.engine.EngineConfig;
+import io.rollcall.core.engine.JoinCompleted;
+import io.rollcall.core.engine.MembershipEvent;
+import io.rollcall.core.engine.Notification;
+import io.rollcall.core.engine.Timeouts;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Real sockets on loopback: the engine, the codec and the transport together. */
+class NetworkNodeTest {
+    private static final EngineConfig FAST = EngineConfig.local();
+    private final List<NetworkNode> nodes = new ArrayList<>();
+    private final List<Notification> seen = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        for (NetworkNode n : nodes) {
+            n.close();
+        }
+    }
+
+    private NetworkNode start(String name, String ip) throws IOException {
+        NetworkNode node = NetworkNode.start(new NetworkNode.Spec(name, Bytes.EMPTY, 1, FAST,
+                TransportConfig.of(Endpoint.parse(ip, 0)), true, seen::add));
+        nodes.add(node);
+        return node;
+    }
+
+    private static List<Member> view(NetworkNode node) {
+        return node.call(e -> e.members()).join();
+    }
+
+    private static Optional<MemberState> stateAt(NetworkNode observer, String member) {
+        return observer.call(e -> e.member(member).map(Member::state)).join();
+    }
+
+    private static String describe(List<NetworkNode> observers) {
+        return observers.stream().map(n -> n.name() + "=" + view(n).stream().map(m -> m.name() + ":" + m.state())
+                .collect(Collectors.joining(","))).collect(Collectors.joining(" | "));
+    }
+
+    private void awaitAllAlive(List<NetworkNode> cluster) {
+        Eventually.await("every node sees " + cluster.size() + " alive", 10_000,
+                () -> cluster.stream().allMatch(n -> n.call(e -> e.countOf(MemberState.ALIVE)).join() == cluster.size()),
+                () -> describe(cluster));
+    }
+
+    @Test
+    void nodesJoinThroughASeedAndSeeEachOther() throws Exception {
+        NetworkNode a = start("a", "127.0.0.1");
+        NetworkNode b = start("b", "127.0.0.1");
+        NetworkNode c = start("c", "127.0.0.1");
+        JoinCompleted joined = b.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
+        assertThat(joined.succeeded()).isEqualTo(1);
+        c.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
+        awaitAllAlive(List.of(a, b, c));
+        assertThat(a.transportCounters().bytesOut()).isPositive();
+        assertThat(a.transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    }
+
+    @Test
+    void aStoppedNodeIsFailedAndALeavingNodeIsLeftNeverFailed() throws Exception {
+        NetworkNode a = start("a", "127.0.0.1");
+        NetworkNode b = start("b", "127.0.0.1");
+        NetworkNode c = start("c", "127.0.0.1");
+        NetworkNode d = start("d", "127.0.0.1");
+        for (NetworkNode n : List.of(b, c, d)) {
+            n.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
+        }
+        awaitAllAlive(List.of(a, b, c, d));
+        d.leave(5_000).get(10, TimeUnit.SECONDS);
+        d.close();
+        c.close();
+        List<NetworkNode> survivors = List.of(a, b);
+        Eventually.await("d left at a and b", 10_000,
+                () -> survivors.stream().allMatch(n -> stateAt(n, "d").orElse(null) == MemberState.LEFT), () -> describe(survivors));
+        long bound = Timeouts.crashDetectionBoundMillis(FAST, 4);
+        Eventually.await("c failed at a and b", bound,
+                () -> survivors.stream().allMatch(n -> stateAt(n, "c").orElse(null) == MemberState.DEAD), () -> describe(survivors));
+        assertThat(seen).noneMatch(n -> n instanceof MembershipEvent.Failed f && f.member().name().equals("d"));
+    }
+
+    @Test
+    void anUnreachableSeedFailsTheJoinQuicklyWithAReason() throws Exception {
+        NetworkNode a = start("a", "127.0.0.1");
+        Endpoint nobody;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            nobody = new Endpoint(InetAddress.getByName("127.0.0.1"), probe.getLocalPort());
+        }
+        long started = System.nanoTime();
+        JoinCompleted result = a.join(List.of(nobody)).get(FAST.streamTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
+        assertThat(result.succeeded()).isZero();
+        assertThat(result.failures()).singleElement().asString().contains(nobody.toString()).contains("cannot connect");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(FAST.streamTimeoutMillis() + 5_000);
+    }
+
+    @Test
+    void junkDatagramsAreCountedAndChangeNothing() throws Exception {
+        NetworkNode a = start("a", "127.0.0.1");
+        NetworkNode b = start("b", "127.0.0.1");
+        b.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
+        awaitAllAlive(List.of(a, b));
+        long seed = 99;
+        SplittableRandom random = new SplittableRandom(seed);
+        try (DatagramSocket junk = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            for (int i = 0; i < 2_000; i++) {
+                byte[] bytes = new byte[1 + random.nextInt(1400)];
+                random.nextBytes(bytes);
+                if (i % 3 == 0) {
+                    bytes[0] = (byte) random.nextInt(14); // plausible type byte, hostile body
+                }
+                junk.send(new DatagramPacket(bytes, bytes.length, a.address().toSocketAddress()));
+            }
+        }
+        Eventually.await("junk counted", 5_000,
+                () -> a.transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum() > 1_000,
+                () -> "seed " + seed + " drops " + a.transportCounters().decodeDrops());
+        assertThat(view(a)).extracting(Member::name).containsExactlyInAnyOrder("a", "b");
+        awaitAllAlive(List.of(a, b));
+    }
+
+    @Test
+    void worksOverIpv6() throws Exception {
+        NetworkNode a = start("a6", "[::1]");
+        NetworkNode b = start("b6", "[::1]");
+        b.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
+        awaitAllAlive(List.of(a, b));
+        assertThat(a.address().toString()).startsWith("[");
+    }
+
+    @Test
+    void aTakenPortIsAOneLineError() throws Exception {
+        NetworkNode a = start("a", "127.0.0.1");
+        assertThatThrownBy(() -> NetworkNode.start(new NetworkNode.Spec("b", Bytes.EMPTY, 1, FAST,
+                TransportConfig.of(a.boundAddress()), true, null)))
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot listen on " + a.boundAddress())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void closeEndsEveryThreadTheNodeStarted() throws Exception {
+        NetworkNode a = start("closer-a", "127.0.0.1");
+        NetworkNode b = start("closer-b", "127.0.0.1");
+        b.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
+        awaitAllAlive(List.of(a, b));
+        a.close();
+        b.close();
+        Eventually.await("no rollcall-closer threads", 5_000,
+                () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("rollcall-closer")),
+                () -> Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                        .filter(n -> n.startsWith("rollcall-closer")).collect(Collectors.joining(",")));
+    }
+}
