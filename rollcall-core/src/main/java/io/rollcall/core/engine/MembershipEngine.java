@@ -133,6 +133,30 @@ public final class MembershipEngine {
     }
 
     /**
+     * Sends a user message to one member: in a datagram when it fits the packet budget, otherwise over
+     * a stream (memberlist's reliable user message), so large payloads are never cut or lost to the
+     * datagram size limit.
+     *
+     * @param to      the member's address
+     * @param payload the message, without memberlist's type byte
+     */
+    public void sendUserMessage(Endpoint to, Bytes payload) {
+        if (phase == Phase.STOPPED || phase == Phase.CREATED) {
+            return;
+        }
+        UserData message = new UserData(payload);
+        if (WireSizes.of(message) <= config.packetBudgetBytes()) {
+            out.sendPacket(to, List.of(message));
+        } else if (streams.size() < config.maxPendingStreams()) {
+            long requestId = nextRequestId++;
+            streams.put(requestId, new PendingStream(StreamPurpose.USER, to, 0, 0));
+            out.sendStream(requestId, to, message);
+        } else {
+            counters.drop(DropReason.STREAM_LIMIT);
+        }
+    }
+
+    /**
      * Gossips a user message to the cluster: piggybacked and sent in gossip rounds like membership
      * updates, the same number of times. A newer message with the same key replaces a queued one.
      *
@@ -1176,7 +1200,7 @@ public final class MembershipEngine {
     private record Relay(long originalSeqNo, Endpoint replyTo, boolean wantsNack) {
     }
 
-    private enum StreamPurpose { JOIN, SYNC, RECONNECT, TCP_PING }
+    private enum StreamPurpose { JOIN, SYNC, RECONNECT, TCP_PING, USER }
 
     /** An outgoing stream request awaiting its outcome. */
     private record PendingStream(StreamPurpose purpose, Endpoint peer, long joinId, long seqNo) {

@@ -101,7 +101,8 @@ final class StreamClient {
             counters.sent(bytes.length, true);
             counters.encoded(List.of(request));
             if (!expectsReply(request)) {
-                outcome = () -> engine.handleStreamFailure(requestId, "no reply expected");
+                // Delivered; the engine expects no reply for this kind of request and only frees its slot.
+                outcome = () -> engine.handleStreamFailure(requestId, "sent; no reply expected");
             } else {
                 StreamServer.CountingInputStream in = new StreamServer.CountingInputStream(
                         new BufferedInputStream(socket.getInputStream()));

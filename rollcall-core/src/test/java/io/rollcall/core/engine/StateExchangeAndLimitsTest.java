@@ -205,4 +205,18 @@ class StateExchangeAndLimitsTest {
         h.fire(followUp);
         assertThat(of(h.drain(), Effect.SendStream.class)).hasSize(1);
     }
+
+    @Test
+    void userMessagesTooLargeForADatagramGoOverAStream() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(1);
+        h.engine.sendUserMessage(addr(2), Bytes.of(new byte[100]));
+        h.engine.sendUserMessage(addr(2), Bytes.of(new byte[5_000]));
+        List<Effect> effects = h.drain();
+        assertThat(of(effects, Effect.SendPacket.class)).singleElement()
+                .satisfies(p -> assertThat(((io.rollcall.core.message.UserData) p.messages().get(0)).payload().length()).isEqualTo(100));
+        Effect.SendStream stream = of(effects, Effect.SendStream.class).get(0);
+        assertThat(((io.rollcall.core.message.UserData) stream.request()).payload().length()).isEqualTo(5_000);
+        h.engine.handleStreamFailure(stream.requestId(), "sent; no reply expected");
+        assertThat(h.engine.counters().dropped(DropReason.UNKNOWN_STREAM)).isZero();
+    }
 }

@@ -45,6 +45,7 @@ class SerfInteropTest {
     private final List<SerfAgent> agents = new ArrayList<>();
     private final List<NetworkNode> nodes = new ArrayList<>();
     private final List<Notification> events = new CopyOnWriteArrayList<>();
+    private final Set<SerfAgent> stoppedOnPurpose = new HashSet<>();
 
     @BeforeAll
     static void requireSerf() {
@@ -62,6 +63,9 @@ class SerfInteropTest {
         }
         List<String> errors = new ArrayList<>();
         for (SerfAgent a : agents) {
+            if (!stoppedOnPurpose.contains(a) && !a.isAlive()) {
+                errors.add(a.name + ": the serf agent exited on its own: " + a.logText());
+            }
             a.kill();
             a.protocolErrors().forEach(line -> errors.add(a.name + ": " + line));
         }
@@ -200,6 +204,7 @@ class SerfInteropTest {
         await("four alive at r1 and r2", CONVERGE_MILLIS, () -> r1.call(e -> e.countOf(MemberState.ALIVE)).join() == 4
                 && r2.call(e -> e.countOf(MemberState.ALIVE)).join() == 4 && serfSees(s1, "r2", "alive"), this::everyView);
 
+        stoppedOnPurpose.add(s2);
         s2.kill();
         long bound = Timeouts.crashDetectionBoundMillis(LAN, 4);
         await("s2 (SIGKILL) failed at both Rollcall nodes within the model bound", bound,
@@ -234,6 +239,7 @@ class SerfInteropTest {
         assertThat(seenAtS1).doesNotContain("failed");
         assertThat(seenAtS2).doesNotContain("failed");
 
+        stoppedOnPurpose.add(s2);
         s2.interrupt();
         assertThat(s2.waitForExit(15_000)).as("serf leaves and exits on SIGINT").isTrue();
         await("r1 shows s2 LEFT", CONVERGE_MILLIS, () -> rollcallSees(r1, "s2", MemberState.LEFT), this::everyView);
