@@ -1,0 +1,302 @@
+package io.rollcall;
+
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.codec.SerfTags;
+import io.rollcall.core.engine.EngineCounters;
+import io.rollcall.core.engine.MembershipEngine;
+import io.rollcall.core.message.MessageType;
+import io.rollcall.core.transport.NetworkNode;
+import io.rollcall.core.transport.TransportConfig;
+import io.rollcall.core.transport.TransportCounters;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Rollcall node: this process's membership in a cluster. Start one with
+ * {@link #start(RollcallConfig)}, {@link #join()} a cluster, read the {@link #view()} or
+ * {@link #subscribe} to its changes, and {@link #close()} it to leave.
+ *
+ * <p>Membership model: every member is {@link MemberStatus#ALIVE ALIVE}, {@link MemberStatus#SUSPECT
+ * SUSPECT}, {@link MemberStatus#FAILED FAILED} or {@link MemberStatus#LEFT LEFT}, and alive and suspect
+ * members are the reachable ones. docs/MODEL.md says exactly when each status is reached and how
+ * fast changes spread.
+ *
+ * <p>Threading: every method is safe to call from any thread. The protocol runs on one thread of its
+ * own; calls that read or change membership are handed to it and answer quickly, but must not be made
+ * from inside a {@link MembershipListener} if that listener's delay matters to you. Listeners run on
+ * their own delivery threads (see {@link MembershipListener}). {@link #close()} ends every thread and
+ * frees both sockets.
+ */
+public final class Rollcall implements AutoCloseable {
+    private final RollcallConfig config;
+    private final NetworkNode node;
+    private final ViewTracker tracker;
+    private final Set<SubscriberChannel> channels = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger subscriberCount = new AtomicInteger();
+    private volatile MembershipView finalView;
+    private volatile boolean closed;
+
+    private Rollcall(RollcallConfig config, NetworkNode node, ViewTracker tracker) {
+        this.config = config;
+        this.node = node;
+        this.tracker = tracker;
+    }
+
+    /**
+     * Binds the node's UDP and TCP sockets and starts it. The node is alone until {@link #join()}.
+     *
+     * @param config the configuration
+     * @return the running node
+     * @throws IOException with a one-line message if the address cannot be bound
+     */
+    public static Rollcall start(RollcallConfig config) throws IOException {
+        ViewTracker tracker = new ViewTracker(config.nodeName(), config.historySize(), Clock.systemUTC());
+        Endpoint bind = endpoint(config.bind());
+        TransportConfig transport = TransportConfig.of(bind);
+        if (config.advertise() != null) {
+            transport = transport.withAdvertise(endpoint(config.advertise()));
+        }
+        NetworkNode node = NetworkNode.start(new NetworkNode.Spec(config.nodeName(), SerfTags.encode(config.metadata()),
+                config.initialIncarnation(), config.engineConfig(), transport, config.serfCompatible(), tracker));
+        return new Rollcall(config, node, tracker);
+    }
+
+    /**
+     * Joins the cluster through the configured seeds.
+     *
+     * @return how many seeds answered; fails with {@link JoinException} if none did
+     */
+    public CompletableFuture<Integer> join() {
+        return join(config.seeds());
+    }
+
+    /**
+     * Joins the cluster through the given seeds: a full state exchange with each. Host names are
+     * resolved on the calling thread. The seeds are also remembered and retried while any member is
+     * failed, which heals partitions.
+     *
+     * @param seeds addresses of existing members
+     * @return how many seeds answered; fails with {@link JoinException} listing each seed's failure if
+     *         none did (within the TCP timeout)
+     */
+    public CompletableFuture<Integer> join(Collection<InetSocketAddress> seeds) {
+        List<Endpoint> resolved = new ArrayList<>();
+        List<String> unresolvable = new ArrayList<>();
+        for (InetSocketAddress seed : seeds) {
+            InetSocketAddress s = seed.isUnresolved() ? new InetSocketAddress(seed.getHostString(), seed.getPort()) : seed;
+            if (s.isUnresolved()) {
+                unresolvable.add(seed.getHostString() + ":" + seed.getPort() + ": cannot resolve host name");
+            } else {
+                resolved.add(new Endpoint(s.getAddress(), s.getPort()));
+            }
+        }
+        if (resolved.isEmpty()) {
+            return CompletableFuture.failedFuture(new JoinException(unresolvable));
+        }
+        return node.join(resolved).thenCompose(result -> {
+            if (result.succeeded() > 0) {
+                return CompletableFuture.completedFuture(result.succeeded());
+            }
+            List<String> failures = new ArrayList<>(unresolvable);
+            failures.addAll(result.failures());
+            return CompletableFuture.failedFuture(new JoinException(failures));
+        });
+    }
+
+    /**
+     * Announces this node's departure; every member will show it {@link MemberStatus#LEFT LEFT}, never
+     * failed. The node then only answers (so stragglers can still confirm it left) until
+     * {@link #close()}.
+     *
+     * @param timeout the most to wait for the announcement to go out
+     * @return completes when the announcement has gone out; fails with {@link TimeoutException} if the
+     *         timeout ran out first (the departure was still announced, to fewer members)
+     */
+    public CompletableFuture<Void> leave(Duration timeout) {
+        return node.leave(timeout.toMillis()).thenCompose(done -> done.timedOut()
+                ? CompletableFuture.failedFuture(new TimeoutException("leave announcement not fully sent within " + timeout))
+                : CompletableFuture.completedFuture(null));
+    }
+
+    /** @return this node's view now: a consistent snapshot at one version */
+    public MembershipView view() {
+        MembershipView last = finalView;
+        if (last != null) {
+            return last;
+        }
+        try {
+            return node.call(e -> tracker.snapshot()).join();
+        } catch (CompletionException e) {
+            MembershipView after = finalView;
+            if (after != null) {
+                return after;
+            }
+            throw new IllegalStateException("node is closed", e);
+        }
+    }
+
+    /**
+     * Subscribes to membership changes: the listener first receives the current view, then every
+     * change in order, on a delivery thread of its own (see {@link MembershipListener}).
+     *
+     * @param listener the listener
+     * @return the subscription; close it to stop
+     */
+    public Subscription subscribe(MembershipListener listener) {
+        if (closed) {
+            throw new IllegalStateException("node is closed");
+        }
+        String threadName = "rollcall-" + config.nodeName() + "-subscriber-" + subscriberCount.incrementAndGet();
+        SubscriberChannel[] holder = new SubscriberChannel[1];
+        SubscriberChannel channel = node.call(e -> {
+            SubscriberChannel c = new SubscriberChannel(threadName, listener, config.subscriberBufferSize(),
+                    tracker.snapshot(), () -> unsubscribe(holder[0]));
+            tracker.add(c);
+            return c;
+        }).join();
+        holder[0] = channel;
+        channels.add(channel);
+        channel.start();
+        return channel;
+    }
+
+    /**
+     * Every change after {@code version}, for a caller that kept a version and wants to catch up.
+     *
+     * @param version a version the caller has seen
+     * @return the changes since, or, when the bounded history no longer reaches back that far, the
+     *         current view to start over from
+     */
+    public Catchup changesSince(long version) {
+        return node.call(e -> tracker.since(version)).join();
+    }
+
+    /**
+     * Replaces this node's metadata and spreads it to every member.
+     *
+     * @param metadata the new metadata
+     * @return completes when the change is queued for gossip
+     * @throws IllegalArgumentException if it encodes to more than {@value RollcallConfig#METADATA_MAX_BYTES} bytes
+     */
+    public CompletableFuture<Void> updateMetadata(Map<String, String> metadata) {
+        var encoded = SerfTags.encode(metadata);
+        if (encoded.length() > RollcallConfig.METADATA_MAX_BYTES) {
+            throw new IllegalArgumentException("metadata encodes to " + encoded.length() + " bytes; the limit is "
+                    + RollcallConfig.METADATA_MAX_BYTES);
+        }
+        return node.call(e -> {
+            e.updateMetadata(encoded);
+            return null;
+        });
+    }
+
+    /** @return this node's health score and traffic counters */
+    public Health health() {
+        record EngineSide(int score, EngineCounters.Snapshot counters) {
+        }
+        EngineSide side = node.call(e -> new EngineSide(e.healthScore(), e.counters())).join();
+        EngineCounters.Snapshot c = side.counters();
+        TransportCounters t = node.transportCounters();
+        Map<String, Long> dropped = new TreeMap<>();
+        c.drops().forEach((k, v) -> dropped.put("engine." + k.name().toLowerCase(Locale.ROOT), v));
+        t.decodeDrops().forEach((k, v) -> {
+            if (v > 0) {
+                dropped.put("codec." + k.name().toLowerCase(Locale.ROOT), v);
+            }
+        });
+        t.transportDrops().forEach((k, v) -> {
+            if (v > 0) {
+                dropped.put("transport." + k.name().toLowerCase(Locale.ROOT), v);
+            }
+        });
+        return new Health(side.score(), c.probesSent(), c.probesFailed(), c.suspicionsRaised(), c.deathsDeclared(),
+                c.refutations(), byType(t.messagesIn()), byType(t.messagesOut()), t.bytesIn(), t.bytesOut(), dropped,
+                node.queueDepth());
+    }
+
+    /** @return the configuration the node runs with */
+    public RollcallConfig config() {
+        return config;
+    }
+
+    /** @return this node's name */
+    public String name() {
+        return config.nodeName();
+    }
+
+    /** @return the address peers use to reach this node (the real port when bound to port 0) */
+    public InetSocketAddress address() {
+        return node.address().toSocketAddress();
+    }
+
+    /**
+     * Leaves gracefully (waiting at most the configured leave timeout), then stops every thread,
+     * closes both sockets and ends every subscription. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            boolean running = node.call(e -> e.phase() == MembershipEngine.Phase.RUNNING).join();
+            if (running) {
+                leave(config.leaveTimeout()).get(config.leaveTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            // Leaving is best effort on close: a node that cannot announce its departure still must stop.
+        }
+        try {
+            finalView = node.call(e -> tracker.snapshot()).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            finalView = null;
+        }
+        for (SubscriberChannel c : List.copyOf(channels)) {
+            c.close();
+        }
+        node.close();
+    }
+
+    private void unsubscribe(SubscriberChannel channel) {
+        channels.remove(channel);
+        if (!closed) {
+            node.call(e -> {
+                tracker.remove(channel);
+                return null;
+            });
+        }
+    }
+
+    private static Map<String, Long> byType(Map<MessageType, Long> counts) {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> {
+            if (v > 0) {
+                out.put(k.name().toLowerCase(Locale.ROOT), v);
+            }
+        });
+        return out;
+    }
+
+    private static Endpoint endpoint(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("address " + address.getHostString() + " is not an IP address");
+        }
+        return new Endpoint(address.getAddress(), address.getPort());
+    }
+}

@@ -1,0 +1,407 @@
+package io.rollcall;
+
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.codec.SerfTags;
+import io.rollcall.core.engine.EngineConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a {@link Rollcall} node needs, immutable; build one with {@link #builder(String)}.
+ * Timing starts from a {@link Profile} (memberlist's LAN, WAN or local configuration) and any field
+ * can be overridden. Invalid settings are rejected by {@link Builder#build()} with a one-line message
+ * naming the setting.
+ */
+public final class RollcallConfig {
+    /** Default port for UDP and TCP, as memberlist's. */
+    public static final int DEFAULT_PORT = 7946;
+    /** Most bytes of encoded metadata (memberlist's limit). */
+    public static final int METADATA_MAX_BYTES = 512;
+
+    private final String nodeName;
+    private final InetSocketAddress bind;
+    private final InetSocketAddress advertise;
+    private final List<InetSocketAddress> seeds;
+    private final Map<String, String> metadata;
+    private final Profile profile;
+    private final EngineConfig engine;
+    private final boolean serfCompatible;
+    private final long initialIncarnation;
+    private final int subscriberBufferSize;
+    private final int historySize;
+    private final Duration leaveTimeout;
+
+    private RollcallConfig(Builder b) {
+        this.nodeName = b.nodeName;
+        this.bind = b.bind;
+        this.advertise = b.advertise;
+        this.seeds = List.copyOf(b.seeds);
+        this.metadata = Map.copyOf(b.metadata);
+        this.profile = b.profile;
+        this.engine = b.engineConfig();
+        this.serfCompatible = b.serfCompatible;
+        this.initialIncarnation = b.initialIncarnation;
+        this.subscriberBufferSize = b.subscriberBufferSize;
+        this.historySize = b.historySize;
+        this.leaveTimeout = b.leaveTimeout;
+    }
+
+    /**
+     * @param nodeName this node's name, unique in the cluster
+     * @return a builder with the LAN profile and every default
+     */
+    public static Builder builder(String nodeName) {
+        return new Builder(nodeName);
+    }
+
+    /** @return a builder holding this configuration */
+    public Builder toBuilder() {
+        Builder b = new Builder(nodeName);
+        b.bind = bind;
+        b.advertise = advertise;
+        b.seeds.addAll(seeds);
+        b.metadata.putAll(metadata);
+        b.profile = profile;
+        b.overrides = engine.toBuilder();
+        b.serfCompatible = serfCompatible;
+        b.initialIncarnation = initialIncarnation;
+        b.subscriberBufferSize = subscriberBufferSize;
+        b.historySize = historySize;
+        b.leaveTimeout = leaveTimeout;
+        return b;
+    }
+
+    /** @return this node's name */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** @return where to listen (UDP and TCP); default 0.0.0.0:7946 */
+    public InetSocketAddress bind() {
+        return bind;
+    }
+
+    /** @return the address peers are told to use, or null to derive it from the bind address */
+    public InetSocketAddress advertise() {
+        return advertise;
+    }
+
+    /** @return members to join through with {@link Rollcall#join()}; also retried to heal partitions */
+    public List<InetSocketAddress> seeds() {
+        return seeds;
+    }
+
+    /** @return this node's metadata */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** @return the timing preset the configuration started from */
+    public Profile profile() {
+        return profile;
+    }
+
+    /** @return time between probes (the protocol period) */
+    public Duration probeInterval() {
+        return Duration.ofMillis(engine.probeIntervalMillis());
+    }
+
+    /** @return wait for a direct probe answer before asking others to probe */
+    public Duration probeTimeout() {
+        return Duration.ofMillis(engine.probeTimeoutMillis());
+    }
+
+    /** @return connect and read timeout of every TCP exchange */
+    public Duration tcpTimeout() {
+        return Duration.ofMillis(engine.streamTimeoutMillis());
+    }
+
+    /** @return the suspicion timeout multiplier (docs/MODEL.md, section 3) */
+    public int suspicionMultiplier() {
+        return engine.suspicionMult();
+    }
+
+    /** @return how long failed members are kept (and retried) before removal */
+    public Duration failedRetention() {
+        return Duration.ofMillis(engine.deadRetentionMillis());
+    }
+
+    /** @return how long left members are kept before removal */
+    public Duration leftRetention() {
+        return Duration.ofMillis(engine.leftRetentionMillis());
+    }
+
+    /** @return whether Serf's semantics are spoken (docs/WIRE.md) */
+    public boolean serfCompatible() {
+        return serfCompatible;
+    }
+
+    /** @return the incarnation to start at */
+    public long initialIncarnation() {
+        return initialIncarnation;
+    }
+
+    /** @return changes buffered per subscriber before it is resynchronised with a snapshot */
+    public int subscriberBufferSize() {
+        return subscriberBufferSize;
+    }
+
+    /** @return changes kept for {@link Rollcall#changesSince(long)} */
+    public int historySize() {
+        return historySize;
+    }
+
+    /** @return how long {@link Rollcall#close()} waits for the departure to be announced */
+    public Duration leaveTimeout() {
+        return leaveTimeout;
+    }
+
+    /** @return every setting as text, for logs and diagnostics */
+    @Override
+    public String toString() {
+        return "RollcallConfig{node=" + nodeName + ", bind=" + bind + ", advertise=" + advertise + ", seeds=" + seeds
+                + ", metadata=" + metadata + ", profile=" + profile + ", serfCompatible=" + serfCompatible
+                + ", initialIncarnation=" + initialIncarnation + ", subscriberBufferSize=" + subscriberBufferSize
+                + ", historySize=" + historySize + ", leaveTimeout=" + leaveTimeout + ", engine=" + engine + "}";
+    }
+
+    EngineConfig engineConfig() {
+        return engine;
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private final String nodeName;
+        private InetSocketAddress bind = new InetSocketAddress("0.0.0.0", DEFAULT_PORT);
+        private InetSocketAddress advertise;
+        private final List<InetSocketAddress> seeds = new ArrayList<>();
+        private final Map<String, String> metadata = new LinkedHashMap<>();
+        private Profile profile = Profile.LAN;
+        private EngineConfig.Builder overrides;
+        private boolean serfCompatible = true;
+        private long initialIncarnation = 1;
+        private int subscriberBufferSize = 1_024;
+        private int historySize = 4_096;
+        private Duration leaveTimeout = Duration.ofSeconds(5);
+
+        private Builder(String nodeName) {
+            this.nodeName = nodeName;
+        }
+
+        /** @param address where to listen; port 0 picks a free one @return this */
+        public Builder bind(InetSocketAddress address) {
+            this.bind = Objects.requireNonNull(address, "bind");
+            return this;
+        }
+
+        /** @param address "ip:port", "[v6]:port" or a bare IP (port 7946); IP literals only @return this */
+        public Builder bind(String address) {
+            return bind(Endpoint.parse(address, DEFAULT_PORT).toSocketAddress());
+        }
+
+        /** @param address the address peers are told to use (port 0: the bound port) @return this */
+        public Builder advertise(InetSocketAddress address) {
+            this.advertise = address;
+            return this;
+        }
+
+        /** @param address "ip:port" or a bare IP @return this */
+        public Builder advertise(String address) {
+            return advertise(Endpoint.parse(address, 0).toSocketAddress());
+        }
+
+        /** @param address a member to join through; repeatable @return this */
+        public Builder seed(InetSocketAddress address) {
+            seeds.add(Objects.requireNonNull(address, "seed"));
+            return this;
+        }
+
+        /** @param address "ip:port" or a bare IP (port 7946) @return this */
+        public Builder seed(String address) {
+            return seed(Endpoint.parse(address, DEFAULT_PORT).toSocketAddress());
+        }
+
+        /** @param key metadata key @param value metadata value @return this */
+        public Builder metadata(String key, String value) {
+            metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** @param all metadata entries, replacing any set before @return this */
+        public Builder metadata(Map<String, String> all) {
+            metadata.clear();
+            metadata.putAll(all);
+            return this;
+        }
+
+        /** @param preset timing preset; resets every timing override made before @return this */
+        public Builder profile(Profile preset) {
+            this.profile = Objects.requireNonNull(preset, "profile");
+            this.overrides = null;
+            return this;
+        }
+
+        private EngineConfig.Builder timing() {
+            if (overrides == null) {
+                overrides = base(profile).toBuilder();
+            }
+            return overrides;
+        }
+
+        /** @param d time between probes @return this */
+        public Builder probeInterval(Duration d) {
+            timing().probeIntervalMillis(d.toMillis());
+            return this;
+        }
+
+        /** @param d direct probe timeout @return this */
+        public Builder probeTimeout(Duration d) {
+            timing().probeTimeoutMillis(d.toMillis());
+            return this;
+        }
+
+        /** @param n members asked to probe indirectly @return this */
+        public Builder indirectChecks(int n) {
+            timing().indirectChecks(n);
+            return this;
+        }
+
+        /** @param n suspicion timeout multiplier @return this */
+        public Builder suspicionMultiplier(int n) {
+            timing().suspicionMult(n);
+            return this;
+        }
+
+        /** @param n maximum suspicion timeout as a multiple of the minimum @return this */
+        public Builder suspicionMaxTimeoutMultiplier(int n) {
+            timing().suspicionMaxTimeoutMult(n);
+            return this;
+        }
+
+        /** @param n gossip retransmission multiplier @return this */
+        public Builder retransmitMultiplier(int n) {
+            timing().retransmitMult(n);
+            return this;
+        }
+
+        /** @param d time between gossip rounds @return this */
+        public Builder gossipInterval(Duration d) {
+            timing().gossipIntervalMillis(d.toMillis());
+            return this;
+        }
+
+        /** @param n members per gossip round @return this */
+        public Builder gossipNodes(int n) {
+            timing().gossipNodes(n);
+            return this;
+        }
+
+        /** @param d base time between full state exchanges @return this */
+        public Builder pushPullInterval(Duration d) {
+            timing().pushPullIntervalMillis(d.toMillis());
+            return this;
+        }
+
+        /** @param d TCP connect and read timeout @return this */
+        public Builder tcpTimeout(Duration d) {
+            timing().streamTimeoutMillis(d.toMillis());
+            return this;
+        }
+
+        /** @param d how often failed members and seeds are retried, to heal partitions @return this */
+        public Builder reconnectInterval(Duration d) {
+            timing().reconnectIntervalMillis(d.toMillis());
+            return this;
+        }
+
+        /** @param d how long failed members are kept @return this */
+        public Builder failedRetention(Duration d) {
+            timing().deadRetentionMillis(d.toMillis());
+            return this;
+        }
+
+        /** @param d how long left members are kept @return this */
+        public Builder leftRetention(Duration d) {
+            timing().leftRetentionMillis(d.toMillis());
+            return this;
+        }
+
+        /** @param on speak Serf's semantics (default true) @return this */
+        public Builder serfCompatible(boolean on) {
+            this.serfCompatible = on;
+            return this;
+        }
+
+        /** @param incarnation where to start; a restarted node passes one above its last @return this */
+        public Builder initialIncarnation(long incarnation) {
+            this.initialIncarnation = incarnation;
+            return this;
+        }
+
+        /** @param size changes buffered per subscriber @return this */
+        public Builder subscriberBufferSize(int size) {
+            this.subscriberBufferSize = size;
+            return this;
+        }
+
+        /** @param size changes kept for catching up @return this */
+        public Builder historySize(int size) {
+            this.historySize = size;
+            return this;
+        }
+
+        /** @param timeout how long close() waits for the departure announcement @return this */
+        public Builder leaveTimeout(Duration timeout) {
+            this.leaveTimeout = Objects.requireNonNull(timeout, "leaveTimeout");
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
+        public RollcallConfig build() {
+            if (nodeName == null || nodeName.isBlank()) {
+                throw new IllegalArgumentException("node name must not be empty");
+            }
+            if (nodeName.length() > 128) {
+                throw new IllegalArgumentException("node name is longer than 128 characters");
+            }
+            int metaBytes = SerfTags.encode(metadata).length();
+            if (metaBytes > METADATA_MAX_BYTES) {
+                throw new IllegalArgumentException("metadata encodes to " + metaBytes + " bytes; the limit is " + METADATA_MAX_BYTES);
+            }
+            if (initialIncarnation < 1 || initialIncarnation >= 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("initialIncarnation must be within 1..4294967294, got " + initialIncarnation);
+            }
+            if (subscriberBufferSize < 1 || subscriberBufferSize > 1_000_000) {
+                throw new IllegalArgumentException("subscriberBufferSize must be within 1..1000000, got " + subscriberBufferSize);
+            }
+            if (historySize < 0 || historySize > 1_000_000) {
+                throw new IllegalArgumentException("historySize must be within 0..1000000, got " + historySize);
+            }
+            if (leaveTimeout.isNegative()) {
+                throw new IllegalArgumentException("leaveTimeout must not be negative");
+            }
+            engineConfig();
+            return new RollcallConfig(this);
+        }
+
+        private EngineConfig engineConfig() {
+            return overrides == null ? base(profile) : overrides.build();
+        }
+
+        private static EngineConfig base(Profile p) {
+            return switch (p) {
+                case LAN -> EngineConfig.lan();
+                case WAN -> EngineConfig.wan();
+                case LOCAL -> EngineConfig.local();
+            };
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Rollcall: peer-to-peer membership and failure detection, wire-compatible with HashiCorp memberlist
+ * and Serf. Only the {@code io.rollcall} package is public API; everything under
+ * {@code io.rollcall.core} is implementation and may change.
+ */
+module io.rollcall {
+    // msgpack-core ships no module descriptor: this is its file-name-derived automatic module name.
+    requires msgpack.core;
+
+    exports io.rollcall;
+}
