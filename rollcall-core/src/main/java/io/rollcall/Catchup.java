@@ -10,7 +10,12 @@ import java.util.List;
  * @param snapshot null when {@code changes} is complete; otherwise the current view, to start over from
  */
 public record Catchup(List<MembershipChange> changes, MembershipView snapshot) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param changes see the record component
+     * @param snapshot see the record component
+     */
     public Catchup {
         changes = List.copyOf(changes);
     }

@@ -18,7 +18,16 @@ import java.util.Objects;
  */
 public record ClusterMember(String name, InetSocketAddress address, Map<String, String> metadata, MemberStatus status,
                             Instant since, long incarnation) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param name see the record component
+     * @param address see the record component
+     * @param metadata see the record component
+     * @param status see the record component
+     * @param since see the record component
+     * @param incarnation see the record component
+     */
     public ClusterMember {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");

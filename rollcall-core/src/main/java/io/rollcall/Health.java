@@ -24,7 +24,22 @@ import java.util.Map;
 public record Health(int score, long probesSent, long probesFailed, long suspicionsRaised, long failuresDeclared,
                      long refutations, Map<String, Long> messagesIn, Map<String, Long> messagesOut, long bytesIn,
                      long bytesOut, Map<String, Long> dropped, int eventQueueDepth) {
-    /** Copies the maps. */
+    /**
+     * Copies the maps.
+     *
+     * @param score see the record component
+     * @param probesSent see the record component
+     * @param probesFailed see the record component
+     * @param suspicionsRaised see the record component
+     * @param failuresDeclared see the record component
+     * @param refutations see the record component
+     * @param messagesIn see the record component
+     * @param messagesOut see the record component
+     * @param bytesIn see the record component
+     * @param bytesOut see the record component
+     * @param dropped see the record component
+     * @param eventQueueDepth see the record component
+     */
     public Health {
         messagesIn = Map.copyOf(messagesIn);
         messagesOut = Map.copyOf(messagesOut);

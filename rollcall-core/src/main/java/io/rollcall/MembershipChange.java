@@ -14,7 +14,15 @@ import java.util.Objects;
  * @param previous the member before the change, or null if it was not in the view
  */
 public record MembershipChange(long version, Instant time, ChangeKind kind, ClusterMember member, ClusterMember previous) {
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param version see the record component
+     * @param time see the record component
+     * @param kind see the record component
+     * @param member see the record component
+     * @param previous see the record component
+     */
     public MembershipChange {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(kind, "kind");

@@ -13,7 +13,13 @@ import java.util.Optional;
  * @param members every known member, this node included
  */
 public record MembershipView(long version, ClusterMember local, List<ClusterMember> members) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param version see the record component
+     * @param local see the record component
+     * @param members see the record component
+     */
     public MembershipView {
         Objects.requireNonNull(local, "local");
         members = List.copyOf(members);

@@ -176,6 +176,33 @@ public final class Rollcall implements AutoCloseable {
     }
 
     /**
+     * Completes when the named member is reachable (alive or suspect) in this node's view: at once if it
+     * already is. Combine with {@link CompletableFuture#orTimeout} to bound the wait.
+     *
+     * @param memberName the member to wait for
+     * @return the member as first seen reachable
+     */
+    public CompletableFuture<ClusterMember> whenReachable(String memberName) {
+        CompletableFuture<ClusterMember> result = new CompletableFuture<>();
+        Subscription subscription = subscribe(new MembershipListener() {
+            @Override
+            public void onSnapshot(MembershipView view, boolean resync) {
+                view.member(memberName).filter(ClusterMember::isReachable).ifPresent(result::complete);
+            }
+
+            @Override
+            public void onChange(MembershipChange change) {
+                if (change.member().name().equals(memberName) && change.member().isReachable()) {
+                    result.complete(change.member());
+                }
+            }
+        });
+        // Closing from the delivery thread itself is allowed; it only stops further delivery.
+        result.whenComplete((member, failure) -> subscription.close());
+        return result;
+    }
+
+    /**
      * Every change after {@code version}, for a caller that kept a version and wants to catch up.
      *
      * @param version a version the caller has seen

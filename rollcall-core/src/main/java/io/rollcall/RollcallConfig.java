@@ -193,53 +193,81 @@ public final class RollcallConfig {
             this.nodeName = nodeName;
         }
 
-        /** @param address where to listen; port 0 picks a free one @return this */
+        /**
+         * @param address where to listen; port 0 picks a free one
+         * @return this
+         */
         public Builder bind(InetSocketAddress address) {
             this.bind = Objects.requireNonNull(address, "bind");
             return this;
         }
 
-        /** @param address "ip:port", "[v6]:port" or a bare IP (port 7946); IP literals only @return this */
+        /**
+         * @param address "ip:port", "[v6]:port" or a bare IP (port 7946); IP literals only
+         * @return this
+         */
         public Builder bind(String address) {
             return bind(Endpoint.parse(address, DEFAULT_PORT).toSocketAddress());
         }
 
-        /** @param address the address peers are told to use (port 0: the bound port) @return this */
+        /**
+         * @param address the address peers are told to use (port 0: the bound port)
+         * @return this
+         */
         public Builder advertise(InetSocketAddress address) {
             this.advertise = address;
             return this;
         }
 
-        /** @param address "ip:port" or a bare IP @return this */
+        /**
+         * @param address "ip:port" or a bare IP
+         * @return this
+         */
         public Builder advertise(String address) {
             return advertise(Endpoint.parse(address, 0).toSocketAddress());
         }
 
-        /** @param address a member to join through; repeatable @return this */
+        /**
+         * @param address a member to join through; repeatable
+         * @return this
+         */
         public Builder seed(InetSocketAddress address) {
             seeds.add(Objects.requireNonNull(address, "seed"));
             return this;
         }
 
-        /** @param address "ip:port" or a bare IP (port 7946) @return this */
+        /**
+         * @param address "ip:port" or a bare IP (port 7946)
+         * @return this
+         */
         public Builder seed(String address) {
             return seed(Endpoint.parse(address, DEFAULT_PORT).toSocketAddress());
         }
 
-        /** @param key metadata key @param value metadata value @return this */
+        /**
+         * @param key metadata key
+         * @param value metadata value
+         * @return this
+         */
         public Builder metadata(String key, String value) {
             metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** @param all metadata entries, replacing any set before @return this */
+        /**
+         * @param all metadata entries, replacing any set before
+         * @return this
+         */
         public Builder metadata(Map<String, String> all) {
             metadata.clear();
             metadata.putAll(all);
             return this;
         }
 
-        /** @param preset timing preset; resets every timing override made before @return this */
+        /**
+         * @param preset timing preset; resets every timing override made before
+         * @return this
+         */
         public Builder profile(Profile preset) {
             this.profile = Objects.requireNonNull(preset, "profile");
             this.overrides = null;
@@ -253,109 +281,163 @@ public final class RollcallConfig {
             return overrides;
         }
 
-        /** @param d time between probes @return this */
+        /**
+         * @param d time between probes
+         * @return this
+         */
         public Builder probeInterval(Duration d) {
             timing().probeIntervalMillis(d.toMillis());
             return this;
         }
 
-        /** @param d direct probe timeout @return this */
+        /**
+         * @param d direct probe timeout
+         * @return this
+         */
         public Builder probeTimeout(Duration d) {
             timing().probeTimeoutMillis(d.toMillis());
             return this;
         }
 
-        /** @param n members asked to probe indirectly @return this */
+        /**
+         * @param n members asked to probe indirectly
+         * @return this
+         */
         public Builder indirectChecks(int n) {
             timing().indirectChecks(n);
             return this;
         }
 
-        /** @param n suspicion timeout multiplier @return this */
+        /**
+         * @param n suspicion timeout multiplier
+         * @return this
+         */
         public Builder suspicionMultiplier(int n) {
             timing().suspicionMult(n);
             return this;
         }
 
-        /** @param n maximum suspicion timeout as a multiple of the minimum @return this */
+        /**
+         * @param n maximum suspicion timeout as a multiple of the minimum
+         * @return this
+         */
         public Builder suspicionMaxTimeoutMultiplier(int n) {
             timing().suspicionMaxTimeoutMult(n);
             return this;
         }
 
-        /** @param n gossip retransmission multiplier @return this */
+        /**
+         * @param n gossip retransmission multiplier
+         * @return this
+         */
         public Builder retransmitMultiplier(int n) {
             timing().retransmitMult(n);
             return this;
         }
 
-        /** @param d time between gossip rounds @return this */
+        /**
+         * @param d time between gossip rounds
+         * @return this
+         */
         public Builder gossipInterval(Duration d) {
             timing().gossipIntervalMillis(d.toMillis());
             return this;
         }
 
-        /** @param n members per gossip round @return this */
+        /**
+         * @param n members per gossip round
+         * @return this
+         */
         public Builder gossipNodes(int n) {
             timing().gossipNodes(n);
             return this;
         }
 
-        /** @param d base time between full state exchanges @return this */
+        /**
+         * @param d base time between full state exchanges
+         * @return this
+         */
         public Builder pushPullInterval(Duration d) {
             timing().pushPullIntervalMillis(d.toMillis());
             return this;
         }
 
-        /** @param d TCP connect and read timeout @return this */
+        /**
+         * @param d TCP connect and read timeout
+         * @return this
+         */
         public Builder tcpTimeout(Duration d) {
             timing().streamTimeoutMillis(d.toMillis());
             return this;
         }
 
-        /** @param d how often failed members and seeds are retried, to heal partitions @return this */
+        /**
+         * @param d how often failed members and seeds are retried, to heal partitions
+         * @return this
+         */
         public Builder reconnectInterval(Duration d) {
             timing().reconnectIntervalMillis(d.toMillis());
             return this;
         }
 
-        /** @param d how long failed members are kept @return this */
+        /**
+         * @param d how long failed members are kept
+         * @return this
+         */
         public Builder failedRetention(Duration d) {
             timing().deadRetentionMillis(d.toMillis());
             return this;
         }
 
-        /** @param d how long left members are kept @return this */
+        /**
+         * @param d how long left members are kept
+         * @return this
+         */
         public Builder leftRetention(Duration d) {
             timing().leftRetentionMillis(d.toMillis());
             return this;
         }
 
-        /** @param on speak Serf's semantics (default true) @return this */
+        /**
+         * @param on speak Serf's semantics (default true)
+         * @return this
+         */
         public Builder serfCompatible(boolean on) {
             this.serfCompatible = on;
             return this;
         }
 
-        /** @param incarnation where to start; a restarted node passes one above its last @return this */
+        /**
+         * @param incarnation where to start; a restarted node passes one above its last
+         * @return this
+         */
         public Builder initialIncarnation(long incarnation) {
             this.initialIncarnation = incarnation;
             return this;
         }
 
-        /** @param size changes buffered per subscriber @return this */
+        /**
+         * @param size changes buffered per subscriber
+         * @return this
+         */
         public Builder subscriberBufferSize(int size) {
             this.subscriberBufferSize = size;
             return this;
         }
 
-        /** @param size changes kept for catching up @return this */
+        /**
+         * @param size changes kept for catching up
+         * @return this
+         */
         public Builder historySize(int size) {
             this.historySize = size;
             return this;
         }
 
-        /** @param timeout how long close() waits for the departure announcement @return this */
+        /**
+         * @param timeout how long close() waits for the departure announcement
+         * @return this
+         */
         public Builder leaveTimeout(Duration timeout) {
             this.leaveTimeout = Objects.requireNonNull(timeout, "leaveTimeout");
             return this;

@@ -239,4 +239,16 @@ class RollcallApiTest {
         assertThatThrownBy(() -> RollcallConfig.builder("x").metadata("k", "v".repeat(600)).build())
                 .hasMessageContaining("metadata encodes to");
     }
+
+    @Test
+    void whenReachableCompletesOnceTheMemberArrives() throws Exception {
+        Rollcall a = node("a");
+        var waiting = a.whenReachable("late");
+        assertThat(waiting).isNotDone();
+        node("late").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
+        assertThat(waiting.get(10, TimeUnit.SECONDS).name()).isEqualTo("late");
+        assertThat(a.whenReachable("a").get(1, TimeUnit.SECONDS).name()).isEqualTo("a");
+        await("the waiting subscriptions ended", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("rollcall-a-subscriber")), () -> "threads remain");
+    }
 }
