@@ -1,0 +1,436 @@
+package io.rollcall.agent;
+
+import ch.qos.logback.classic.Level;
+import io.rollcall.ClusterMember;
+import io.rollcall.JoinException;
+import io.rollcall.MembershipChange;
+import io.rollcall.MembershipListener;
+import io.rollcall.MembershipView;
+import io.rollcall.Rollcall;
+import io.rollcall.RollcallConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code rollcall agent}: the long-running node. It keeps its identity in the data directory, joins,
+ * serves the HTTP API, runs event handlers, and on SIGTERM or SIGINT leaves gracefully and exits 0
+ * (a second signal exits at once). Exit statuses are in {@link ExitCode}.
+ */
+final class Agent {
+    /** How often a rejoin is attempted at first, and later. */
+    private static final long REJOIN_FAST_MILLIS = 2_000;
+    private static final long REJOIN_SLOW_MILLIS = 15_000;
+    private static final long REJOIN_FAST_PERIOD_MILLIS = 60_000;
+    private static final long SNAPSHOT_DEBOUNCE_MILLIS = 1_000;
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger("rollcall.agent");
+
+    private final AgentSettings settings;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final ScheduledExecutorService background;
+    private DataDirectory data;
+    private Rollcall node;
+    private HttpApi http;
+    private EventHandlers handlers;
+    private Metrics metrics;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private volatile long savedIncarnation;
+    private final AtomicBoolean snapshotScheduled = new AtomicBoolean();
+
+    Agent(AgentSettings settings) {
+        this.settings = settings;
+        ScheduledThreadPoolExecutor exec = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "rollcall-agent-background");
+            t.setDaemon(true);
+            return t;
+        });
+        exec.setRemoveOnCancelPolicy(true);
+        this.background = exec;
+    }
+
+    /** @return the process exit status */
+    int run() {
+        setLogLevel(settings.logLevel());
+        String name;
+        long incarnation;
+        try {
+            data = new DataDirectory(settings.dataDir());
+            DataDirectory.Identity identity = data.identity();
+            if (identity != null && settings.node() != null && !identity.name().equals(settings.node())) {
+                return fail(ExitCode.DATA_DIR, "data directory " + data.path() + " belongs to node '" + identity.name()
+                        + "'; start with --node " + identity.name() + " or use another --data-dir");
+            }
+            name = settings.node() != null ? settings.node() : identity != null ? identity.name() : hostName();
+            // Start above the last incarnation the cluster may remember, so our new life wins at once.
+            incarnation = identity == null ? 1 : identity.incarnation() + 1;
+            data.saveIdentity(new DataDirectory.Identity(name, incarnation));
+            savedIncarnation = incarnation;
+            Map<String, String> runtimeTags = data.tags();
+            if (runtimeTags != null) {
+                tags.putAll(runtimeTags);
+            }
+            tags.putAll(settings.tags());
+        } catch (DataDirectory.DataDirectoryException e) {
+            return fail(ExitCode.DATA_DIR, e.getMessage());
+        }
+
+        RollcallConfig config;
+        try {
+            RollcallConfig.Builder b = RollcallConfig.builder(name).bind(settings.bind()).profile(settings.profile())
+                    .metadata(tags).initialIncarnation(incarnation).leaveTimeout(LEAVE_TIMEOUT);
+            if (settings.advertise() != null) {
+                b.advertise(settings.advertise());
+            }
+            config = b.build();
+        } catch (IllegalArgumentException e) {
+            return fail(ExitCode.USAGE, e.getMessage());
+        }
+        InetSocketAddress httpAddress;
+        try {
+            InetSocketAddress h = Addresses.parse(settings.http(), 7947);
+            httpAddress = new InetSocketAddress(InetAddress.getByName(h.getHostString()), h.getPort());
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            return fail(ExitCode.USAGE, "bad --http address '" + settings.http() + "': " + e.getMessage());
+        }
+
+        try {
+            node = Rollcall.start(config);
+        } catch (IOException e) {
+            return fail(ExitCode.START, e.getMessage());
+        }
+        LOG.info("node {} (incarnation {}) listening on {} (UDP and TCP), profile {}", name, incarnation,
+                Views.address(node.address()), settings.profile().name().toLowerCase(Locale.ROOT));
+        node.subscribe(new ChangeLogger(name));
+        handlers = new EventHandlers(settings.eventHandlers(), name, () -> Map.copyOf(tags));
+        handlers.start();
+        node.subscribe(handlers);
+        metrics = new Metrics(node);
+        try {
+            http = new HttpApi(httpAddress, new Control());
+            http.start();
+            LOG.info("HTTP API on http://{}", Views.address(http.address()));
+        } catch (IOException e) {
+            shutdownQuietly(false);
+            return fail(ExitCode.START, "cannot serve the HTTP API on " + settings.http() + ": " + e.getMessage());
+        }
+
+        Signals.onTerminate(this::requestStop, () -> {
+            System.err.println("rollcall: second signal; stopping at once without leaving");
+            Runtime.getRuntime().halt(ExitCode.FORCED.status);
+        });
+
+        if (!settings.join().isEmpty()) {
+            try {
+                int joined = join(settings.join());
+                LOG.info("joined the cluster through {} of {} seed(s)", joined, settings.join().size());
+            } catch (JoinException e) {
+                shutdownQuietly(false);
+                return fail(ExitCode.JOIN, e.getMessage());
+            }
+        }
+        startRejoin(name);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return shutdownQuietly(true);
+    }
+
+    private int join(List<String> seeds) throws JoinException {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (String s : seeds) {
+            addresses.add(Addresses.parse(s));
+        }
+        try {
+            return node.join(addresses).get(node.config().tcpTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof JoinException je) {
+                throw je;
+            }
+            throw new JoinException(List.of(String.valueOf(e.getCause())));
+        } catch (TimeoutException e) {
+            throw new JoinException(List.of("join did not complete in time"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JoinException(List.of("interrupted"));
+        }
+    }
+
+    /**
+     * Keeps trying {@code --retry-join} seeds and the members remembered from the last run until one
+     * answers or another member has found us, so a restarted cluster re-forms with no seeds at all.
+     */
+    private void startRejoin(String self) {
+        Set<String> targets = new LinkedHashSet<>(settings.retryJoin());
+        try {
+            for (DataDirectory.RememberedMember m : data.members()) {
+                if (!m.name().equals(self)) {
+                    targets.add(m.address());
+                }
+            }
+        } catch (DataDirectory.DataDirectoryException e) {
+            LOG.warn("{}; not rejoining remembered members", e.getMessage());
+        }
+        targets.remove(Views.address(node.address()));
+        if (targets.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        LOG.info("rejoining through {} address(es) in the background: {}", targets.size(), targets);
+        Runnable attempt = new Runnable() {
+            @Override
+            public void run() {
+                if (stopping.get()) {
+                    return;
+                }
+                boolean found = node.view().reachable().size() > 1;
+                if (!found) {
+                    try {
+                        int joined = join(List.copyOf(targets));
+                        LOG.info("rejoined the cluster through {} address(es)", joined);
+                        found = true;
+                    } catch (JoinException e) {
+                        LOG.debug("rejoin attempt failed: {}", e.getMessage());
+                    } catch (RuntimeException e) {
+                        LOG.warn("rejoin attempt failed: {}", e.toString());
+                    }
+                }
+                if (!found && !stopping.get()) {
+                    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                    background.schedule(this, elapsed < REJOIN_FAST_PERIOD_MILLIS ? REJOIN_FAST_MILLIS : REJOIN_SLOW_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+        };
+        background.execute(attempt);
+    }
+
+    private void requestStop() {
+        if (stopping.compareAndSet(false, true)) {
+            LOG.info("stopping: leaving the cluster");
+            stop.countDown();
+        }
+    }
+
+    private int shutdownQuietly(boolean leave) {
+        stopping.set(true);
+        if (leave && node != null) {
+            try {
+                node.leave(LEAVE_TIMEOUT).get(LEAVE_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+                LOG.info("left the cluster");
+            } catch (Exception e) {
+                // Still a requested stop: exit 0, but say the departure may have reached fewer members.
+                LOG.warn("leave was not fully announced: {}", e.getCause() != null ? e.getCause().getMessage() : e.toString());
+            }
+        }
+        if (node != null) {
+            saveMembers();
+            saveIncarnation(node.view().local());
+        }
+        if (http != null) {
+            http.close();
+        }
+        if (handlers != null) {
+            handlers.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        background.shutdownNow();
+        return ExitCode.OK.status;
+    }
+
+    private int fail(ExitCode code, String message) {
+        LOG.error(message);
+        System.err.println("rollcall: " + message);
+        return code.status;
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "rollcall-node";
+        }
+    }
+
+    static void setLogLevel(String level) {
+        org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+
+    private void scheduleSnapshot() {
+        if (snapshotScheduled.compareAndSet(false, true)) {
+            background.schedule(() -> {
+                snapshotScheduled.set(false);
+                saveMembers();
+            }, SNAPSHOT_DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void saveMembers() {
+        try {
+            MembershipView view = node.view();
+            List<DataDirectory.RememberedMember> members = new ArrayList<>();
+            for (ClusterMember m : view.members()) {
+                if (!m.name().equals(view.local().name())) {
+                    members.add(new DataDirectory.RememberedMember(m.name(), Views.address(m.address())));
+                }
+            }
+            data.saveMembers(members);
+        } catch (DataDirectory.DataDirectoryException | RuntimeException e) {
+            LOG.warn("could not save the member snapshot: {}", e.getMessage());
+        }
+    }
+
+    private synchronized void saveIncarnation(ClusterMember self) {
+        if (self == null || self.incarnation() <= savedIncarnation) {
+            return;
+        }
+        try {
+            data.saveIdentity(new DataDirectory.Identity(self.name(), self.incarnation()));
+            savedIncarnation = self.incarnation();
+        } catch (DataDirectory.DataDirectoryException e) {
+            LOG.warn("could not save the incarnation: {}", e.getMessage());
+        }
+    }
+
+    /** One INFO line per membership change; also keeps the data directory current. */
+    private final class ChangeLogger implements MembershipListener {
+        private final String self;
+
+        ChangeLogger(String self) {
+            this.self = self;
+        }
+
+        @Override
+        public void onSnapshot(MembershipView view, boolean resync) {
+            scheduleSnapshot();
+        }
+
+        @Override
+        public void onChange(MembershipChange c) {
+            ClusterMember m = c.member();
+            LOG.info("member {}: {} {} (incarnation {})", c.kind().name().toLowerCase(Locale.ROOT), m.name(),
+                    Views.address(m.address()), m.incarnation());
+            if (m.name().equals(self)) {
+                saveIncarnation(m);
+            }
+            scheduleSnapshot();
+        }
+    }
+
+    /** What the HTTP API may ask of the agent. */
+    private final class Control implements HttpApi.Control {
+        @Override
+        public Rollcall node() {
+            return node;
+        }
+
+        @Override
+        public Map<String, Object> info() {
+            MembershipView view = node.view();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("name", node.name());
+            out.put("version", Version.TEXT);
+            out.put("address", Views.address(node.address()));
+            out.put("bind", settings.bind());
+            out.put("http", Views.address(http.address()));
+            out.put("data_dir", data.path().toAbsolutePath().toString());
+            out.put("incarnation", view.local().incarnation());
+            out.put("status", view.local().status().name().toLowerCase(Locale.ROOT));
+            out.put("tags", new TreeMap<>(view.local().metadata()));
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            RollcallConfig c = node.config();
+            cfg.put("profile", c.profile().name().toLowerCase(Locale.ROOT));
+            cfg.put("probe_interval_ms", c.probeInterval().toMillis());
+            cfg.put("probe_timeout_ms", c.probeTimeout().toMillis());
+            cfg.put("suspicion_multiplier", c.suspicionMultiplier());
+            cfg.put("tcp_timeout_ms", c.tcpTimeout().toMillis());
+            cfg.put("serf_compatible", c.serfCompatible());
+            cfg.put("join", settings.join());
+            cfg.put("retry_join", settings.retryJoin());
+            cfg.put("event_handlers", settings.eventHandlers());
+            cfg.put("log_level", settings.logLevel());
+            out.put("config", cfg);
+            var h = node.health();
+            Map<String, Object> health = new LinkedHashMap<>();
+            health.put("score", h.score());
+            health.put("members", view.members().size());
+            health.put("reachable", view.reachable().size());
+            health.put("probes_sent", h.probesSent());
+            health.put("probes_failed", h.probesFailed());
+            health.put("suspicions_raised", h.suspicionsRaised());
+            health.put("failures_declared", h.failuresDeclared());
+            health.put("refutations", h.refutations());
+            health.put("bytes_in", h.bytesIn());
+            health.put("bytes_out", h.bytesOut());
+            health.put("messages_in", h.messagesIn());
+            health.put("messages_out", h.messagesOut());
+            health.put("dropped", h.dropped());
+            health.put("event_queue_depth", h.eventQueueDepth());
+            health.put("event_handler_drops", handlers.dropped());
+            health.put("event_handler_failures", handlers.failed());
+            out.put("health", health);
+            return out;
+        }
+
+        @Override
+        public boolean leave() {
+            boolean clean;
+            try {
+                node.leave(LEAVE_TIMEOUT).get(LEAVE_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+                clean = true;
+            } catch (Exception e) {
+                clean = false;
+            }
+            requestStop();
+            return clean;
+        }
+
+        @Override
+        public synchronized Map<String, String> updateTags(Map<String, String> set, List<String> delete) throws Exception {
+            Map<String, String> next = new LinkedHashMap<>(tags);
+            next.putAll(set);
+            delete.forEach(next::remove);
+            node.updateMetadata(next).get(5, TimeUnit.SECONDS);
+            tags.clear();
+            tags.putAll(next);
+            data.saveTags(next);
+            return new TreeMap<>(next);
+        }
+
+        @Override
+        public String metrics() {
+            return Agent.this.metrics.scrape(handlers.dropped());
+        }
+    }
+}

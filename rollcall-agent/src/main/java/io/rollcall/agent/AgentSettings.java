@@ -1,0 +1,216 @@
+package io.rollcall.agent;
+
+import io.rollcall.Profile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What {@code rollcall agent} runs with. Each setting comes from, in order of precedence: a flag,
+ * its environment variable ({@code ROLLCALL_} + the flag in upper case with dashes as underscores;
+ * repeatable flags take a comma-separated list), the config file ({@code --config}, JSON or YAML,
+ * keys with underscores), or the default.
+ *
+ * @param node          node name; null means the data directory's, else the host name
+ * @param bind          UDP and TCP address
+ * @param advertise     address peers are told to use, or null
+ * @param join          seeds that must be joined at start (exit 3 if none can be)
+ * @param retryJoin     seeds tried in the background until one answers
+ * @param dataDir       where identity, members and tags are kept
+ * @param http          HTTP API address
+ * @param tags          tags (metadata)
+ * @param profile       timing profile
+ * @param eventHandlers commands run for membership events
+ * @param logLevel      trace, debug, info, warn or error
+ */
+record AgentSettings(String node, String bind, String advertise, List<String> join, List<String> retryJoin,
+                     Path dataDir, String http, Map<String, String> tags, Profile profile, List<String> eventHandlers,
+                     String logLevel) {
+
+    static final String DEFAULT_BIND = "0.0.0.0:7946";
+    static final String DEFAULT_HTTP = "127.0.0.1:7947";
+
+    private static final Set<String> CONFIG_KEYS = Set.of("node", "bind", "advertise", "join", "retry_join", "data_dir",
+            "http", "tags", "profile", "event_handlers", "log_level");
+    private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+
+    /**
+     * @param args flags after {@code agent}
+     * @param env  the environment
+     * @return the settings
+     * @throws UsageException with a one-line message for anything invalid
+     */
+    static AgentSettings parse(List<String> args, Map<String, String> env) {
+        Map<String, String> single = new LinkedHashMap<>();
+        Map<String, List<String>> multi = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name;
+            String value;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(2, eq);
+                value = arg.substring(eq + 1);
+            } else if (arg.startsWith("--")) {
+                name = arg.substring(2);
+                if (i + 1 >= args.size()) {
+                    throw new UsageException("--" + name + " needs a value");
+                }
+                value = args.get(++i);
+            } else {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            switch (name) {
+                case "join", "retry-join", "tag", "event-handler" -> multi.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                case "node", "bind", "advertise", "data-dir", "http", "profile", "log-level", "config" -> single.put(name, value);
+                default -> throw new UsageException("unknown flag --" + name + " (see 'rollcall agent --help')");
+            }
+        }
+        Map<String, Object> file = loadConfig(pick("config", single, env, Map.of(), AgentSettings::text));
+        String node = pick("node", single, env, file, AgentSettings::text);
+        String bind = orDefault(pick("bind", single, env, file, AgentSettings::text), DEFAULT_BIND);
+        String advertise = pick("advertise", single, env, file, AgentSettings::text);
+        List<String> join = pickList("join", multi, env, file);
+        List<String> retryJoin = pickList("retry-join", multi, env, file);
+        String dataDir = orDefault(pick("data-dir", single, env, file, AgentSettings::text), "data");
+        String http = orDefault(pick("http", single, env, file, AgentSettings::text), DEFAULT_HTTP);
+        String profileText = orDefault(pick("profile", single, env, file, AgentSettings::text), "lan");
+        Profile profile = switch (profileText.toLowerCase(Locale.ROOT)) {
+            case "lan" -> Profile.LAN;
+            case "wan" -> Profile.WAN;
+            case "local" -> Profile.LOCAL;
+            default -> throw new UsageException("--profile must be lan, wan or local, not '" + profileText + "'");
+        };
+        List<String> handlers = pickList("event-handler", multi, env, file);
+        String logLevel = orDefault(pick("log-level", single, env, file, AgentSettings::text), "info").toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(logLevel)) {
+            throw new UsageException("--log-level must be one of trace, debug, info, warn, error, not '" + logLevel + "'");
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        Object fileTags = file.get("tags");
+        if (fileTags != null) {
+            if (!(fileTags instanceof Map<?, ?> m)) {
+                throw new UsageException("config key 'tags' must be a map of strings");
+            }
+            m.forEach((k, v) -> tags.put(String.valueOf(k), String.valueOf(v)));
+        }
+        List<String> tagArgs = multi.containsKey("tag") ? multi.get("tag") : splitList(env.get("ROLLCALL_TAG"));
+        for (String t : tagArgs) {
+            int eq = t.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--tag expects KEY=VALUE, got '" + t + "'");
+            }
+            tags.put(t.substring(0, eq), t.substring(eq + 1));
+        }
+        return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel);
+    }
+
+    private static Map<String, Object> loadConfig(String path) {
+        if (path == null) {
+            return Map.of();
+        }
+        String text;
+        try {
+            text = Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot read config file " + path + ": " + e.getMessage());
+        }
+        Object doc;
+        try {
+            doc = Json.read(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("config file " + path + " is " + e.getMessage());
+        }
+        if (doc == null) {
+            return Map.of();
+        }
+        if (!(doc instanceof Map<?, ?> map)) {
+            throw new UsageException("config file " + path + " must hold a map of settings");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (!CONFIG_KEYS.contains(key)) {
+                throw new UsageException("config file " + path + ": unknown key '" + key + "'; known keys are "
+                        + String.join(", ", CONFIG_KEYS.stream().sorted().toList()));
+            }
+            out.put(key, e.getValue());
+        }
+        return out;
+    }
+
+    private static <T> T pick(String flag, Map<String, String> flags, Map<String, String> env, Map<String, Object> file,
+                              Function<Object, T> convert) {
+        if (flags.containsKey(flag)) {
+            return convert.apply(flags.get(flag));
+        }
+        String fromEnv = env.get(envName(flag));
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return convert.apply(fromEnv);
+        }
+        Object fromFile = file.get(flag.replace('-', '_'));
+        return fromFile == null ? null : convert.apply(fromFile);
+    }
+
+    private static List<String> pickList(String flag, Map<String, List<String>> flags, Map<String, String> env,
+                                         Map<String, Object> file) {
+        if (flags.containsKey(flag)) {
+            return List.copyOf(flags.get(flag));
+        }
+        String fromEnv = env.get(envName(flag));
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return splitList(fromEnv);
+        }
+        String key = flag.equals("event-handler") ? "event_handlers" : flag.replace('-', '_');
+        Object fromFile = file.get(key);
+        if (fromFile == null) {
+            return List.of();
+        }
+        if (fromFile instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return List.of(String.valueOf(fromFile));
+    }
+
+    static String envName(String flag) {
+        return "ROLLCALL_" + flag.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private static List<String> splitList(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    /** Bad command-line input or configuration: reported as one line, exit status 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package io.rollcall.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The commands that talk to a running agent over its HTTP API. */
+final class Cli {
+    private static final String DEFAULT_AGENT = "http://127.0.0.1:7947";
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private String agent;
+
+    Cli(Map<String, String> env, PrintStream out) {
+        this.env = env;
+        this.out = out;
+    }
+
+    int run(String command, List<String> args) {
+        List<String> positional = new ArrayList<>();
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--")) {
+                String name = a.substring(2);
+                String value;
+                int eq = name.indexOf('=');
+                if (eq > 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                } else {
+                    if (i + 1 >= args.size()) {
+                        throw new AgentSettings.UsageException("--" + name + " needs a value");
+                    }
+                    value = args.get(++i);
+                }
+                options.put(name, value);
+            } else {
+                positional.add(a);
+            }
+        }
+        agent = options.getOrDefault("agent", env.getOrDefault("ROLLCALL_AGENT", DEFAULT_AGENT));
+        if (agent.endsWith("/")) {
+            agent = agent.substring(0, agent.length() - 1);
+        }
+        try {
+            URI.create(agent + "/v1/self").toURL();
+        } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+            throw new AgentSettings.UsageException("bad agent address '" + agent + "' (expected http://HOST:PORT)");
+        }
+        switch (command) {
+            case "members" -> members(options, positional);
+            case "join" -> join(options, positional);
+            case "leave" -> leave(options, positional);
+            case "info" -> info(options, positional);
+            case "monitor" -> monitor(options, positional);
+            case "tags" -> tags(options, positional);
+            default -> throw new AgentSettings.UsageException("unknown command '" + command + "'");
+        }
+        return ExitCode.OK.status;
+    }
+
+    private static void only(Map<String, String> options, String... allowed) {
+        for (String k : options.keySet()) {
+            if (!k.equals("agent") && !List.of(allowed).contains(k)) {
+                throw new AgentSettings.UsageException("unknown option --" + k);
+            }
+        }
+    }
+
+    private static void noArgs(List<String> positional) {
+        if (!positional.isEmpty()) {
+            throw new AgentSettings.UsageException("unexpected argument '" + positional.get(0) + "'");
+        }
+    }
+
+    private void members(Map<String, String> options, List<String> positional) {
+        only(options, "status", "format");
+        noArgs(positional);
+        String format = options.getOrDefault("format", "table");
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new AgentSettings.UsageException("--format must be table or json, not '" + format + "'");
+        }
+        String status = options.get("status");
+        Object body = request("GET", "/v1/members" + (status == null ? "" : "?status=" + status), null);
+        List<?> members = (List<?>) ((Map<?, ?>) body).get("members");
+        if (format.equals("json")) {
+            out.println(Json.write(members));
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "ADDRESS", "STATUS", "TAGS"});
+        for (Object o : members) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            StringBuilder tags = new StringBuilder();
+            new TreeMap<>((Map<?, ?>) m.get("tags")).forEach((k, v) -> {
+                if (tags.length() > 0) {
+                    tags.append(',');
+                }
+                tags.append(k).append('=').append(v);
+            });
+            rows.add(new String[] {String.valueOf(m.get("name")), String.valueOf(m.get("address")),
+                String.valueOf(m.get("status")), tags.toString()});
+        }
+        int[] width = new int[4];
+        for (String[] r : rows) {
+            for (int i = 0; i < 4; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        for (String[] r : rows) {
+            out.println(String.format("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s", r[0], r[1], r[2], r[3])
+                    .stripTrailing());
+        }
+    }
+
+    private void join(Map<String, String> options, List<String> positional) {
+        only(options);
+        if (positional.isEmpty()) {
+            throw new AgentSettings.UsageException("join needs at least one address");
+        }
+        for (String a : positional) {
+            try {
+                Addresses.parse(a);
+            } catch (IllegalArgumentException e) {
+                throw new AgentSettings.UsageException(e.getMessage());
+            }
+        }
+        Object body = request("POST", "/v1/join", Map.of("addresses", positional));
+        out.println("joined through " + ((Map<?, ?>) body).get("joined") + " of " + positional.size() + " address(es)");
+    }
+
+    private void leave(Map<String, String> options, List<String> positional) {
+        only(options);
+        noArgs(positional);
+        Object body = request("POST", "/v1/leave", Map.of());
+        boolean timedOut = Boolean.TRUE.equals(((Map<?, ?>) body).get("timed_out"));
+        out.println(timedOut ? "left the cluster (the announcement timed out before reaching everyone); the agent is stopping"
+                : "left the cluster; the agent is stopping");
+    }
+
+    private void info(Map<String, String> options, List<String> positional) {
+        only(options, "format");
+        noArgs(positional);
+        Object body = request("GET", "/v1/self", null);
+        if ("json".equals(options.get("format"))) {
+            out.println(Json.write(body));
+            return;
+        }
+        print("", (Map<?, ?>) body);
+    }
+
+    private void print(String indent, Map<?, ?> map) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> inner && !inner.isEmpty()) {
+                out.println(indent + e.getKey() + ":");
+                print(indent + "  ", inner);
+            } else {
+                Object v = e.getValue() instanceof Map<?, ?> ? "{}" : e.getValue();
+                out.println(indent + e.getKey() + ": " + (v instanceof List<?> || v instanceof Map<?, ?> ? Json.write(v) : v));
+            }
+        }
+    }
+
+    private void tags(Map<String, String> options, List<String> positional) {
+        only(options);
+        if (positional.isEmpty() || !(positional.get(0).equals("set") || positional.get(0).equals("delete"))
+                || positional.size() < 2) {
+            throw new AgentSettings.UsageException("usage: rollcall tags set KEY=VALUE... | rollcall tags delete KEY...");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (positional.get(0).equals("set")) {
+            Map<String, String> set = new LinkedHashMap<>();
+            for (String kv : positional.subList(1, positional.size())) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new AgentSettings.UsageException("tags set expects KEY=VALUE, got '" + kv + "'");
+                }
+                set.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            body.put("set", set);
+        } else {
+            body.put("delete", positional.subList(1, positional.size()));
+        }
+        Object result = request("PUT", "/v1/tags", body);
+        out.println("tags: " + Json.write(((Map<?, ?>) result).get("tags")));
+    }
+
+    /** Streams {@code /v1/events} as one JSON object per line; changes only (the first snapshot is skipped). */
+    private void monitor(Map<String, String> options, List<String> positional) {
+        only(options, "since");
+        noArgs(positional);
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(agent + "/v1/events")).GET();
+        if (options.containsKey("since")) {
+            req.header("Last-Event-ID", options.get("since"));
+        }
+        HttpResponse<InputStream> response = send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new CliException(errorOf(response.statusCode(), readAll(response.body())));
+        }
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String id = null;
+            String event = null;
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("event: ")) {
+                    event = line.substring(7);
+                } else if (line.startsWith("data: ") && event != null && !event.equals("snapshot")) {
+                    Map<?, ?> change = (Map<?, ?>) Json.read(line.substring(6));
+                    Map<?, ?> member = (Map<?, ?>) change.get("member");
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("sequence", Long.parseLong(id));
+                    row.put("time", change.get("time"));
+                    row.put("type", change.get("type"));
+                    row.put("member", member.get("name"));
+                    row.put("address", member.get("address"));
+                    row.put("state", member.get("status"));
+                    row.put("incarnation", member.get("incarnation"));
+                    row.put("tags", member.get("tags"));
+                    out.println(Json.write(row));
+                    out.flush();
+                } else if (line.isEmpty()) {
+                    event = null;
+                }
+            }
+        } catch (IOException e) {
+            throw new CliException("event stream from " + agent + " broke: " + e.getMessage());
+        }
+        throw new CliException("the agent at " + agent + " closed the event stream");
+    }
+
+    private Object request(String method, String path, Object body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agent + path)).timeout(Duration.ofSeconds(60));
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        }
+        HttpResponse<String> response = send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new CliException(errorOf(response.statusCode(), response.body()));
+        }
+        try {
+            return Json.read(response.body());
+        } catch (IllegalArgumentException e) {
+            throw new CliException("the agent at " + agent + " sent an unreadable answer");
+        }
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (ConnectException e) {
+            throw new CliException("no agent answering at " + agent + " (is 'rollcall agent' running? set --agent or ROLLCALL_AGENT)");
+        } catch (HttpTimeoutException e) {
+            throw new CliException("the agent at " + agent + " did not answer in time");
+        } catch (IOException e) {
+            throw new CliException("cannot talk to the agent at " + agent + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    private static String errorOf(int status, String body) {
+        try {
+            Object doc = Json.read(body);
+            if (doc instanceof Map<?, ?> m && m.get("error") != null) {
+                return String.valueOf(m.get("error"));
+            }
+        } catch (IllegalArgumentException ignored) {
+            // Not our JSON: fall through to the status line.
+        }
+        return "the agent answered HTTP " + status;
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The agent could not be reached or refused the request: one line, exit status 1. */
+    static final class CliException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CliException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package io.rollcall.agent;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.rollcall.Catchup;
+import io.rollcall.ClusterMember;
+import io.rollcall.JoinException;
+import io.rollcall.MemberStatus;
+import io.rollcall.MembershipChange;
+import io.rollcall.MembershipListener;
+import io.rollcall.MembershipView;
+import io.rollcall.Rollcall;
+import io.rollcall.Subscription;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's HTTP API (JSON; Server-Sent Events for {@code /v1/events}; Prometheus text for
+ * {@code /metrics}). Errors are JSON {@code {"error": "..."}} with a fitting status code. Request
+ * bodies are bounded, and so are the threads serving requests and the number of event streams.
+ */
+final class HttpApi implements AutoCloseable {
+    /** Most concurrent event streams. */
+    static final int MAX_EVENT_STREAMS = 64;
+    /** Largest request body accepted. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Most threads serving requests, event streams included. */
+    static final int MAX_THREADS = MAX_EVENT_STREAMS + 16;
+    private static final long KEEPALIVE_MILLIS = 15_000;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    /** What the API needs from the agent. */
+    interface Control {
+        Rollcall node();
+
+        Map<String, Object> info();
+
+        /** Leaves, answers, then stops the agent. */
+        boolean leave();
+
+        Map<String, String> updateTags(Map<String, String> set, List<String> delete) throws Exception;
+
+        String metrics();
+    }
+
+    private final HttpServer server;
+    private final Control control;
+    private final ThreadPoolExecutor threads;
+    private final AtomicInteger eventStreams = new AtomicInteger();
+
+    HttpApi(InetSocketAddress address, Control control) throws IOException {
+        this.control = control;
+        this.server = HttpServer.create(address, 64);
+        AtomicInteger n = new AtomicInteger();
+        this.threads = new ThreadPoolExecutor(2, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "rollcall-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+    }
+
+    void start() {
+        server.start();
+    }
+
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            if (path.equals("/v1/self")) {
+                requireMethod(method, "GET");
+                json(ex, 200, self());
+            } else if (path.equals("/v1/members")) {
+                requireMethod(method, "GET");
+                json(ex, 200, members(query.get("status")));
+            } else if (path.startsWith("/v1/members/")) {
+                requireMethod(method, "GET");
+                String name = URLDecoder.decode(path.substring("/v1/members/".length()), StandardCharsets.UTF_8);
+                ClusterMember m = control.node().view().member(name)
+                        .orElseThrow(() -> new ApiError(404, "no member named '" + name + "'"));
+                json(ex, 200, Views.member(m));
+            } else if (path.equals("/v1/events")) {
+                requireMethod(method, "GET");
+                events(ex, query);
+            } else if (path.equals("/v1/join")) {
+                requireMethod(method, "POST");
+                json(ex, 200, join(body(ex)));
+            } else if (path.equals("/v1/leave")) {
+                requireMethod(method, "POST");
+                boolean clean = control.leave();
+                json(ex, 200, Map.of("left", true, "timed_out", !clean));
+            } else if (path.equals("/v1/tags")) {
+                requireMethod(method, "PUT");
+                json(ex, 200, Map.of("tags", tags(body(ex))));
+            } else if (path.equals("/v1/health")) {
+                requireMethod(method, "GET");
+                json(ex, 200, control.info().get("health"));
+            } else if (path.equals("/metrics")) {
+                requireMethod(method, "GET");
+                byte[] text = control.metrics().getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                ex.sendResponseHeaders(200, text.length);
+                ex.getResponseBody().write(text);
+            } else {
+                throw new ApiError(404, "no such endpoint: " + method + " " + path);
+            }
+        } catch (ApiError e) {
+            error(ex, e.status, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            error(ex, 400, e.getMessage());
+        } catch (IllegalStateException e) {
+            error(ex, 503, e.getMessage());
+        } catch (IOException e) {
+            LOG.debug("HTTP client went away: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+            error(ex, 500, "internal error: " + e);
+        }
+    }
+
+    private Map<String, Object> self() {
+        return control.info();
+    }
+
+    private Map<String, Object> members(String status) {
+        MembershipView view = control.node().view();
+        List<ClusterMember> list = view.members();
+        if (status != null) {
+            MemberStatus wanted;
+            try {
+                wanted = MemberStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "status must be alive, suspect, failed or left, not '" + status + "'");
+            }
+            list = view.withStatus(wanted);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", view.version());
+        out.put("members", Views.members(list));
+        return out;
+    }
+
+    private Map<String, Object> join(Object body) {
+        if (!(body instanceof Map<?, ?> map) || !(map.get("addresses") instanceof List<?> list) || list.isEmpty()) {
+            throw new ApiError(400, "expected {\"addresses\": [\"ip:port\", ...]}");
+        }
+        List<InetSocketAddress> seeds = new ArrayList<>();
+        for (Object o : list) {
+            seeds.add(Addresses.parse(String.valueOf(o)));
+        }
+        try {
+            int joined = control.node().join(seeds).get(control.node().config().tcpTimeout().toMillis() + 5_000,
+                    TimeUnit.MILLISECONDS);
+            return Map.of("joined", joined);
+        } catch (ExecutionException e) {
+            String msg = e.getCause() instanceof JoinException je ? je.getMessage() : String.valueOf(e.getCause());
+            throw new ApiError(502, msg);
+        } catch (TimeoutException e) {
+            throw new ApiError(504, "join did not complete in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "interrupted");
+        }
+    }
+
+    private Map<String, String> tags(Object body) {
+        if (!(body instanceof Map<?, ?> map)) {
+            throw new ApiError(400, "expected {\"set\": {\"key\": \"value\"}, \"delete\": [\"key\"]}");
+        }
+        Map<String, String> set = new LinkedHashMap<>();
+        if (map.get("set") instanceof Map<?, ?> s) {
+            s.forEach((k, v) -> set.put(String.valueOf(k), String.valueOf(v)));
+        }
+        List<String> delete = new ArrayList<>();
+        if (map.get("delete") instanceof List<?> d) {
+            d.forEach(k -> delete.add(String.valueOf(k)));
+        }
+        try {
+            return control.updateTags(set, delete);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage());
+        } catch (Exception e) {
+            throw new ApiError(500, e.getMessage());
+        }
+    }
+
+    /**
+     * Server-Sent Events: each event's id is the view version after it. A client that reconnects with
+     * {@code Last-Event-ID} receives every change since that version, or, if the history no longer
+     * reaches back, a {@code snapshot} event first.
+     */
+    private void events(HttpExchange ex, Map<String, String> query) throws IOException {
+        if (eventStreams.incrementAndGet() > MAX_EVENT_STREAMS) {
+            eventStreams.decrementAndGet();
+            throw new ApiError(503, "too many event streams (limit " + MAX_EVENT_STREAMS + ")");
+        }
+        BlockingQueue<Object> pending = new ArrayBlockingQueue<>(4_096);
+        Subscription sub = null;
+        try {
+            String lastId = ex.getRequestHeaders().getFirst("Last-Event-ID");
+            if (lastId == null) {
+                lastId = query.get("last_event_id");
+            }
+            long resumeFrom = -1;
+            if (lastId != null && !lastId.isBlank()) {
+                try {
+                    resumeFrom = Long.parseLong(lastId.trim());
+                } catch (NumberFormatException e) {
+                    throw new ApiError(400, "Last-Event-ID must be a version number, not '" + lastId + "'");
+                }
+            }
+            sub = control.node().subscribe(new MembershipListener() {
+                @Override
+                public void onSnapshot(MembershipView view, boolean resync) {
+                    if (!pending.offer(view)) {
+                        pending.clear();
+                        pending.offer(view);
+                    }
+                }
+
+                @Override
+                public void onChange(MembershipChange change) {
+                    if (!pending.offer(change)) {
+                        pending.clear();
+                        pending.offer(control.node().view());
+                    }
+                }
+            });
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            boolean first = true;
+            while (true) {
+                Object next = pending.poll(KEEPALIVE_MILLIS, TimeUnit.MILLISECONDS);
+                if (next == null) {
+                    out.write(": keepalive\n\n".getBytes(StandardCharsets.UTF_8));
+                } else if (next instanceof MembershipView view) {
+                    if (first && resumeFrom >= 0) {
+                        Catchup c = control.node().changesSince(resumeFrom);
+                        if (c.isComplete()) {
+                            for (MembershipChange ch : c.changes()) {
+                                if (ch.version() <= view.version()) {
+                                    writeEvent(out, ch.version(), ch.kind().name().toLowerCase(Locale.ROOT), Views.change(ch));
+                                }
+                            }
+                        } else {
+                            writeEvent(out, view.version(), "snapshot", Views.view(view));
+                        }
+                    } else {
+                        writeEvent(out, view.version(), "snapshot", Views.view(view));
+                    }
+                    first = false;
+                } else {
+                    MembershipChange ch = (MembershipChange) next;
+                    writeEvent(out, ch.version(), ch.kind().name().toLowerCase(Locale.ROOT), Views.change(ch));
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException clientGone) {
+            LOG.debug("event stream closed: {}", clientGone.getMessage());
+        } finally {
+            if (sub != null) {
+                sub.close();
+            }
+            eventStreams.decrementAndGet();
+        }
+    }
+
+    private static void writeEvent(OutputStream out, long id, String type, Object data) throws IOException {
+        String text = "id: " + id + "\nevent: " + type + "\ndata: " + Json.write(data) + "\n\n";
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Object body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new ApiError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                return Map.of();
+            }
+            try {
+                return Json.read(text);
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "request body is " + e.getMessage());
+            }
+        }
+    }
+
+    private static void requireMethod(String actual, String expected) {
+        if (!actual.equals(expected)) {
+            throw new ApiError(405, "use " + expected + " here, not " + actual);
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private static void json(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = (Json.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    private static void error(HttpExchange ex, int status, String message) {
+        try {
+            json(ex, status, Map.of("error", message == null ? "error" : message));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not send error response: {}", e.toString());
+        }
+    }
+
+    /** An error answered with a status code and a JSON message. */
+    static final class ApiError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        ApiError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.rollcall.agent;
+
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * JSON out (a small writer for maps, lists, strings, numbers and booleans) and JSON or YAML in
+ * (SnakeYAML's safe loader, which builds only maps, lists and scalars, with bounded input).
+ */
+final class Json {
+    /** Largest document accepted from a config file or request body. */
+    static final int MAX_INPUT_CHARS = 1024 * 1024;
+
+    private Json() {
+    }
+
+    static String write(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value);
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, Object value) {
+        if (value == null) {
+            sb.append("null");
+        } else if (value instanceof String s) {
+            string(sb, s);
+        } else if (value instanceof Number || value instanceof Boolean) {
+            sb.append(value);
+        } else if (value instanceof Map<?, ?> map) {
+            sb.append('{');
+            Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<?, ?> e = it.next();
+                string(sb, String.valueOf(e.getKey()));
+                sb.append(':');
+                write(sb, e.getValue());
+                if (it.hasNext()) {
+                    sb.append(',');
+                }
+            }
+            sb.append('}');
+        } else if (value instanceof Collection<?> list) {
+            sb.append('[');
+            Iterator<?> it = list.iterator();
+            while (it.hasNext()) {
+                write(sb, it.next());
+                if (it.hasNext()) {
+                    sb.append(',');
+                }
+            }
+            sb.append(']');
+        } else {
+            string(sb, value.toString());
+        }
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    /**
+     * @param text a JSON or YAML document
+     * @return maps, lists, strings, numbers, booleans or null
+     * @throws IllegalArgumentException with a one-line reason if it cannot be read
+     */
+    static Object read(String text) {
+        if (text.length() > MAX_INPUT_CHARS) {
+            throw new IllegalArgumentException("document is larger than " + MAX_INPUT_CHARS + " characters");
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        options.setCodePointLimit(MAX_INPUT_CHARS);
+        try {
+            return new Yaml(new SafeConstructor(options)).load(text);
+        } catch (YAMLException e) {
+            String msg = String.valueOf(e.getMessage()).replace('\n', ' ').replaceAll("\\s+", " ").trim();
+            throw new IllegalArgumentException("not valid JSON or YAML: " + msg);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.rollcall.agent;
+
+import io.rollcall.ClusterMember;
+import io.rollcall.MembershipChange;
+import io.rollcall.MembershipView;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The JSON shapes of members, views and changes, shared by the HTTP API and the command line. */
+final class Views {
+    /** RFC 3339, UTC, milliseconds. */
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Views() {
+    }
+
+    static String address(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    static String time(Instant t) {
+        return TIME.format(t);
+    }
+
+    static Map<String, Object> member(ClusterMember m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", m.name());
+        out.put("address", address(m.address()));
+        out.put("status", m.status().name().toLowerCase(Locale.ROOT));
+        out.put("since", time(m.since()));
+        out.put("incarnation", m.incarnation());
+        out.put("tags", new TreeMap<>(m.metadata()));
+        return out;
+    }
+
+    static List<Object> members(List<ClusterMember> members) {
+        List<Object> out = new ArrayList<>();
+        for (ClusterMember m : members) {
+            out.add(member(m));
+        }
+        return out;
+    }
+
+    static Map<String, Object> view(MembershipView v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", v.version());
+        out.put("members", members(v.members()));
+        return out;
+    }
+
+    static Map<String, Object> change(MembershipChange c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", c.version());
+        out.put("time", time(c.time()));
+        out.put("type", c.kind().name().toLowerCase(Locale.ROOT));
+        out.put("member", member(c.member()));
+        return out;
+    }
+}
