@@ -263,7 +263,7 @@ final class Agent {
     }
 
     private int fail(ExitCode code, String message) {
-        LOG.error(message);
+        // One line, not a log record and the same text again: this is what the operator reads.
         System.err.println("rollcall: " + message);
         return code.status;
     }

@@ -94,8 +94,9 @@ final class HttpApi implements AutoCloseable {
         threads.shutdownNow();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+    private void handle(HttpExchange ex) {
+        // Not try-with-resources: the exchange must stay open for the error replies in the catch blocks.
+        try {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
@@ -147,6 +148,8 @@ final class HttpApi implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("HTTP request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
             error(ex, 500, "internal error: " + e);
+        } finally {
+            ex.close();
         }
     }
 

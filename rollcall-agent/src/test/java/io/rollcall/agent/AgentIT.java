@@ -1,0 +1,303 @@
+package io.rollcall.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real {@code rollcall agent} processes from the packaged jar on loopback addresses (each test its
+ * own 127.0.x.0/24), driven through the CLI and the HTTP API. Every process is killed by PID after
+ * each test.
+ */
+class AgentIT {
+    @TempDir
+    Path dir;
+    private final List<AgentProcess> agents = new ArrayList<>();
+
+    @AfterEach
+    void killAll() {
+        agents.forEach(AgentProcess::kill);
+    }
+
+    private AgentProcess agent(String name, String ip, String... extra) throws IOException {
+        AgentProcess a = AgentProcess.start(dir, name, ip, List.of(extra));
+        agents.add(a);
+        return a;
+    }
+
+    private void await(String what, long millis, BooleanSupplier condition, Supplier<String> seen) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
+            AgentProcess.sleep(100);
+        }
+        assertThat(condition.getAsBoolean()).as("waited " + millis + " ms for " + what + "; saw " + seen.get()).isTrue();
+    }
+
+    private String everyView() {
+        StringBuilder sb = new StringBuilder();
+        for (AgentProcess a : agents) {
+            sb.append(a.name).append(a.isAlive() ? "" : "(down)").append('=').append(a.statuses()).append(' ');
+        }
+        return sb.toString();
+    }
+
+    private boolean allSee(List<AgentProcess> observers, String member, String status) {
+        return observers.stream().allMatch(o -> status.equals(o.statuses().get(member)));
+    }
+
+    private List<AgentProcess> cluster(String net, int size, String... extra) throws IOException {
+        List<AgentProcess> c = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            List<String> args = new ArrayList<>(List.of(extra));
+            if (i > 1) {
+                args.addAll(List.of("--join", net + ".1:7946"));
+            }
+            c.add(agent("n" + i, net + "." + i, args.toArray(new String[0])));
+        }
+        await("all " + size + " alive everywhere", 20_000, () -> c.stream().allMatch(a -> a.statuses().size() == size
+                && a.statuses().values().stream().allMatch("alive"::equals)), this::everyView);
+        return c;
+    }
+
+    @Test
+    void threeAgentsFormAClusterAndAnswerTheCliAndTheHttpApi() throws Exception {
+        List<AgentProcess> c = cluster("127.0.20", 3, "--tag", "role=web");
+        Map<String, String> env = Map.of("ROLLCALL_AGENT", c.get(0).url());
+        AgentProcess.Result table = AgentProcess.cli(env, "members");
+        assertThat(table.status()).as(table.err()).isZero();
+        assertThat(table.out()).contains("NAME", "STATUS", "n1", "n2", "n3", "127.0.20.2:7946", "alive", "role=web");
+        AgentProcess.Result json = AgentProcess.cli(env, "members", "--format", "json", "--status", "alive");
+        List<?> members = (List<?>) Json.read(json.out());
+        assertThat(members).hasSize(3);
+        assertThat(((Map<?, ?>) members.get(0)).keySet()).map(String::valueOf)
+                .containsExactlyInAnyOrder("name", "address", "status", "since", "incarnation", "tags");
+
+        HttpResponse<String> one = c.get(1).get("/v1/members/n3");
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(((Map<?, ?>) Json.read(one.body())).get("status")).isEqualTo("alive");
+        HttpResponse<String> missing = c.get(1).get("/v1/members/nobody");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(((Map<?, ?>) Json.read(missing.body())).get("error")).asString().contains("nobody");
+        assertThat(c.get(1).get("/v1/members?status=sideways").statusCode()).isEqualTo(400);
+        assertThat(c.get(1).get("/v1/nothing-here").statusCode()).isEqualTo(404);
+        assertThat(c.get(1).send(HttpRequest.newBuilder(URI.create(c.get(1).url() + "/v1/members"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(405);
+        assertThat(c.get(1).get("/v1/health").body()).contains("\"score\"");
+        String metrics = c.get(0).get("/metrics").body();
+        assertThat(metrics).contains("rollcall_members{state=\"alive\",} 3.0", "rollcall_probes_sent_total",
+                "rollcall_health_score", "rollcall_messages_out_total{type=\"ping\",}", "rollcall_event_queue_depth");
+
+        AgentProcess.Result info = AgentProcess.cli(env, "info");
+        assertThat(info.out()).contains("name: n1", "incarnation:", "probe_interval_ms: 1000", "health:");
+        AgentProcess.Result tags = AgentProcess.cli(Map.of("ROLLCALL_AGENT", c.get(2).url()), "tags", "set", "zone=b");
+        assertThat(tags.status()).as(tags.err()).isZero();
+        await("n3's new tag seen at n1", 10_000, () -> {
+            try {
+                return c.get(0).get("/v1/members/n3").body().contains("\"zone\":\"b\"");
+            } catch (IOException e) {
+                return false;
+            }
+        }, this::everyView);
+        AgentProcess.Result version = AgentProcess.cli(Map.of(), "version");
+        assertThat(version.out()).startsWith("rollcall ");
+    }
+
+    @Test
+    void aKilledAgentIsFailedAndATerminatedOneIsLeftEverywhere() throws Exception {
+        List<AgentProcess> c = cluster("127.0.21", 4);
+        c.get(3).signal("KILL");
+        c.get(2).signal("TERM");
+        assertThat(c.get(2).waitForExit(15_000)).as("SIGTERM: leave, then exit 0").isZero();
+        List<AgentProcess> survivors = c.subList(0, 2);
+        await("n3 left and n4 failed at n1 and n2", 40_000,
+                () -> allSee(survivors, "n3", "left") && allSee(survivors, "n4", "failed"), this::everyView);
+        assertThat(c.get(2).logText()).contains("left the cluster");
+    }
+
+    @Test
+    void theEventStreamResumesFromLastEventIdWithoutMissingAnything() throws Exception {
+        List<AgentProcess> c = cluster("127.0.22", 2);
+        List<String[]> first = events(c.get(0), null, 1, 10_000);
+        assertThat(first.get(0)[1]).isEqualTo("snapshot");
+        long seenUpTo = Long.parseLong(first.get(0)[0]);
+
+        agent("n3", "127.0.22.3", "--join", "127.0.22.1:7946");
+        AgentProcess.cli(Map.of("ROLLCALL_AGENT", c.get(1).url()), "tags", "set", "color=blue");
+        await("n1 saw n3 and n2's tag", 15_000, () -> {
+            try {
+                return c.get(0).statuses().containsKey("n3") && c.get(0).get("/v1/members/n2").body().contains("blue");
+            } catch (IOException e) {
+                return false;
+            }
+        }, this::everyView);
+        long now = ((Number) ((Map<?, ?>) Json.read(c.get(0).get("/v1/members").body())).get("version")).longValue();
+        assertThat(now).isGreaterThan(seenUpTo + 1);
+
+        List<String[]> resumed = events(c.get(0), Long.toString(seenUpTo), (int) (now - seenUpTo), 10_000);
+        List<Long> ids = resumed.stream().map(e -> Long.parseLong(e[0])).toList();
+        List<Long> expected = new ArrayList<>();
+        for (long v = seenUpTo + 1; v <= now; v++) {
+            expected.add(v);
+        }
+        assertThat(ids).as("every version after the one we had, in order, once").isEqualTo(expected);
+        assertThat(resumed).noneMatch(e -> e[1].equals("snapshot"));
+        assertThat(resumed).anyMatch(e -> e[1].equals("joined") && e[2].contains("\"name\":\"n3\""));
+        assertThat(resumed).anyMatch(e -> e[1].equals("updated") && e[2].contains("blue"));
+    }
+
+    @Test
+    void aRestartedAgentKeepsItsIdentityAndRejoinsWithoutSeeds() throws Exception {
+        List<AgentProcess> c = cluster("127.0.23", 3);
+        AgentProcess n2 = c.get(1);
+        n2.signal("KILL");
+        await("n2 failed at n1", 40_000, () -> "failed".equals(c.get(0).statuses().get("n2")), this::everyView);
+        // Same data directory, no --node and no --join: the name and the peers come from the directory.
+        AgentProcess again = AgentProcess.start(dir, "n2", "127.0.23.2", n2.dataDir, List.of(), false);
+        agents.add(again);
+        await("n2 alive again everywhere", 30_000, () -> allSee(List.of(c.get(0), c.get(2), again), "n2", "alive")
+                && again.statuses().size() == 3, this::everyView);
+        Map<?, ?> self = (Map<?, ?>) Json.read(again.get("/v1/self").body());
+        assertThat(self.get("name")).isEqualTo("n2");
+        assertThat(((Number) self.get("incarnation")).longValue()).isGreaterThan(1);
+    }
+
+    @Test
+    void aWholeClusterStoppedAndRestartedWithNoSeedsReforms() throws Exception {
+        List<AgentProcess> c = cluster("127.0.24", 3);
+        AgentProcess.sleep(1_500);
+        for (AgentProcess a : c) {
+            a.signal("TERM");
+            assertThat(a.waitForExit(15_000)).isZero();
+        }
+        List<AgentProcess> again = new ArrayList<>();
+        for (AgentProcess a : c) {
+            AgentProcess r = AgentProcess.start(dir, a.name, a.ip, a.dataDir, List.of(), false);
+            agents.add(r);
+            again.add(r);
+        }
+        await("the cluster re-formed with all three alive", 40_000, () -> again.stream().allMatch(a ->
+                a.statuses().size() == 3 && a.statuses().values().stream().allMatch("alive"::equals)), this::everyView);
+    }
+
+    @Test
+    void aCorruptDataFileIsAClearErrorAndIsNotReplaced() throws Exception {
+        Path data = dir.resolve("corrupt-data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("identity.json"), "{\"name\": \"n1\", \"incarn");
+        AgentProcess.Result r = AgentProcess.cli(Map.of(), "agent", "--bind", "127.0.25.1:7946", "--http", "127.0.25.1:7947",
+                "--data-dir", data.toString());
+        assertThat(r.status()).isEqualTo(4);
+        assertThat(r.err().strip()).startsWith("rollcall: data file").contains("identity.json is corrupt").doesNotContain("\n")
+                .doesNotContain("Exception");
+        assertThat(Files.readString(data.resolve("identity.json"))).isEqualTo("{\"name\": \"n1\", \"incarn");
+    }
+
+    @Test
+    void eventHandlersReceiveTheRightEvents() throws Exception {
+        Path out = dir.resolve("handler.out");
+        String handler = "echo \"$ROLLCALL_EVENT $ROLLCALL_SELF_NAME $ROLLCALL_TAG_ROLE $(cat)\" >> " + out;
+        AgentProcess a = agent("n1", "127.0.26.1", "--tag", "role=watcher", "--event-handler", handler);
+        AgentProcess b = agent("n2", "127.0.26.2", "--join", "127.0.26.1:7946");
+        await("member-join handled", 15_000, () -> read(out).contains("member-join n1 watcher n2\t127.0.26.2:7946"), () -> read(out));
+        b.signal("KILL");
+        await("member-failed handled", 40_000, () -> read(out).contains("member-failed n1 watcher n2\t"), () -> read(out));
+        assertThat(a.isAlive()).isTrue();
+    }
+
+    @Test
+    void badInvocationsAreOneLineWithTheDocumentedStatus() throws Exception {
+        AgentProcess.Result noAgent = AgentProcess.cli(Map.of("ROLLCALL_AGENT", "http://127.0.27.9:7947"), "members");
+        assertThat(noAgent.status()).isEqualTo(1);
+        assertThat(noAgent.err().strip()).contains("no agent answering at http://127.0.27.9:7947").doesNotContain("\n");
+        AgentProcess.Result badFlag = AgentProcess.cli(Map.of(), "agent", "--bogus", "1");
+        assertThat(badFlag.status()).isEqualTo(2);
+        assertThat(badFlag.err().strip()).isEqualTo("rollcall: unknown flag --bogus (see 'rollcall agent --help')");
+        AgentProcess.Result badCommand = AgentProcess.cli(Map.of(), "frobnicate");
+        assertThat(badCommand.status()).isEqualTo(2);
+        AgentProcess.Result badFormat = AgentProcess.cli(Map.of("ROLLCALL_AGENT", "http://127.0.27.9:7947"), "members",
+                "--format", "xml");
+        assertThat(badFormat.status()).isEqualTo(2);
+        AgentProcess.Result cannotJoin = AgentProcess.cli(Map.of(), "agent", "--bind", "127.0.27.1:7946", "--http",
+                "127.0.27.1:7947", "--data-dir", dir.resolve("j").toString(), "--node", "j", "--join", "127.0.27.2:7946");
+        assertThat(cannotJoin.status()).isEqualTo(3);
+        // The agent had started logging before the join failed; its last word is the one-line reason.
+        String[] lines = cannotJoin.err().strip().split("\n");
+        assertThat(lines[lines.length - 1]).startsWith("rollcall: could not join any seed").contains("127.0.27.2:7946");
+        assertThat(cannotJoin.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "nodee: x\n");
+        AgentProcess.Result badConfig = AgentProcess.cli(Map.of(), "agent", "--config", config.toString());
+        assertThat(badConfig.status()).isEqualTo(2);
+        assertThat(badConfig.err()).contains("unknown key 'nodee'");
+    }
+
+    /** Reads Server-Sent Events until {@code count} events arrived; each as [id, event, data]. */
+    private static List<String[]> events(AgentProcess agent, String lastEventId, int count, long timeoutMillis)
+            throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(agent.url() + "/v1/events")).GET();
+        if (lastEventId != null) {
+            req.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        List<String[]> out = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String id = null;
+                String event = null;
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("id: ")) {
+                        id = line.substring(4);
+                    } else if (line.startsWith("event: ")) {
+                        event = line.substring(7);
+                    } else if (line.startsWith("data: ")) {
+                        synchronized (out) {
+                            out.add(new String[] {id, event, line.substring(6)});
+                            if (out.size() >= count) {
+                                return;
+                            }
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // Stream closed.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        reader.join(timeoutMillis);
+        response.body().close();
+        synchronized (out) {
+            assertThat(out).as("events from " + agent.name).hasSizeGreaterThanOrEqualTo(count);
+            return new ArrayList<>(out);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

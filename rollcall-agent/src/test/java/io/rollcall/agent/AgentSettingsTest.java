@@ -1,0 +1,80 @@
+package io.rollcall.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rollcall.Profile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentSettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsApplyOnAFreshMachine() {
+        AgentSettings s = AgentSettings.parse(List.of(), Map.of());
+        assertThat(s.node()).isNull();
+        assertThat(s.bind()).isEqualTo("0.0.0.0:7946");
+        assertThat(s.http()).isEqualTo("127.0.0.1:7947");
+        assertThat(s.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(s.profile()).isEqualTo(Profile.LAN);
+        assertThat(s.logLevel()).isEqualTo("info");
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheConfigFile() throws Exception {
+        Path config = dir.resolve("agent.yaml");
+        Files.writeString(config, "node: from-file\nbind: 127.0.0.9:1000\nhttp: 127.0.0.9:1001\nprofile: wan\n"
+                + "join: [127.0.0.8:7946]\ntags:\n  role: db\n  zone: a\n");
+        AgentSettings s = AgentSettings.parse(List.of("--config", config.toString(), "--node", "from-flag", "--tag", "zone=b"),
+                Map.of("ROLLCALL_NODE", "from-env", "ROLLCALL_BIND", "127.0.0.7:2000"));
+        assertThat(s.node()).isEqualTo("from-flag");
+        assertThat(s.bind()).isEqualTo("127.0.0.7:2000");
+        assertThat(s.http()).isEqualTo("127.0.0.9:1001");
+        assertThat(s.profile()).isEqualTo(Profile.WAN);
+        assertThat(s.join()).containsExactly("127.0.0.8:7946");
+        assertThat(s.tags()).containsEntry("role", "db").containsEntry("zone", "b");
+    }
+
+    @Test
+    void jsonConfigFilesWorkToo() throws Exception {
+        Path config = dir.resolve("agent.json");
+        Files.writeString(config, "{\"node\": \"j\", \"retry_join\": [\"127.0.0.1:1\", \"127.0.0.2:2\"], \"event_handlers\": [\"echo hi\"]}");
+        AgentSettings s = AgentSettings.parse(List.of("--config=" + config), Map.of());
+        assertThat(s.node()).isEqualTo("j");
+        assertThat(s.retryJoin()).containsExactly("127.0.0.1:1", "127.0.0.2:2");
+        assertThat(s.eventHandlers()).containsExactly("echo hi");
+    }
+
+    @Test
+    void repeatableFlagsHaveCommaSeparatedEnvironmentForms() {
+        AgentSettings s = AgentSettings.parse(List.of(), Map.of("ROLLCALL_JOIN", "127.0.0.1:1, 127.0.0.2:2",
+                "ROLLCALL_TAG", "a=1,b=2", "ROLLCALL_EVENT_HANDLER", "x"));
+        assertThat(s.join()).containsExactly("127.0.0.1:1", "127.0.0.2:2");
+        assertThat(s.tags()).containsEntry("a", "1").containsEntry("b", "2");
+        assertThat(s.eventHandlers()).containsExactly("x");
+    }
+
+    @Test
+    void mistakesAreOneLineThatNamesTheProblem() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "node: x\nbindd: 1\n");
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--config", config.toString()), Map.of()))
+                .isInstanceOf(AgentSettings.UsageException.class).hasMessageContaining("unknown key 'bindd'");
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--nope", "1"), Map.of())).hasMessageContaining("unknown flag --nope");
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--node"), Map.of())).hasMessageContaining("--node needs a value");
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--profile", "fast"), Map.of())).hasMessageContaining("lan, wan or local");
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--tag", "novalue"), Map.of())).hasMessageContaining("KEY=VALUE");
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--config", dir.resolve("missing.yaml").toString()), Map.of()))
+                .hasMessageContaining("cannot read config file");
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{\"node\": ");
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--config", broken.toString()), Map.of()))
+                .hasMessageContaining("not valid JSON or YAML").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+}
