@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class GossipCipherTest {
@@ -108,7 +109,6 @@ class GossipCipherTest {
         ring.remove(b);
         assertThat(cipher.decrypt(underB, NONE)).as("a removed key no longer decrypts").isNull();
         ring.use(c);
-        assertThat(MemberlistCrypto.sealRaw(1, c.bytes(), new byte[12], plain, NONE)).hasSize(cipher.encryptedLength(5));
         assertThat(new GossipCipher(new Keyring(c)).decrypt(cipher.encrypt(plain, NONE), NONE))
                 .as("the new primary encrypts").isEqualTo(plain);
     }
@@ -173,10 +173,9 @@ class GossipCipherTest {
         long seed = 0x6055_1bL;
         System.out.println("GossipCipherTest fuzz seed " + seed);
         Random random = new Random(seed);
-        SecureRandom nonces = new SecureRandom();
-        GossipKey k1 = GossipKey.generate(32, nonces);
-        GossipKey k2 = GossipKey.generate(16, nonces);
-        GossipKey stranger = GossipKey.generate(24, nonces);
+        GossipKey k1 = new GossipKey(randomBytes(random, 32));
+        GossipKey k2 = new GossipKey(randomBytes(random, 16));
+        GossipKey stranger = new GossipKey(randomBytes(random, 24));
         GossipCipher receiver = new GossipCipher(new Keyring(k1, k2));
         List<byte[]> ads = List.of(NONE, text("dc1"), new byte[] {0x0a, 0, 0, 0, 40});
         long opened = 0;
@@ -205,7 +204,8 @@ class GossipCipherTest {
             } catch (Throwable t) {
                 throw new AssertionError("seed " + seed + " iteration " + i + " input " + HexFormat.of().formatHex(input), t);
             }
-            String what = "seed " + seed + " iteration " + i + " input " + HexFormat.of().formatHex(input);
+            int iteration = i;
+            Supplier<String> what = () -> "seed " + seed + " iteration " + iteration + " input " + HexFormat.of().formatHex(input);
             boolean versionOnlyChanged = !fromRandom && input.length == base.length && input[0] != base[0]
                     && Arrays.equals(input, 1, input.length, base, 1, base.length);
             if (fromRandom) {
