@@ -6,17 +6,17 @@ import java.util.Objects;
 /**
  * How the packet and stream codecs frame what they send and what they accept.
  *
- * @param limits      decoding bounds
- * @param label       cluster label (memberlist 0.3.0+): sent in front of every packet and stream and
- *                    required on everything received; empty for none, at most 255 UTF-8 bytes
- * @param compression compress outgoing traffic with LZW, as memberlist does by default
- * @param cipher      the encryption hook, or null to send and accept plaintext only
+ * @param limits         decoding bounds
+ * @param label          cluster label (memberlist 0.3.0+): sent in front of every packet and stream and
+ *                       required on everything received; empty for none, at most 255 UTF-8 bytes
+ * @param compression    compress outgoing traffic with LZW, as memberlist does by default
+ * @param cipher         the encryption hook, or null to send and accept plaintext only
  * @param verifyIncoming memberlist's {@code GossipVerifyIncoming}: with a cipher, refuse what is not
- *                    encrypted. Turn it off only while a cluster moves from plaintext to encryption:
- *                    then a datagram no key decrypts is read as plaintext, and a plaintext stream is
- *                    accepted (an encrypted one must still decrypt)
+ *                       encrypted. Turn it off only while a cluster moves from plaintext to encryption:
+ *                       then a datagram no key decrypts is read as plaintext, and a plaintext stream is
+ *                       accepted (an encrypted one must still decrypt)
  * @param verifyOutgoing memberlist's {@code GossipVerifyOutgoing}: with a cipher, encrypt what we send.
- *                    Turn it off only during that migration, while some peers cannot decrypt yet
+ *                       Turn it off only during that migration, while some peers cannot decrypt yet
  */
 public record CodecConfig(CodecLimits limits, String label, boolean compression, PacketCipher cipher,
                           boolean verifyIncoming, boolean verifyOutgoing) {
