@@ -1,8 +1,8 @@
 package io.rollcall.core.codec;
 
 /**
- * The encryption hook: memberlist's AES-GCM keyring plugs in here (a later piece of work). The codecs
- * only place it correctly in the framing: for datagrams the whole packet after the label is
+ * The encryption hook: memberlist's AES-GCM keyring ({@code io.rollcall.core.security.GossipCipher})
+ * plugs in here. The codecs only place it correctly in the framing: for datagrams the whole packet after the label is
  * ciphertext, for streams the ciphertext follows a {@code 0a | u32 length} header. Implementations
  * must be safe to call from several transport threads.
  */

@@ -14,7 +14,8 @@ import java.util.zip.CRC32;
 /**
  * Datagrams as memberlist frames them. Sending, inside out: one message alone or several in a compound
  * ({@code 07 | u8 count | count × u16 BE length | parts}), then LZW compression if enabled and smaller,
- * then a CRC32 header for peers that understand it, then the encryption hook, then the label header.
+ * then a CRC32 header for peers that understand it, then the encryption hook (unless outgoing
+ * verification is off), then the label header.
  * Receiving undoes the same layers, and never throws: whatever cannot be read becomes a counted drop,
  * while the readable parts of a compound are kept, as memberlist keeps them. Immutable, so one
  * instance can serve every transport thread.
@@ -66,7 +67,7 @@ public final class PacketCodec {
         if (withCrc) {
             payload = withCrcHeader(payload);
         }
-        if (config.cipher() != null) {
+        if (config.encryptsOutgoing()) {
             payload = config.cipher().encrypt(payload, label);
         }
         return label.length == 0 ? payload : withLabel(label, payload);
@@ -88,7 +89,6 @@ public final class PacketCodec {
      */
     public DecodeResult decode(byte[] buf, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buf.length);
-        Collector out = new Collector(config.limits());
         try {
             if (length > config.limits().maxPacketBytes()) {
                 throw new DropException(DecodeDropReason.OVERSIZED, "packet of " + length + " bytes");
@@ -114,23 +114,51 @@ public final class PacketCodec {
                 throw new DropException(DecodeDropReason.LABEL_MISMATCH, "packet label '"
                         + new String(packetLabel, StandardCharsets.UTF_8) + "' is not ours");
             }
-            byte[] body = buf;
-            if (config.cipher() != null) {
-                body = config.cipher().decrypt(Arrays.copyOfRange(buf, start, end), label);
-                if (body == null) {
-                    throw new DropException(DecodeDropReason.DECRYPTION_FAILED, "no key decrypts the packet");
-                }
-                start = 0;
-                end = body.length;
+            if (config.cipher() == null) {
+                return decodePlaintext(buf, start, end);
             }
-            if (end > start && (body[start] & 0xFF) == CRC) {
-                start = checkCrc(body, start, end);
+            byte[] plain = config.cipher().decrypt(Arrays.copyOfRange(buf, start, end), label);
+            return plain != null ? decodePlaintext(plain, 0, plain.length) : notDecrypted(buf, start, end);
+        } catch (DropException e) {
+            return DecodeResult.dropped(e.reason(), e.getMessage());
+        }
+    }
+
+    /** Everything inside the encryption layer: the optional CRC header, then the message or frames. */
+    private DecodeResult decodePlaintext(byte[] buf, int start, int end) {
+        Collector out = new Collector(config.limits());
+        try {
+            int from = start;
+            if (end > from && (buf[from] & 0xFF) == CRC) {
+                from = checkCrc(buf, from, end);
             }
-            decodeCommand(body, start, end - start, 0, out);
+            decodeCommand(buf, from, end - from, 0, out);
         } catch (DropException e) {
             out.drop(e);
         }
         return out.result();
+    }
+
+    /**
+     * No key decrypts the packet. A datagram has no type byte telling ciphertext from plaintext, so
+     * memberlist reads such a packet as plaintext when incoming verification is off; so do we. With
+     * verification on we read it as plaintext too, but only to name the drop: NOT_ENCRYPTED for a
+     * packet that is readable plaintext (a peer without encryption), DECRYPTION_FAILED otherwise (a
+     * peer with another key, or garbage). Unreadable either way, it counts as DECRYPTION_FAILED.
+     */
+    private DecodeResult notDecrypted(byte[] buf, int start, int end) {
+        DecodeResult asPlaintext = decodePlaintext(buf, start, end);
+        boolean readable = !asPlaintext.messages().isEmpty();
+        if (readable && !config.verifyIncoming()) {
+            return asPlaintext;
+        }
+        if (readable) {
+            return DecodeResult.dropped(DecodeDropReason.NOT_ENCRYPTED,
+                    "encryption is configured but the packet is not encrypted");
+        }
+        return DecodeResult.dropped(DecodeDropReason.DECRYPTION_FAILED, config.verifyIncoming()
+                ? "no key decrypts the packet"
+                : "no key decrypts the packet, nor is it plaintext: " + asPlaintext.drops().get(0).detail());
     }
 
     /** Verifies the CRC header and returns where the checked payload starts. */

@@ -53,7 +53,7 @@ public final class StreamCodec {
             // Unlike packets, memberlist compresses streams even when that makes them larger.
             plain = CompressionFrame.wrap(plain);
         }
-        byte[] frame = config.cipher() == null ? plain : encrypt(plain);
+        byte[] frame = config.encryptsOutgoing() ? encrypt(plain) : plain;
         return label.length == 0 ? frame : PacketCodec.withLabel(label, frame);
     }
 
@@ -97,7 +97,8 @@ public final class StreamCodec {
             if (type == ENCRYPT) {
                 body = BoundedInput.inMemory(decrypt(wire));
                 type = body.readByte();
-            } else if (config.cipher() != null) {
+            } else if (config.requiresEncryptedIncoming()) {
+                // A stream, unlike a datagram, says whether it is encrypted, so only this switch decides.
                 throw new DropException(DecodeDropReason.NOT_ENCRYPTED,
                         "encryption is configured but remote state is not encrypted");
             }

@@ -14,12 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * A real {@code serf agent} process on a loopback address, for interoperability tests. The test
+ * A real {@code serf agent} process on a loopback address, for interoperability tests (public so that
+ * tests in other packages, such as the encryption interop tests, can start agents too). The test
  * that starts one must {@link #kill()} it (by PID) when done.
  */
-final class SerfAgent implements AutoCloseable {
+public final class SerfAgent implements AutoCloseable {
     /** Log lines that mean a peer's bytes confused serf. */
-    static final Pattern PROTOCOL_ERROR = Pattern.compile(
+    public static final Pattern PROTOCOL_ERROR = Pattern.compile(
             "(?i)(failed to decode|not supported|unknown type|failed push/pull|remote state|incompatible|panic|"
             + "malformed|bad type prefix|failed to receive|checksum|invalid)");
 
@@ -40,7 +41,7 @@ final class SerfAgent implements AutoCloseable {
     }
 
     /** @return true if the serf binary is on the PATH */
-    static boolean installed() {
+    public static boolean installed() {
         try {
             Process p = new ProcessBuilder("serf", "version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -53,13 +54,30 @@ final class SerfAgent implements AutoCloseable {
         }
     }
 
-    static int freePort(String ip) throws IOException {
+    /**
+     * @param ip a loopback address
+     * @return a port free for TCP on it at this moment
+     * @throws IOException if none can be bound
+     */
+    public static int freePort(String ip) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
             return s.getLocalPort();
         }
     }
 
-    static SerfAgent start(Path dir, String name, String bindIp, String join, Map<String, String> tags, String... extra)
+    /**
+     * Starts an agent and waits for its banner.
+     *
+     * @param dir   where its log goes
+     * @param name  node name
+     * @param ip    loopback address to bind
+     * @param join  address to join at start, or null
+     * @param tags  tags
+     * @param extra further agent flags, such as {@code -encrypt=BASE64}
+     * @return the running agent
+     * @throws IOException if it exits or does not start within 10 s
+     */
+    public static SerfAgent start(Path dir, String name, String bindIp, String join, Map<String, String> tags, String... extra)
             throws IOException {
         int port = freePort(bindIp);
         int rpc = freePort(bindIp);
@@ -90,20 +108,28 @@ final class SerfAgent implements AutoCloseable {
         throw new IOException("serf agent " + name + " did not start: " + agent.logText());
     }
 
-    String address() {
+    /** @return the node name */
+    public String name() {
+        return name;
+    }
+
+    /** @return {@code ip:port} of its gossip port */
+    public String address() {
         return bindIp + ":" + port;
     }
 
-    long pid() {
+    /** @return the process id */
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    /** @return true while the process runs */
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** @return name → [status, tags] as {@code serf members} prints them */
-    Map<String, String[]> members() throws IOException {
+    public Map<String, String[]> members() throws IOException {
         String out = run("serf", "members", "-rpc-addr=" + bindIp + ":" + rpcPort);
         Map<String, String[]> members = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
@@ -115,7 +141,11 @@ final class SerfAgent implements AutoCloseable {
         return members;
     }
 
-    String status(String member) {
+    /**
+     * @param member a node name
+     * @return its status as {@code serf members} shows it, "absent", or "error: ..."
+     */
+    public String status(String member) {
         try {
             String[] m = members().get(member);
             return m == null ? "absent" : m[0];
@@ -125,11 +155,12 @@ final class SerfAgent implements AutoCloseable {
     }
 
     /** Graceful: SIGINT makes serf leave, then exit. */
-    void interrupt() throws IOException {
+    public void interrupt() throws IOException {
         run("kill", "-INT", Long.toString(process.pid()));
     }
 
-    void kill() {
+    /** Kills the process (SIGKILL, by PID) and waits for it. */
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
@@ -138,11 +169,17 @@ final class SerfAgent implements AutoCloseable {
         }
     }
 
-    boolean waitForExit(long millis) throws InterruptedException {
+    /**
+     * @param millis the most to wait
+     * @return true if the process exited
+     * @throws InterruptedException if interrupted
+     */
+    public boolean waitForExit(long millis) throws InterruptedException {
         return process.waitFor(millis, TimeUnit.MILLISECONDS);
     }
 
-    String logText() {
+    /** @return everything the agent printed so far */
+    public String logText() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -151,7 +188,7 @@ final class SerfAgent implements AutoCloseable {
     }
 
     /** @return log lines of warnings and errors that point at undecodable or rejected protocol input */
-    List<String> protocolErrors() {
+    public List<String> protocolErrors() {
         List<String> bad = new ArrayList<>();
         for (String line : logText().split("\n")) {
             if ((line.contains("[ERR]") || line.contains("[WARN]")) && PROTOCOL_ERROR.matcher(line).find()) {
@@ -159,6 +196,17 @@ final class SerfAgent implements AutoCloseable {
             }
         }
         return bad;
+    }
+
+    /**
+     * Runs {@code serf join} against this agent.
+     *
+     * @param address the address to join
+     * @return the CLI's output ("Successfully joined ..." or "Error joining ...")
+     * @throws IOException if the CLI cannot run
+     */
+    public String joinCommand(String address) throws IOException {
+        return run("serf", "join", "-rpc-addr=" + bindIp + ":" + rpcPort, address);
     }
 
     @Override
