@@ -5,6 +5,10 @@ import io.rollcall.core.codec.SerfTags;
 import io.rollcall.core.engine.EngineCounters;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.message.MessageType;
+import io.rollcall.core.security.GossipCipher;
+import io.rollcall.core.security.GossipKey;
+import io.rollcall.core.security.Keyring;
+import io.rollcall.core.serf.SerfMessage;
 import io.rollcall.core.transport.NetworkNode;
 import io.rollcall.core.transport.TransportConfig;
 import io.rollcall.core.transport.TransportCounters;
@@ -71,6 +75,20 @@ public final class Rollcall implements AutoCloseable {
         if (config.advertise() != null) {
             transport = transport.withAdvertise(endpoint(config.advertise()));
         }
+        io.rollcall.core.codec.CodecConfig codec = transport.codec().withLabel(config.label())
+                .withVerifyIncoming(config.gossipVerifyIncoming()).withVerifyOutgoing(config.gossipVerifyOutgoing());
+        if (!config.gossipKeys().isEmpty()) {
+            List<GossipKey> keys = new ArrayList<>();
+            for (String k : config.gossipKeys()) {
+                keys.add(GossipKey.parseBase64(k));
+            }
+            codec = codec.withCipher(new GossipCipher(new Keyring(keys.get(0), keys.subList(1, keys.size()).toArray(new GossipKey[0]))));
+        }
+        List<io.rollcall.core.transport.CidrRange> allowed = new ArrayList<>();
+        for (String cidr : config.allowedNetworks()) {
+            allowed.add(io.rollcall.core.transport.CidrRange.parse(cidr));
+        }
+        transport = transport.withCodec(codec).withAllowedSources(allowed);
         NetworkNode node = NetworkNode.start(new NetworkNode.Spec(config.nodeName(), SerfTags.encode(config.metadata()),
                 config.initialIncarnation(), config.engineConfig(), transport, config.serfCompatible(), tracker));
         return new Rollcall(config, node, tracker);
@@ -254,6 +272,100 @@ public final class Rollcall implements AutoCloseable {
         return new Health(side.score(), c.probesSent(), c.probesFailed(), c.suspicionsRaised(), c.deathsDeclared(),
                 c.refutations(), byType(t.messagesIn()), byType(t.messagesOut()), t.bytesIn(), t.bytesOut(), dropped,
                 node.queueDepth());
+    }
+
+    /**
+     * Installs a gossip key on every member (Serf's {@code _serf_install-key} query, so Serf agents
+     * take part). Rotation: install a new key everywhere, {@link #useKey} it, then remove the old one.
+     *
+     * @param base64Key the key
+     * @return every member's answer
+     */
+    public CompletableFuture<KeyOperation> installKey(String base64Key) {
+        return keyQuery("_serf_install-key", base64Key);
+    }
+
+    /**
+     * Makes an installed key the one every member encrypts with.
+     *
+     * @param base64Key the key
+     * @return every member's answer
+     */
+    public CompletableFuture<KeyOperation> useKey(String base64Key) {
+        return keyQuery("_serf_use-key", base64Key);
+    }
+
+    /**
+     * Removes a key from every member; a member refuses to remove its primary key.
+     *
+     * @param base64Key the key
+     * @return every member's answer
+     */
+    public CompletableFuture<KeyOperation> removeKey(String base64Key) {
+        return keyQuery("_serf_remove-key", base64Key);
+    }
+
+    /** @return every member's installed and primary keys, counted */
+    public CompletableFuture<KeyOperation> listKeys() {
+        return keyQuery("_serf_list-keys", null);
+    }
+
+    /** @return this node's own keys (base64), the primary first; empty without encryption */
+    public List<String> localKeys() {
+        if (!(node.codecCipher() instanceof GossipCipher gc)) {
+            return List.of();
+        }
+        Keyring.Listing listing = gc.keyring().list();
+        List<String> out = new ArrayList<>();
+        out.add(listing.primary().toBase64());
+        for (GossipKey k : listing.keys()) {
+            if (!k.equals(listing.primary())) {
+                out.add(k.toBase64());
+            }
+        }
+        return out;
+    }
+
+    /** @param listener run after another member's key operation changed this node's keys */
+    public void onKeyringChange(Runnable listener) {
+        node.onKeyringChange(listener);
+    }
+
+    private CompletableFuture<KeyOperation> keyQuery(String name, String base64Key) {
+        io.rollcall.core.Bytes payload = io.rollcall.core.Bytes.EMPTY;
+        if (base64Key != null) {
+            GossipKey key = GossipKey.parseBase64(base64Key);
+            payload = io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeKeyRequest(
+                    new SerfMessage.KeyRequest(io.rollcall.core.Bytes.of(key.bytes()))));
+        }
+        int members = view().reachable().size();
+        // Serf's query timeout: gossip interval x 16 x ceil(log10(N + 1)).
+        long timeout = config.engineConfig().gossipIntervalMillis() * 16L
+                * Math.max(1, (long) Math.ceil(Math.log10(members + 1.0)));
+        return node.serfQuery(name, payload, timeout).thenApply(answers -> {
+            Map<String, String> failures = new TreeMap<>();
+            Map<String, Integer> keys = new TreeMap<>();
+            Map<String, Integer> primaries = new TreeMap<>();
+            java.util.Set<String> answered = new java.util.HashSet<>();
+            for (SerfMessage.QueryResponse a : answers) {
+                if ((a.flags() & SerfMessage.QUERY_FLAG_ACK) != 0 || !answered.add(a.from())) {
+                    continue;
+                }
+                if (!(io.rollcall.core.codec.SerfCodec.decode(a.payload().toByteArray()) instanceof SerfMessage.KeyResponse r)) {
+                    failures.put(a.from(), "unreadable answer");
+                    continue;
+                }
+                if (!r.result()) {
+                    failures.put(a.from(), r.message());
+                    continue;
+                }
+                r.keys().forEach(k -> keys.merge(k, 1, Integer::sum));
+                if (!r.primaryKey().isEmpty()) {
+                    primaries.merge(r.primaryKey(), 1, Integer::sum);
+                }
+            }
+            return new KeyOperation(members, answered.size(), failures, keys, primaries);
+        });
     }
 
     /** @return the configuration the node runs with */

@@ -35,8 +35,18 @@ public final class RollcallConfig {
     private final int subscriberBufferSize;
     private final int historySize;
     private final Duration leaveTimeout;
+    private final List<String> gossipKeys;
+    private final boolean gossipVerifyIncoming;
+    private final boolean gossipVerifyOutgoing;
+    private final String label;
+    private final List<String> allowedNetworks;
 
     private RollcallConfig(Builder b) {
+        this.gossipKeys = List.copyOf(b.gossipKeys);
+        this.gossipVerifyIncoming = b.gossipVerifyIncoming;
+        this.gossipVerifyOutgoing = b.gossipVerifyOutgoing;
+        this.label = b.label;
+        this.allowedNetworks = List.copyOf(b.allowedNetworks);
         this.nodeName = b.nodeName;
         this.bind = b.bind;
         this.advertise = b.advertise;
@@ -73,7 +83,37 @@ public final class RollcallConfig {
         b.subscriberBufferSize = subscriberBufferSize;
         b.historySize = historySize;
         b.leaveTimeout = leaveTimeout;
+        b.gossipKeys.addAll(gossipKeys);
+        b.gossipVerifyIncoming = gossipVerifyIncoming;
+        b.gossipVerifyOutgoing = gossipVerifyOutgoing;
+        b.label = label;
+        b.allowedNetworks.addAll(allowedNetworks);
         return b;
+    }
+
+    /** @return gossip encryption keys (base64), the primary first; empty means no encryption */
+    public List<String> gossipKeys() {
+        return gossipKeys;
+    }
+
+    /** @return whether unencrypted input is refused when keys are set (memberlist's GossipVerifyIncoming) */
+    public boolean gossipVerifyIncoming() {
+        return gossipVerifyIncoming;
+    }
+
+    /** @return whether output is encrypted when keys are set (memberlist's GossipVerifyOutgoing) */
+    public boolean gossipVerifyOutgoing() {
+        return gossipVerifyOutgoing;
+    }
+
+    /** @return the cluster label (memberlist 0.3+), or empty for none */
+    public String label() {
+        return label;
+    }
+
+    /** @return networks (CIDR) peers may send from; empty allows all */
+    public List<String> allowedNetworks() {
+        return allowedNetworks;
     }
 
     /** @return this node's name */
@@ -188,6 +228,11 @@ public final class RollcallConfig {
         private int subscriberBufferSize = 1_024;
         private int historySize = 4_096;
         private Duration leaveTimeout = Duration.ofSeconds(5);
+        private final List<String> gossipKeys = new ArrayList<>();
+        private boolean gossipVerifyIncoming = true;
+        private boolean gossipVerifyOutgoing = true;
+        private String label = "";
+        private final List<String> allowedNetworks = new ArrayList<>();
 
         private Builder(String nodeName) {
             this.nodeName = nodeName;
@@ -444,6 +489,60 @@ public final class RollcallConfig {
         }
 
         /**
+         * Encrypts gossip with AES-GCM exactly as memberlist and Serf do.
+         *
+         * @param base64Keys keys of 16, 24 or 32 bytes in base64 (as {@code serf keygen} prints them); the
+         *                   first encrypts, all are tried to decrypt
+         * @return this
+         */
+        public Builder gossipKeys(List<String> base64Keys) {
+            gossipKeys.clear();
+            gossipKeys.addAll(base64Keys);
+            return this;
+        }
+
+        /**
+         * @param verify false only while migrating a cluster to encryption: accept unencrypted input too
+         * @return this
+         */
+        public Builder gossipVerifyIncoming(boolean verify) {
+            this.gossipVerifyIncoming = verify;
+            return this;
+        }
+
+        /**
+         * @param verify false only while migrating a cluster to encryption: send unencrypted
+         * @return this
+         */
+        public Builder gossipVerifyOutgoing(boolean verify) {
+            this.gossipVerifyOutgoing = verify;
+            return this;
+        }
+
+        /**
+         * Keeps clusters apart: a labelled node drops traffic without its label. memberlist before 0.3
+         * (Serf 0.9.4 included) rejects labelled traffic, so it is off by default.
+         *
+         * @param clusterLabel 1 to 255 bytes, or empty for none
+         * @return this
+         */
+        public Builder label(String clusterLabel) {
+            this.label = Objects.requireNonNull(clusterLabel, "label");
+            return this;
+        }
+
+        /**
+         * @param cidrs networks peers may send from ({@code 10.0.0.0/8}); traffic from elsewhere is
+         *              dropped and counted; empty allows all
+         * @return this
+         */
+        public Builder allowedNetworks(List<String> cidrs) {
+            allowedNetworks.clear();
+            allowedNetworks.addAll(cidrs);
+            return this;
+        }
+
+        /**
          * @return the configuration
          * @throws IllegalArgumentException naming the first invalid setting
          */
@@ -469,6 +568,15 @@ public final class RollcallConfig {
             }
             if (leaveTimeout.isNegative()) {
                 throw new IllegalArgumentException("leaveTimeout must not be negative");
+            }
+            for (String key : gossipKeys) {
+                io.rollcall.core.security.GossipKey.parseBase64(key);
+            }
+            if (label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                throw new IllegalArgumentException("label is longer than 255 bytes");
+            }
+            for (String cidr : allowedNetworks) {
+                io.rollcall.core.transport.CidrRange.parse(cidr);
             }
             engineConfig();
             return new RollcallConfig(this);

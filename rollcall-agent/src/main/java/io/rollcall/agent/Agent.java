@@ -95,10 +95,26 @@ final class Agent {
             return fail(ExitCode.DATA_DIR, e.getMessage());
         }
 
+        List<String> keys = new ArrayList<>();
+        KeyringFile keyringFile = settings.keyringFile() == null ? null : new KeyringFile(settings.keyringFile());
+        try {
+            List<String> stored = keyringFile == null ? null : keyringFile.read();
+            if (stored != null) {
+                keys.addAll(stored);
+            } else if (settings.encrypt() != null) {
+                keys.add(settings.encrypt());
+            }
+        } catch (DataDirectory.DataDirectoryException e) {
+            return fail(ExitCode.DATA_DIR, e.getMessage());
+        }
+
         RollcallConfig config;
         try {
             RollcallConfig.Builder b = RollcallConfig.builder(name).bind(settings.bind()).profile(settings.profile())
-                    .metadata(tags).initialIncarnation(incarnation).leaveTimeout(LEAVE_TIMEOUT);
+                    .metadata(tags).initialIncarnation(incarnation).leaveTimeout(LEAVE_TIMEOUT)
+                    .gossipKeys(keys).gossipVerifyIncoming(settings.verifyIncoming())
+                    .gossipVerifyOutgoing(settings.verifyOutgoing()).label(settings.label())
+                    .allowedNetworks(settings.allowCidrs());
             if (settings.advertise() != null) {
                 b.advertise(settings.advertise());
             }
@@ -113,6 +129,17 @@ final class Agent {
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(ExitCode.USAGE, "bad --http address '" + settings.http() + "': " + e.getMessage());
         }
+        if (!httpAddress.getAddress().isLoopbackAddress() && settings.httpToken() == null) {
+            return fail(ExitCode.USAGE, "the HTTP API on " + settings.http() + " would be reachable from other hosts;"
+                    + " set --http-token (or ROLLCALL_HTTP_TOKEN) to require a token");
+        }
+        if (keyringFile != null && !keys.isEmpty()) {
+            try {
+                keyringFile.write(keys);
+            } catch (IOException e) {
+                return fail(ExitCode.DATA_DIR, "cannot write keyring file " + settings.keyringFile() + ": " + e.getMessage());
+            }
+        }
 
         try {
             node = Rollcall.start(config);
@@ -121,13 +148,26 @@ final class Agent {
         }
         LOG.info("node {} (incarnation {}) listening on {} (UDP and TCP), profile {}", name, incarnation,
                 Views.address(node.address()), settings.profile().name().toLowerCase(Locale.ROOT));
+        if (!keys.isEmpty()) {
+            LOG.info("gossip is encrypted ({} key(s) installed)", keys.size());
+        }
+        if (keyringFile != null) {
+            node.onKeyringChange(() -> background.execute(() -> {
+                try {
+                    keyringFile.write(node.localKeys());
+                    LOG.info("keyring changed; saved {} key(s) to {}", node.localKeys().size(), settings.keyringFile());
+                } catch (IOException e) {
+                    LOG.warn("could not save the keyring file {}: {}", settings.keyringFile(), e.getMessage());
+                }
+            }));
+        }
         node.subscribe(new ChangeLogger(name));
         handlers = new EventHandlers(settings.eventHandlers(), name, () -> Map.copyOf(tags));
         handlers.start();
         node.subscribe(handlers);
         metrics = new Metrics(node);
         try {
-            http = new HttpApi(httpAddress, new Control());
+            http = new HttpApi(httpAddress, new Control(), settings.httpToken());
             http.start();
             LOG.info("HTTP API on http://{}", Views.address(http.address()));
         } catch (IOException e) {
@@ -426,6 +466,18 @@ final class Agent {
             tags.putAll(next);
             data.saveTags(next);
             return new TreeMap<>(next);
+        }
+
+        @Override
+        public io.rollcall.KeyOperation keys(String operation, String key) throws Exception {
+            var future = switch (operation) {
+                case "list" -> node.listKeys();
+                case "install" -> node.installKey(key);
+                case "use" -> node.useKey(key);
+                case "remove" -> node.removeKey(key);
+                default -> throw new IllegalArgumentException("unknown key operation '" + operation + "'");
+            };
+            return future.get(30, TimeUnit.SECONDS);
         }
 
         @Override

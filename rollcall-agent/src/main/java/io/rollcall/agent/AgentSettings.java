@@ -30,16 +30,25 @@ import java.util.function.Function;
  * @param profile       timing profile
  * @param eventHandlers commands run for membership events
  * @param logLevel      trace, debug, info, warn or error
+ * @param encrypt       base64 gossip key, or null
+ * @param keyringFile   file keeping the gossip keys (Serf's format: a JSON array, primary first), or null
+ * @param verifyIncoming refuse unencrypted input when keys are set (false only while migrating)
+ * @param verifyOutgoing encrypt output when keys are set (false only while migrating)
+ * @param label         cluster label, or empty
+ * @param allowCidrs    networks peers may send from; empty allows all
+ * @param httpToken     token every HTTP request must carry, or null
  */
 record AgentSettings(String node, String bind, String advertise, List<String> join, List<String> retryJoin,
                      Path dataDir, String http, Map<String, String> tags, Profile profile, List<String> eventHandlers,
-                     String logLevel) {
+                     String logLevel, String encrypt, Path keyringFile, boolean verifyIncoming, boolean verifyOutgoing,
+                     String label, List<String> allowCidrs, String httpToken) {
 
     static final String DEFAULT_BIND = "0.0.0.0:7946";
     static final String DEFAULT_HTTP = "127.0.0.1:7947";
 
     private static final Set<String> CONFIG_KEYS = Set.of("node", "bind", "advertise", "join", "retry_join", "data_dir",
-            "http", "tags", "profile", "event_handlers", "log_level");
+            "http", "tags", "profile", "event_handlers", "log_level", "encrypt", "keyring_file", "gossip_verify_incoming",
+            "gossip_verify_outgoing", "label", "allow_cidr", "http_token");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
     /**
@@ -69,8 +78,10 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
                 throw new UsageException("unexpected argument '" + arg + "'");
             }
             switch (name) {
-                case "join", "retry-join", "tag", "event-handler" -> multi.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-                case "node", "bind", "advertise", "data-dir", "http", "profile", "log-level", "config" -> single.put(name, value);
+                case "join", "retry-join", "tag", "event-handler", "allow-cidr" ->
+                        multi.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                case "node", "bind", "advertise", "data-dir", "http", "profile", "log-level", "config", "encrypt", "keyring-file",
+                        "gossip-verify-incoming", "gossip-verify-outgoing", "label", "http-token" -> single.put(name, value);
                 default -> throw new UsageException("unknown flag --" + name + " (see 'rollcall agent --help')");
             }
         }
@@ -110,7 +121,16 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
             }
             tags.put(t.substring(0, eq), t.substring(eq + 1));
         }
-        return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel);
+        String encrypt = pick("encrypt", single, env, file, AgentSettings::text);
+        String keyringFile = pick("keyring-file", single, env, file, AgentSettings::text);
+        boolean verifyIncoming = bool("gossip-verify-incoming", pick("gossip-verify-incoming", single, env, file, AgentSettings::text));
+        boolean verifyOutgoing = bool("gossip-verify-outgoing", pick("gossip-verify-outgoing", single, env, file, AgentSettings::text));
+        String label = orDefault(pick("label", single, env, file, AgentSettings::text), "");
+        List<String> allowCidrs = pickList("allow-cidr", multi, env, file);
+        String httpToken = pick("http-token", single, env, file, AgentSettings::text);
+        return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel,
+                encrypt, keyringFile == null ? null : Path.of(keyringFile), verifyIncoming, verifyOutgoing, label, allowCidrs,
+                httpToken == null || httpToken.isEmpty() ? null : httpToken);
     }
 
     private static Map<String, Object> loadConfig(String path) {
@@ -178,6 +198,17 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
             return list.stream().map(String::valueOf).toList();
         }
         return List.of(String.valueOf(fromFile));
+    }
+
+    private static boolean bool(String flag, String text) {
+        if (text == null) {
+            return true;
+        }
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new UsageException("--" + flag + " must be true or false, not '" + text + "'");
+        };
     }
 
     static String envName(String flag) {

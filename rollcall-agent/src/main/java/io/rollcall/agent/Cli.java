@@ -27,6 +27,7 @@ final class Cli {
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private String agent;
+    private String token;
 
     Cli(Map<String, String> env, PrintStream out) {
         this.env = env;
@@ -57,6 +58,7 @@ final class Cli {
             }
         }
         agent = options.getOrDefault("agent", env.getOrDefault("ROLLCALL_AGENT", DEFAULT_AGENT));
+        token = options.containsKey("token") ? options.remove("token") : env.get("ROLLCALL_HTTP_TOKEN");
         if (agent.endsWith("/")) {
             agent = agent.substring(0, agent.length() - 1);
         }
@@ -72,6 +74,9 @@ final class Cli {
             case "info" -> info(options, positional);
             case "monitor" -> monitor(options, positional);
             case "tags" -> tags(options, positional);
+            case "keys" -> {
+                return keys(options, positional);
+            }
             default -> throw new AgentSettings.UsageException("unknown command '" + command + "'");
         }
         return ExitCode.OK.status;
@@ -79,7 +84,7 @@ final class Cli {
 
     private static void only(Map<String, String> options, String... allowed) {
         for (String k : options.keySet()) {
-            if (!k.equals("agent") && !List.of(allowed).contains(k)) {
+            if (!k.equals("agent") && !k.equals("token") && !List.of(allowed).contains(k)) {
                 throw new AgentSettings.UsageException("unknown option --" + k);
             }
         }
@@ -203,11 +208,37 @@ final class Cli {
         out.println("tags: " + Json.write(((Map<?, ?>) result).get("tags")));
     }
 
+    private int keys(Map<String, String> options, List<String> positional) {
+        only(options);
+        String op = positional.isEmpty() ? "" : positional.get(0);
+        Object body;
+        if (op.equals("list") && positional.size() == 1) {
+            body = request("GET", "/v1/keys", null);
+        } else if ((op.equals("install") || op.equals("use") || op.equals("remove")) && positional.size() == 2) {
+            body = request("POST", "/v1/keys/" + op, Map.of("key", positional.get(1)));
+        } else {
+            throw new AgentSettings.UsageException("usage: rollcall keys list | install KEY | use KEY | remove KEY");
+        }
+        Map<?, ?> result = (Map<?, ?>) body;
+        out.println("members: " + result.get("members") + ", responses: " + result.get("responses"));
+        Map<?, ?> failures = (Map<?, ?>) result.get("failures");
+        failures.forEach((node, why) -> out.println("  failed at " + node + ": " + why));
+        if (op.equals("list")) {
+            ((Map<?, ?>) result.get("keys")).forEach((k, n) -> out.println("  key " + k + " on " + n + " member(s)"));
+            ((Map<?, ?>) result.get("primary_keys")).forEach((k, n) -> out.println("  primary " + k + " on " + n + " member(s)"));
+        }
+        boolean ok = failures.isEmpty() && ((Number) result.get("responses")).intValue() >= ((Number) result.get("members")).intValue();
+        if (!ok) {
+            System.err.println("rollcall: not every member answered or agreed (see above)");
+        }
+        return ok ? ExitCode.OK.status : ExitCode.START.status;
+    }
+
     /** Streams {@code /v1/events} as one JSON object per line; changes only (the first snapshot is skipped). */
     private void monitor(Map<String, String> options, List<String> positional) {
         only(options, "since");
         noArgs(positional);
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(agent + "/v1/events")).GET();
+        HttpRequest.Builder req = authorized(HttpRequest.newBuilder(URI.create(agent + "/v1/events")).GET());
         if (options.containsKey("since")) {
             req.header("Last-Event-ID", options.get("since"));
         }
@@ -249,7 +280,7 @@ final class Cli {
     }
 
     private Object request(String method, String path, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agent + path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(agent + path)).timeout(Duration.ofSeconds(60)));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -264,6 +295,10 @@ final class Cli {
         } catch (IllegalArgumentException e) {
             throw new CliException("the agent at " + agent + " sent an unreadable answer");
         }
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+        return token == null || token.isEmpty() ? b : b.header("Authorization", "Bearer " + token);
     }
 
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {

@@ -59,6 +59,8 @@ final class HttpApi implements AutoCloseable {
 
         Map<String, String> updateTags(Map<String, String> set, List<String> delete) throws Exception;
 
+        io.rollcall.KeyOperation keys(String operation, String key) throws Exception;
+
         String metrics();
     }
 
@@ -66,9 +68,17 @@ final class HttpApi implements AutoCloseable {
     private final Control control;
     private final ThreadPoolExecutor threads;
     private final AtomicInteger eventStreams = new AtomicInteger();
+    private final byte[] tokenDigest;
 
-    HttpApi(InetSocketAddress address, Control control) throws IOException {
+    /**
+     * @param address where to listen
+     * @param control the agent
+     * @param token   token every request must carry ({@code Authorization: Bearer TOKEN} or
+     *                {@code X-Rollcall-Token}), or null for none
+     */
+    HttpApi(InetSocketAddress address, Control control, String token) throws IOException {
         this.control = control;
+        this.tokenDigest = token == null ? null : sha256(token);
         this.server = HttpServer.create(address, 64);
         AtomicInteger n = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(2, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -100,6 +110,7 @@ final class HttpApi implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            authorize(ex);
             if (path.equals("/v1/self")) {
                 requireMethod(method, "GET");
                 json(ex, 200, self());
@@ -125,6 +136,20 @@ final class HttpApi implements AutoCloseable {
             } else if (path.equals("/v1/tags")) {
                 requireMethod(method, "PUT");
                 json(ex, 200, Map.of("tags", tags(body(ex))));
+            } else if (path.equals("/v1/keys")) {
+                requireMethod(method, "GET");
+                json(ex, 200, keyResult(control.keys("list", null)));
+            } else if (path.startsWith("/v1/keys/")) {
+                requireMethod(method, "POST");
+                String op = path.substring("/v1/keys/".length());
+                if (!op.equals("install") && !op.equals("use") && !op.equals("remove")) {
+                    throw new ApiError(404, "no such key operation: " + op);
+                }
+                Object body = body(ex);
+                if (!(body instanceof Map<?, ?> m) || !(m.get("key") instanceof String key)) {
+                    throw new ApiError(400, "expected {\"key\": \"BASE64\"}");
+                }
+                json(ex, 200, keyResult(control.keys(op, key)));
             } else if (path.equals("/v1/health")) {
                 requireMethod(method, "GET");
                 json(ex, 200, control.info().get("health"));
@@ -143,14 +168,56 @@ final class HttpApi implements AutoCloseable {
             error(ex, 400, e.getMessage());
         } catch (IllegalStateException e) {
             error(ex, 503, e.getMessage());
+        } catch (java.util.concurrent.ExecutionException e) {
+            error(ex, 502, String.valueOf(e.getCause() == null ? e : e.getCause().getMessage()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            error(ex, 504, "the cluster did not answer in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error(ex, 503, "interrupted");
         } catch (IOException e) {
             LOG.debug("HTTP client went away: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("HTTP request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
             error(ex, 500, "internal error: " + e);
+        } catch (Exception e) {
+            error(ex, 500, e.getMessage());
         } finally {
             ex.close();
         }
+    }
+
+    private void authorize(HttpExchange ex) {
+        if (tokenDigest == null) {
+            return;
+        }
+        String given = ex.getRequestHeaders().getFirst("X-Rollcall-Token");
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (given == null && auth != null && auth.startsWith("Bearer ")) {
+            given = auth.substring("Bearer ".length()).trim();
+        }
+        // Digests have equal length, so the comparison takes the same time whatever the token.
+        if (given == null || !java.security.MessageDigest.isEqual(sha256(given), tokenDigest)) {
+            throw new ApiError(401, "missing or wrong token (set --token or ROLLCALL_HTTP_TOKEN)");
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private static Map<String, Object> keyResult(io.rollcall.KeyOperation op) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("members", op.members());
+        out.put("responses", op.responses());
+        out.put("failures", new java.util.TreeMap<>(op.failures()));
+        out.put("keys", new java.util.TreeMap<>(op.keys()));
+        out.put("primary_keys", new java.util.TreeMap<>(op.primaryKeys()));
+        return out;
     }
 
     private Map<String, Object> self() {

@@ -21,10 +21,12 @@ public final class Main {
             "  info       identity, addresses, configuration and counters",
             "  monitor    stream membership events as JSON lines",
             "  tags       tags set KEY=VALUE... | tags delete KEY...",
+            "  keys       keys list | install KEY | use KEY | remove KEY   (every member, Serf agents too)",
             "  version    print the version",
             "  sim        run simulator scenarios (rollcall sim --help)",
             "",
-            "commands that talk to an agent take --agent URL (or ROLLCALL_AGENT; default http://127.0.0.1:7947)");
+            "commands that talk to an agent take --agent URL (or ROLLCALL_AGENT; default http://127.0.0.1:7947)",
+            "and --token TOKEN (or ROLLCALL_HTTP_TOKEN) when the agent requires one");
 
     static final String AGENT_USAGE = String.join(System.lineSeparator(),
             "usage: rollcall agent [flags]      (each flag also as ROLLCALL_<FLAG>, e.g. ROLLCALL_BIND)",
@@ -40,6 +42,12 @@ public final class Main {
             "  --event-handler CMD    run CMD for membership events (repeatable)",
             "  --log-level LEVEL      trace, debug, info, warn or error (default info)",
             "  --config FILE          JSON or YAML file with the same settings (flags win)",
+            "  --encrypt BASE64KEY    encrypt gossip (AES-GCM, as serf -encrypt)",
+            "  --keyring-file FILE    gossip keys, kept current as keys change (Serf's format)",
+            "  --gossip-verify-incoming true|false / --gossip-verify-outgoing true|false   for migrating to encryption",
+            "  --label NAME           cluster label (memberlist 0.3+; Serf 0.9.4 cannot talk to labelled nodes)",
+            "  --allow-cidr CIDR      accept gossip only from these networks (repeatable)",
+            "  --http-token TOKEN     require this token on every HTTP request (required off loopback)",
             "exit status: 0 left and stopped, 1 could not start, 2 bad flags, 3 could not join,",
             "             4 data directory unusable, 130 second signal (stopped without leaving)");
 
@@ -72,7 +80,7 @@ public final class Main {
                     System.out.println(Version.TEXT);
                     System.out.println(Version.PROTOCOLS);
                     return ExitCode.OK.status;
-                case "members", "join", "leave", "info", "monitor", "tags":
+                case "members", "join", "leave", "info", "monitor", "tags", "keys":
                     return new Cli(System.getenv(), System.out).run(command, rest);
                 default:
                     throw new AgentSettings.UsageException("unknown command '" + command + "' (see 'rollcall help')");

@@ -59,6 +59,66 @@ public final class SerfCodec {
         return w.toByteArray();
     }
 
+    /** @param q a query @return its bytes, as the payload of a user message */
+    public static byte[] encodeQuery(SerfMessage.Query q) {
+        GoMsgpackWriter w = new GoMsgpackWriter().rawByte(SerfMessage.TYPE_QUERY).map(11)
+                .text("Addr").bytes(q.address().toByteArray())
+                .text("Filters");
+        if (q.filters().isEmpty()) {
+            w.nil();
+        } else {
+            w.array(q.filters().size());
+            for (var f : q.filters()) {
+                w.raw(f.toByteArray());
+            }
+        }
+        return w.text("Flags").uint(q.flags())
+                .text("ID").uint(q.id())
+                .text("LTime").uint(q.ltime())
+                .text("Name").text(q.name())
+                .text("Payload").bytes(q.payload().toByteArray())
+                .text("Port").uint(q.port())
+                .text("RelayFactor").uint(q.relayFactor())
+                .text("SourceNode").text(q.sourceNode())
+                .text("Timeout").uint(q.timeoutNanos())
+                .toByteArray();
+    }
+
+    /** @param r a query response @return its bytes, as the payload of a user message */
+    public static byte[] encodeQueryResponse(SerfMessage.QueryResponse r) {
+        return new GoMsgpackWriter().rawByte(SerfMessage.TYPE_QUERY_RESPONSE).map(5)
+                .text("Flags").uint(r.flags())
+                .text("From").text(r.from())
+                .text("ID").uint(r.id())
+                .text("LTime").uint(r.ltime())
+                .text("Payload").bytes(r.payload().toByteArray())
+                .toByteArray();
+    }
+
+    /** @param r a key request @return its bytes, as a key query's payload */
+    public static byte[] encodeKeyRequest(SerfMessage.KeyRequest r) {
+        return new GoMsgpackWriter().rawByte(SerfMessage.TYPE_KEY_REQUEST).map(1)
+                .text("Key").bytes(r.key().toByteArray())
+                .toByteArray();
+    }
+
+    /** @param r a key response @return its bytes, as a query response's payload */
+    public static byte[] encodeKeyResponse(SerfMessage.KeyResponse r) {
+        GoMsgpackWriter w = new GoMsgpackWriter().rawByte(SerfMessage.TYPE_KEY_RESPONSE).map(4).text("Keys");
+        if (r.keys().isEmpty()) {
+            w.nil();
+        } else {
+            w.array(r.keys().size());
+            for (String k : r.keys()) {
+                w.text(k);
+            }
+        }
+        return w.text("Message").text(r.message())
+                .text("PrimaryKey").text(r.primaryKey())
+                .text("Result").bool(r.result())
+                .toByteArray();
+    }
+
     /**
      * @param payload a user message payload or push/pull user state
      * @return the message, {@link SerfMessage.Other} for a type Rollcall does not act on, or null if
@@ -78,12 +138,168 @@ public final class SerfCodec {
                     return readLeave(r);
                 case SerfMessage.TYPE_PUSH_PULL:
                     return readState(r);
+                case SerfMessage.TYPE_QUERY:
+                    return readQuery(r);
+                case SerfMessage.TYPE_QUERY_RESPONSE:
+                    return readQueryResponse(r);
+                case SerfMessage.TYPE_KEY_REQUEST:
+                    return readKeyRequest(r);
+                case SerfMessage.TYPE_KEY_RESPONSE:
+                    return readKeyResponse(r);
                 default:
                     return new SerfMessage.Other(type);
             }
         } catch (DropException e) {
             return null;
         }
+    }
+
+    /** Longest tag regular expression evaluated from a query filter. */
+    private static final int MAX_FILTER_EXPRESSION_CHARS = 256;
+
+    /**
+     * @param filter   one query filter: type byte, then msgpack
+     * @param selfName this node's name
+     * @param tags     this node's tags
+     * @return true if the filter matches this node; false if not, or if it cannot be read
+     */
+    public static boolean filterMatches(byte[] filter, String selfName, Map<String, String> tags) {
+        if (filter.length < 1) {
+            return false;
+        }
+        try {
+            GoMsgpackReader r = new GoMsgpackReader(filter, 1, filter.length - 1);
+            if (filter[0] == 0) {
+                int n = r.readArrayHeader("filterNode");
+                for (int i = 0; i < n; i++) {
+                    if (r.readText("filterNode").equals(selfName)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (filter[0] == 1) {
+                String tag = "";
+                String expr = "";
+                for (int i = r.readMapHeader(); i > 0; i--) {
+                    switch (r.readKey()) {
+                        case "Tag" -> tag = r.readText("Tag");
+                        case "Expr" -> expr = r.readText("Expr");
+                        default -> r.skipValue();
+                    }
+                }
+                String value = tags.get(tag);
+                if (value == null || expr.length() > MAX_FILTER_EXPRESSION_CHARS) {
+                    return false;
+                }
+                return java.util.regex.Pattern.compile(expr).matcher(value).find();
+            }
+            return false;
+        } catch (DropException | java.util.regex.PatternSyntaxException e) {
+            return false;
+        }
+    }
+
+    /** Most filters accepted in one query. */
+    private static final int MAX_FILTERS = 64;
+
+    private static SerfMessage.Query readQuery(GoMsgpackReader r) throws DropException {
+        long ltime = 0;
+        long id = 0;
+        byte[] addr = new byte[0];
+        int port = 0;
+        String source = "";
+        List<io.rollcall.core.Bytes> filters = new ArrayList<>();
+        long flags = 0;
+        int relay = 0;
+        long timeout = 0;
+        String name = "";
+        byte[] payload = new byte[0];
+        for (int i = r.readMapHeader(); i > 0; i--) {
+            switch (r.readKey()) {
+                case "LTime" -> ltime = r.readUnsigned("LTime", MAX_LTIME);
+                case "ID" -> id = r.readUnsigned("ID", 0xFFFF_FFFFL);
+                case "Addr" -> addr = r.readBytes("Addr");
+                case "Port" -> port = (int) r.readUnsigned("Port", 0xFFFF);
+                case "SourceNode" -> source = r.readText("SourceNode");
+                case "Filters" -> {
+                    int n = r.readArrayHeader("Filters");
+                    if (n > MAX_FILTERS) {
+                        throw new DropException(DecodeDropReason.INVALID_FIELD, "query has " + n + " filters");
+                    }
+                    for (int j = 0; j < n; j++) {
+                        filters.add(io.rollcall.core.Bytes.of(r.readBytes("Filters")));
+                    }
+                }
+                case "Flags" -> flags = r.readUnsigned("Flags", 0xFFFF_FFFFL);
+                case "RelayFactor" -> relay = (int) r.readUnsigned("RelayFactor", 0xFF);
+                case "Timeout" -> timeout = r.readSigned("Timeout");
+                case "Name" -> name = r.readText("Name");
+                case "Payload" -> payload = r.readBytes("Payload");
+                default -> r.skipValue();
+            }
+        }
+        if (addr.length != 4 && addr.length != 16) {
+            throw new DropException(DecodeDropReason.BAD_ADDRESS, "query answer address of " + addr.length + " bytes");
+        }
+        return new SerfMessage.Query(ltime, id, io.rollcall.core.Bytes.of(addr), port, source, filters, flags, relay,
+                Math.max(0, timeout), name, io.rollcall.core.Bytes.of(payload));
+    }
+
+    private static SerfMessage.QueryResponse readQueryResponse(GoMsgpackReader r) throws DropException {
+        long ltime = 0;
+        long id = 0;
+        String from = "";
+        long flags = 0;
+        byte[] payload = new byte[0];
+        for (int i = r.readMapHeader(); i > 0; i--) {
+            switch (r.readKey()) {
+                case "LTime" -> ltime = r.readUnsigned("LTime", MAX_LTIME);
+                case "ID" -> id = r.readUnsigned("ID", 0xFFFF_FFFFL);
+                case "From" -> from = r.readText("From");
+                case "Flags" -> flags = r.readUnsigned("Flags", 0xFFFF_FFFFL);
+                case "Payload" -> payload = r.readBytes("Payload");
+                default -> r.skipValue();
+            }
+        }
+        return new SerfMessage.QueryResponse(ltime, id, from, flags, io.rollcall.core.Bytes.of(payload));
+    }
+
+    private static SerfMessage.KeyRequest readKeyRequest(GoMsgpackReader r) throws DropException {
+        byte[] key = new byte[0];
+        for (int i = r.readMapHeader(); i > 0; i--) {
+            if (r.readKey().equals("Key")) {
+                key = r.readBytes("Key");
+            } else {
+                r.skipValue();
+            }
+        }
+        return new SerfMessage.KeyRequest(io.rollcall.core.Bytes.of(key));
+    }
+
+    private static SerfMessage.KeyResponse readKeyResponse(GoMsgpackReader r) throws DropException {
+        boolean result = false;
+        String message = "";
+        String primary = "";
+        List<String> keys = new ArrayList<>();
+        for (int i = r.readMapHeader(); i > 0; i--) {
+            switch (r.readKey()) {
+                case "Result" -> result = r.readBool("Result");
+                case "Message" -> message = r.readText("Message");
+                case "PrimaryKey" -> primary = r.readText("PrimaryKey");
+                case "Keys" -> {
+                    int n = r.readArrayHeader("Keys");
+                    if (n > MAX_FILTERS) {
+                        throw new DropException(DecodeDropReason.INVALID_FIELD, "key response lists " + n + " keys");
+                    }
+                    for (int j = 0; j < n; j++) {
+                        keys.add(r.readText("Keys"));
+                    }
+                }
+                default -> r.skipValue();
+            }
+        }
+        return new SerfMessage.KeyResponse(result, message, keys, primary);
     }
 
     private static SerfMessage.JoinIntent readJoin(GoMsgpackReader r) throws DropException {

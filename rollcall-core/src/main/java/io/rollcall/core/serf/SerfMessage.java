@@ -16,6 +16,18 @@ public sealed interface SerfMessage {
     int TYPE_JOIN = 1;
     /** Serf type byte of push/pull user state. */
     int TYPE_PUSH_PULL = 2;
+    /** Serf type byte of a query. */
+    int TYPE_QUERY = 4;
+    /** Serf type byte of a query response. */
+    int TYPE_QUERY_RESPONSE = 5;
+    /** Serf type byte of a key request (inside a key query's payload). */
+    int TYPE_KEY_REQUEST = 7;
+    /** Serf type byte of a key response (inside a query response's payload). */
+    int TYPE_KEY_RESPONSE = 8;
+    /** Query flag: the sender wants an acknowledgement before the answer. */
+    int QUERY_FLAG_ACK = 1;
+    /** Query flag: do not re-broadcast. */
+    int QUERY_FLAG_NO_BROADCAST = 2;
 
     /**
      * "Node is a member as of Lamport time LTime": sent after joining and to refute a leave intent.
@@ -59,6 +71,65 @@ public sealed interface SerfMessage {
         public State {
             statusLTimes = Map.copyOf(statusLTimes);
             leftMembers = List.copyOf(leftMembers);
+        }
+    }
+
+    /**
+     * A Serf query, gossiped to every member; members that match its filters answer directly.
+     *
+     * @param ltime        query Lamport time
+     * @param id           query id, unique with ltime
+     * @param address      where answers go (4 or 16 bytes)
+     * @param port         where answers go
+     * @param sourceNode   the asking node
+     * @param filters      node and tag filters, each a filter type byte followed by msgpack
+     * @param flags        {@link #QUERY_FLAG_ACK}, {@link #QUERY_FLAG_NO_BROADCAST}
+     * @param relayFactor  members each answer is also relayed through
+     * @param timeoutNanos how long the asker waits
+     * @param name         query name ({@code _serf_...} for Serf's internal queries)
+     * @param payload      query payload
+     */
+    record Query(long ltime, long id, io.rollcall.core.Bytes address, int port, String sourceNode,
+                 List<io.rollcall.core.Bytes> filters, long flags, int relayFactor, long timeoutNanos, String name,
+                 io.rollcall.core.Bytes payload) implements SerfMessage {
+        /** Copies the list. */
+        public Query {
+            filters = List.copyOf(filters);
+        }
+    }
+
+    /**
+     * An answer to a query, sent straight to the asker.
+     *
+     * @param ltime   the query's Lamport time
+     * @param id      the query's id
+     * @param from    the answering node
+     * @param flags   {@link #QUERY_FLAG_ACK} for an acknowledgement
+     * @param payload the answer
+     */
+    record QueryResponse(long ltime, long id, String from, long flags, io.rollcall.core.Bytes payload) implements SerfMessage {
+    }
+
+    /**
+     * The payload of {@code _serf_install-key}, {@code _serf_use-key} and {@code _serf_remove-key}.
+     *
+     * @param key the raw key
+     */
+    record KeyRequest(io.rollcall.core.Bytes key) implements SerfMessage {
+    }
+
+    /**
+     * A node's answer to a key query.
+     *
+     * @param result     whether the operation succeeded
+     * @param message    why not, if it failed
+     * @param keys       installed keys, base64 (list-keys)
+     * @param primaryKey the primary key, base64 (list-keys)
+     */
+    record KeyResponse(boolean result, String message, List<String> keys, String primaryKey) implements SerfMessage {
+        /** Copies the list. */
+        public KeyResponse {
+            keys = List.copyOf(keys);
         }
     }
 

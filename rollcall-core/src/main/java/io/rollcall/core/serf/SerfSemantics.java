@@ -43,10 +43,29 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     private boolean leaving;
     private long intentsReceived;
     private long undecodable;
+    private final KeyQueries keyQueries;
+    private final java.util.LinkedHashSet<String> seenQueries = new java.util.LinkedHashSet<>();
+    private final Map<Long, Consumer<SerfMessage.QueryResponse>> pendingQueries = new HashMap<>();
+    private final java.util.SplittableRandom queryIds = new java.util.SplittableRandom();
+
+    /** Most query ids remembered to drop repeats, as Serf's 512-slot query buffer. */
+    public static final int MAX_REMEMBERED_QUERIES = 1_024;
+    /** Most queries of our own awaiting answers at once. */
+    public static final int MAX_PENDING_QUERIES = 64;
 
     /** @param selfName our node name */
     public SerfSemantics(String selfName) {
+        this(selfName, null, () -> { });
+    }
+
+    /**
+     * @param selfName        our node name
+     * @param keyring         the gossip keyring Serf's key queries act on, or null without encryption
+     * @param keyringChanged  called on the protocol thread after a key query changed the keyring
+     */
+    public SerfSemantics(String selfName, io.rollcall.core.security.Keyring keyring, Runnable keyringChanged) {
         this.selfName = selfName;
+        this.keyQueries = new KeyQueries(keyring, keyringChanged);
         statusLTimes.put(selfName, 0L);
     }
 
@@ -95,7 +114,89 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
             if (recordStatus(leave.node(), leave.ltime())) {
                 engine.broadcastUser(intentKey(leave.node()), payload);
             }
+        } else if (message instanceof SerfMessage.Query query) {
+            onQuery(query, payload);
+        } else if (message instanceof SerfMessage.QueryResponse response) {
+            Consumer<SerfMessage.QueryResponse> collector = pendingQueries.get(response.id());
+            if (collector != null) {
+                collector.accept(response);
+            }
         }
+    }
+
+    private void onQuery(SerfMessage.Query query, Bytes payload) {
+        queryClock.witness(query.ltime());
+        String id = query.ltime() + ":" + query.id();
+        if (!seenQueries.add(id)) {
+            return;
+        }
+        if (seenQueries.size() > MAX_REMEMBERED_QUERIES) {
+            seenQueries.remove(seenQueries.iterator().next());
+        }
+        if ((query.flags() & SerfMessage.QUERY_FLAG_NO_BROADCAST) == 0) {
+            engine.broadcastUser("serf-query:" + id, payload);
+        }
+        if (!query.filters().isEmpty() && !QueryFilters.match(query.filters(), selfName, currentTags())) {
+            return;
+        }
+        Endpoint asker;
+        try {
+            asker = Endpoint.of(query.address().toByteArray(), query.port());
+        } catch (IllegalArgumentException e) {
+            undecodable++;
+            return;
+        }
+        if ((query.flags() & SerfMessage.QUERY_FLAG_ACK) != 0) {
+            respond(query, asker, SerfMessage.QUERY_FLAG_ACK, Bytes.EMPTY);
+        }
+        Bytes answer = query.name().startsWith("_serf_") ? keyQueries.answer(query.name(), query.payload()) : null;
+        if (answer != null) {
+            respond(query, asker, 0, answer);
+        }
+    }
+
+    private void respond(SerfMessage.Query query, Endpoint asker, long flags, Bytes answer) {
+        SerfMessage.QueryResponse response = new SerfMessage.QueryResponse(query.ltime(), query.id(), selfName, flags, answer);
+        Consumer<SerfMessage.QueryResponse> ours = pendingQueries.get(query.id());
+        if (ours != null && query.sourceNode().equals(selfName)) {
+            // Our own query: answer it in place rather than through the network.
+            ours.accept(response);
+            return;
+        }
+        engine.sendUserMessage(asker, Bytes.of(SerfCodec.encodeQueryResponse(response)));
+    }
+
+    /**
+     * Asks the whole cluster, as Serf's queries do: gossips the query, answers it ourselves, and passes
+     * every answer addressed to it to {@code collector} until {@link #endQuery} is called.
+     *
+     * @param name         query name
+     * @param payload      query payload
+     * @param timeoutNanos how long askers wait (carried in the query)
+     * @param collector    receives the answers, on the protocol thread
+     * @return the query id, or -1 if too many queries of ours are in flight
+     */
+    public long startQuery(String name, Bytes payload, long timeoutNanos, Consumer<SerfMessage.QueryResponse> collector) {
+        if (pendingQueries.size() >= MAX_PENDING_QUERIES) {
+            return -1;
+        }
+        long id = queryIds.nextLong(0x1_0000_0000L);
+        pendingQueries.put(id, collector);
+        Endpoint self = engine.localMember().address();
+        SerfMessage.Query query = new SerfMessage.Query(queryClock.increment(), id, Bytes.of(self.addressBytes()), self.port(),
+                selfName, List.of(), 0, 0, timeoutNanos, name, payload);
+        byte[] encoded = SerfCodec.encodeQuery(query);
+        onQuery(query, Bytes.of(encoded));
+        return id;
+    }
+
+    /** @param id a query id from {@link #startQuery}; its later answers are ignored */
+    public void endQuery(long id) {
+        pendingQueries.remove(id);
+    }
+
+    private Map<String, String> currentTags() {
+        return io.rollcall.core.codec.SerfTags.decode(engine.localMember().meta());
     }
 
     @Override

@@ -90,6 +90,7 @@ public final class NetworkNode implements AutoCloseable {
     private final Map<Long, CompletableFuture<JoinCompleted>> pendingJoins = new HashMap<>();
     private final List<CompletableFuture<LeaveCompleted>> pendingLeaves = new ArrayList<>();
     private final SerfSemantics serf;
+    private volatile Runnable keyringListener;
     private volatile boolean closed;
 
     private NetworkNode(Spec spec) throws IOException {
@@ -142,7 +143,14 @@ public final class NetworkNode implements AutoCloseable {
         this.engine = new MembershipEngine(new LocalIdentity(name, advertised, spec.meta(), spec.incarnation()),
                 engineConfig, clock, new SplittableRandom(new SecureRandom().nextLong()), new NodeOutbox());
         if (spec.serf()) {
-            this.serf = new SerfSemantics(name);
+            io.rollcall.core.security.Keyring keyring = transport.codec().cipher() instanceof io.rollcall.core.security.GossipCipher gc
+                    ? gc.keyring() : null;
+            this.serf = new SerfSemantics(name, keyring, () -> {
+                Runnable hook = keyringListener;
+                if (hook != null) {
+                    hook.run();
+                }
+            });
             serf.attach(engine);
             engine.setUserDelegate(serf);
             listeners.add(serf);
@@ -153,7 +161,7 @@ public final class NetworkNode implements AutoCloseable {
             listeners.add(spec.listener());
         }
         this.streamServer = new StreamServer(name, tcp, streamCodec, transport.maxInboundStreams(),
-                engineConfig.streamTimeoutMillis(), loop, engine, counters);
+                engineConfig.streamTimeoutMillis(), loop, engine, counters, transport::allows);
         this.streamClient = new StreamClient(name, bind, streamCodec, transport.maxOutboundStreams(),
                 engineConfig.streamTimeoutMillis(), loop, engine, counters);
         this.udpReceiver = new Thread(this::receivePackets, "rollcall-" + name + "-udp");
@@ -270,6 +278,53 @@ public final class NetworkNode implements AutoCloseable {
         return serf == null ? -1 : call(e -> serf.clockTime()).join();
     }
 
+    /**
+     * @param listener run (on the protocol thread) after a Serf key query changed the keyring, for
+     *                 example to save it to a file
+     */
+    public void onKeyringChange(Runnable listener) {
+        this.keyringListener = listener;
+    }
+
+    /**
+     * Asks the whole cluster a Serf query and gathers the answers that arrive within the timeout.
+     *
+     * @param name          query name
+     * @param payload       query payload
+     * @param timeoutMillis how long to gather answers
+     * @return every answer, ours included; fails if Serf semantics are off or too many queries are in flight
+     */
+    public CompletableFuture<List<io.rollcall.core.serf.SerfMessage.QueryResponse>> serfQuery(String name, Bytes payload,
+                                                                                          long timeoutMillis) {
+        if (serf == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Serf semantics are off on this node"));
+        }
+        CompletableFuture<List<io.rollcall.core.serf.SerfMessage.QueryResponse>> done = new CompletableFuture<>();
+        List<io.rollcall.core.serf.SerfMessage.QueryResponse> answers = new ArrayList<>();
+        loop.call(() -> {
+            long id = serf.startQuery(name, payload, timeoutMillis * 1_000_000L, answers::add);
+            if (id < 0) {
+                done.completeExceptionally(new IllegalStateException("too many queries in flight"));
+                return null;
+            }
+            loop.schedule(timeoutMillis, () -> {
+                serf.endQuery(id);
+                done.complete(List.copyOf(answers));
+            });
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            }
+        });
+        return done;
+    }
+
+    /** @return the cipher datagrams and streams are protected with, or null */
+    public io.rollcall.core.codec.PacketCipher codecCipher() {
+        return transport.codec().cipher();
+    }
+
     /** @return traffic and drop counters */
     public TransportCounters transportCounters() {
         return counters;
@@ -359,6 +414,10 @@ public final class NetworkNode implements AutoCloseable {
                 continue;
             }
             if (source == null) {
+                continue;
+            }
+            if (!transport.allows(source.getAddress())) {
+                counters.drop(TransportCounters.TransportDrop.SOURCE_NOT_ALLOWED);
                 continue;
             }
             buffer.flip();

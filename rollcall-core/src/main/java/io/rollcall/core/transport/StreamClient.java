@@ -110,7 +110,7 @@ final class StreamClient {
                 counters.received((int) Math.min(Integer.MAX_VALUE, in.count()), true);
                 counters.decoded(reply);
                 if (reply.messages().isEmpty()) {
-                    String why = reply.drops().isEmpty() ? "empty reply" : "unreadable reply: " + reply.drops().get(0);
+                    String why = reply.drops().isEmpty() ? "empty reply" : explain(to, reply.drops().get(0));
                     outcome = () -> engine.handleStreamFailure(requestId, why);
                 } else {
                     Message message = reply.messages().get(0);
@@ -130,6 +130,16 @@ final class StreamClient {
         if (!loop.offerControl(outcome)) {
             counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
         }
+    }
+
+    private static String explain(Endpoint peer, io.rollcall.core.codec.DecodeDrop drop) {
+        return switch (drop.reason()) {
+            case DECRYPTION_FAILED -> "no installed gossip key decrypts the answer from " + peer
+                    + " (its cluster may have rotated keys while this node was down: install the cluster's current key)";
+            case ENCRYPTED_NO_KEY -> peer + " encrypts its gossip and this node has no key (set the cluster's key)";
+            case LABEL_MISMATCH -> peer + " belongs to a cluster with another label";
+            default -> "unreadable answer from " + peer + ": " + drop;
+        };
     }
 
     private Runnable failure(long requestId, String reason) {

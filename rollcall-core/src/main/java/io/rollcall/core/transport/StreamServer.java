@@ -44,10 +44,13 @@ final class StreamServer {
     private final ThreadPoolExecutor handlers;
     private final ScheduledThreadPoolExecutor deadlines;
     private final Thread acceptor;
+    private final java.util.function.Predicate<java.net.InetAddress> allowed;
     private volatile boolean closed;
 
     StreamServer(String nodeName, ServerSocket server, StreamCodec codec, int maxStreams, long timeoutMillis,
-                 ProtocolLoop loop, MembershipEngine engine, TransportCounters counters) {
+                 ProtocolLoop loop, MembershipEngine engine, TransportCounters counters,
+                 java.util.function.Predicate<java.net.InetAddress> allowed) {
+        this.allowed = allowed;
         this.server = server;
         this.codec = codec;
         this.timeoutMillis = timeoutMillis;
@@ -105,6 +108,11 @@ final class StreamServer {
                 if (!closed) {
                     LOG.log(Level.WARNING, "TCP accept failed: " + e.getMessage());
                 }
+                continue;
+            }
+            if (!allowed.test(socket.getInetAddress())) {
+                counters.drop(TransportCounters.TransportDrop.SOURCE_NOT_ALLOWED);
+                closeQuietly(socket);
                 continue;
             }
             try {

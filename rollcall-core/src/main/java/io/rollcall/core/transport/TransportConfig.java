@@ -18,13 +18,16 @@ import java.util.Objects;
  *                            and commands; at least {@code maxOutboundStreams + maxInboundStreams}
  * @param crcOnSend           add memberlist's CRC header to datagrams (every memberlist since
  *                            protocol 5 checks it; Serf 0.9.4 does)
+ * @param allowedSources      networks peers may send from; empty allows every address
  */
 public record TransportConfig(Endpoint bind, Endpoint advertise, CodecConfig codec, int maxInboundStreams,
-                              int maxOutboundStreams, int queueCapacity, int queueReserve, boolean crcOnSend) {
+                              int maxOutboundStreams, int queueCapacity, int queueReserve, boolean crcOnSend,
+                              java.util.List<CidrRange> allowedSources) {
     /** Validates the fields. */
     public TransportConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(codec, "codec");
+        allowedSources = java.util.List.copyOf(allowedSources);
         if (maxInboundStreams < 1 || maxOutboundStreams < 1) {
             throw new IllegalArgumentException("stream limits must be at least 1");
         }
@@ -40,18 +43,40 @@ public record TransportConfig(Endpoint bind, Endpoint advertise, CodecConfig cod
      *         a queue of 8192 with 1024 reserved, CRC on
      */
     public static TransportConfig of(Endpoint bind) {
-        return new TransportConfig(bind, null, CodecConfig.DEFAULT, 128, 32, 8_192, 1_024, true);
+        return new TransportConfig(bind, null, CodecConfig.DEFAULT, 128, 32, 8_192, 1_024, true, java.util.List.of());
     }
 
     /** @param address the advertise address @return a copy with it */
     public TransportConfig withAdvertise(Endpoint address) {
         return new TransportConfig(bind, address, codec, maxInboundStreams, maxOutboundStreams, queueCapacity, queueReserve,
-                crcOnSend);
+                crcOnSend, allowedSources);
     }
 
     /** @param codecConfig the codec configuration @return a copy with it */
     public TransportConfig withCodec(CodecConfig codecConfig) {
         return new TransportConfig(bind, advertise, codecConfig, maxInboundStreams, maxOutboundStreams, queueCapacity,
-                queueReserve, crcOnSend);
+                queueReserve, crcOnSend, allowedSources);
+    }
+
+    /** @param ranges networks peers may send from (empty: all) @return a copy with them */
+    public TransportConfig withAllowedSources(java.util.List<CidrRange> ranges) {
+        return new TransportConfig(bind, advertise, codec, maxInboundStreams, maxOutboundStreams, queueCapacity, queueReserve,
+                crcOnSend, ranges);
+    }
+
+    /**
+     * @param address a peer's address
+     * @return true if traffic from it is allowed
+     */
+    public boolean allows(java.net.InetAddress address) {
+        if (allowedSources.isEmpty()) {
+            return true;
+        }
+        for (CidrRange r : allowedSources) {
+            if (r.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

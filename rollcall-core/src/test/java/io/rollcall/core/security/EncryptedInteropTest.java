@@ -273,13 +273,13 @@ class EncryptedInteropTest {
         assertThat(wrongJoin.succeeded()).isZero();
         // serf answers in its own key, which we cannot read either.
         assertThat(wrongJoin.failures()).singleElement().asString().contains(s1.address())
-                .contains("DECRYPTION_FAILED").contains("no key decrypts the stream");
+                .contains("no installed gossip key decrypts the answer").contains("install the cluster's current key");
 
         NetworkNode keyless = rollcall("keyless", "127.0.22.12", 0, CodecConfig.DEFAULT);
         JoinCompleted keylessJoin = join(keyless, at(s1));
         assertThat(keylessJoin.succeeded()).isZero();
         assertThat(keylessJoin.failures()).singleElement().asString()
-                .contains("ENCRYPTED_NO_KEY").contains("remote state is encrypted and encryption is not configured");
+                .contains("encrypts its gossip and this node has no key");
 
         // Right key but still sending plaintext (migration mode): serf refuses, and we can read why.
         NetworkNode lenient = rollcall("lenient", "127.0.22.13", 0,

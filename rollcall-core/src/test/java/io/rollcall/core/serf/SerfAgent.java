@@ -205,6 +205,23 @@ public final class SerfAgent implements AutoCloseable {
      * @return the CLI's output ("Successfully joined ..." or "Error joining ...")
      * @throws IOException if the CLI cannot run
      */
+    /**
+     * Runs {@code serf keys} against this agent.
+     *
+     * @param args for example {@code -install=KEY} or {@code -list}
+     * @return the command's exit status followed by its output
+     * @throws IOException if it cannot be run
+     */
+    public String keys(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", ""));
+        StringBuilder line = new StringBuilder("serf keys -rpc-addr=" + bindIp + ":" + rpcPort);
+        for (String a : args) {
+            line.append(' ').append(a);
+        }
+        cmd.set(2, line + "; echo exit=$?");
+        return run(cmd.toArray(new String[0]));
+    }
+
     public String joinCommand(String address) throws IOException {
         return run("serf", "join", "-rpc-addr=" + bindIp + ":" + rpcPort, address);
     }

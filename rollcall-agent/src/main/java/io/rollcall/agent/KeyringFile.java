@@ -1,0 +1,63 @@
+package io.rollcall.agent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gossip keys on disk in Serf's keyring file format (a JSON array of base64 keys, primary
+ * first), kept current as keys change, written atomically and readable by its owner only.
+ */
+final class KeyringFile {
+    private final Path path;
+
+    KeyringFile(Path path) {
+        this.path = path;
+    }
+
+    /** @return the keys, primary first, or null if the file does not exist */
+    List<String> read() throws DataDirectory.DataDirectoryException {
+        if (!Files.exists(path)) {
+            return null;
+        }
+        Object doc;
+        try {
+            doc = Json.read(Files.readString(path, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new DataDirectory.DataDirectoryException("cannot read keyring file " + path + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new DataDirectory.DataDirectoryException("keyring file " + path + " is corrupt: it is not valid JSON");
+        }
+        if (!(doc instanceof List<?> list) || list.isEmpty()) {
+            throw new DataDirectory.DataDirectoryException("keyring file " + path + " must hold a non-empty JSON array of base64 keys");
+        }
+        List<String> keys = new ArrayList<>();
+        for (Object o : list) {
+            keys.add(String.valueOf(o));
+        }
+        return keys;
+    }
+
+    void write(List<String> keys) throws IOException {
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(Json.write(keys).getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // Not a POSIX file system: keep the default permissions.
+        }
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
