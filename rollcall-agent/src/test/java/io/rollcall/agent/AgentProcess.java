@@ -64,7 +64,8 @@ final class AgentProcess implements AutoCloseable {
                 throw new IOException("agent " + name + " exited with " + p.exitValue() + ": " + agent.logText());
             }
             try {
-                if (agent.get("/v1/self").statusCode() == 200) {
+                int status = agent.get("/v1/self").statusCode();
+                if (status == 200 || status == 401) {
                     return agent;
                 }
             } catch (IOException notYet) {
