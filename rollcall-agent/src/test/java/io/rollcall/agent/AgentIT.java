@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real {@code rollcall agent} processes from the packaged jar on loopback addresses (each test its
- * own 127.0.x.0/24), driven through the CLI and the HTTP API. Every process is killed by PID after
+ * own 127.102.x.0/24), driven through the CLI and the HTTP API. Every process is killed by PID after
  * each test.
  */
 class AgentIT {
@@ -81,11 +81,11 @@ class AgentIT {
 
     @Test
     void threeAgentsFormAClusterAndAnswerTheCliAndTheHttpApi() throws Exception {
-        List<AgentProcess> c = cluster("127.0.20", 3, "--tag", "role=web");
+        List<AgentProcess> c = cluster("127.102.20", 3, "--tag", "role=web");
         Map<String, String> env = Map.of("ROLLCALL_AGENT", c.get(0).url());
         AgentProcess.Result table = AgentProcess.cli(env, "members");
         assertThat(table.status()).as(table.err()).isZero();
-        assertThat(table.out()).contains("NAME", "STATUS", "n1", "n2", "n3", "127.0.20.2:7946", "alive", "role=web");
+        assertThat(table.out()).contains("NAME", "STATUS", "n1", "n2", "n3", "127.102.20.2:7946", "alive", "role=web");
         AgentProcess.Result json = AgentProcess.cli(env, "members", "--format", "json", "--status", "alive");
         List<?> members = (List<?>) Json.read(json.out());
         assertThat(members).hasSize(3);
@@ -124,7 +124,7 @@ class AgentIT {
 
     @Test
     void aKilledAgentIsFailedAndATerminatedOneIsLeftEverywhere() throws Exception {
-        List<AgentProcess> c = cluster("127.0.21", 4);
+        List<AgentProcess> c = cluster("127.102.21", 4);
         c.get(3).signal("KILL");
         c.get(2).signal("TERM");
         assertThat(c.get(2).waitForExit(15_000)).as("SIGTERM: leave, then exit 0").isZero();
@@ -136,12 +136,12 @@ class AgentIT {
 
     @Test
     void theEventStreamResumesFromLastEventIdWithoutMissingAnything() throws Exception {
-        List<AgentProcess> c = cluster("127.0.22", 2);
+        List<AgentProcess> c = cluster("127.102.22", 2);
         List<String[]> first = events(c.get(0), null, 1, 10_000);
         assertThat(first.get(0)[1]).isEqualTo("snapshot");
         long seenUpTo = Long.parseLong(first.get(0)[0]);
 
-        agent("n3", "127.0.22.3", "--join", "127.0.22.1:7946");
+        agent("n3", "127.102.22.3", "--join", "127.102.22.1:7946");
         AgentProcess.cli(Map.of("ROLLCALL_AGENT", c.get(1).url()), "tags", "set", "color=blue");
         await("n1 saw n3 and n2's tag", 15_000, () -> {
             try {
@@ -167,12 +167,12 @@ class AgentIT {
 
     @Test
     void aRestartedAgentKeepsItsIdentityAndRejoinsWithoutSeeds() throws Exception {
-        List<AgentProcess> c = cluster("127.0.23", 3);
+        List<AgentProcess> c = cluster("127.102.23", 3);
         AgentProcess n2 = c.get(1);
         n2.signal("KILL");
         await("n2 failed at n1", 40_000, () -> "failed".equals(c.get(0).statuses().get("n2")), this::everyView);
         // Same data directory, no --node and no --join: the name and the peers come from the directory.
-        AgentProcess again = AgentProcess.start(dir, "n2", "127.0.23.2", n2.dataDir, List.of(), false);
+        AgentProcess again = AgentProcess.start(dir, "n2", "127.102.23.2", n2.dataDir, List.of(), false);
         agents.add(again);
         await("n2 alive again everywhere", 30_000, () -> allSee(List.of(c.get(0), c.get(2), again), "n2", "alive")
                 && again.statuses().size() == 3, this::everyView);
@@ -183,7 +183,7 @@ class AgentIT {
 
     @Test
     void aWholeClusterStoppedAndRestartedWithNoSeedsReforms() throws Exception {
-        List<AgentProcess> c = cluster("127.0.24", 3);
+        List<AgentProcess> c = cluster("127.102.24", 3);
         AgentProcess.sleep(1_500);
         for (AgentProcess a : c) {
             a.signal("TERM");
@@ -204,7 +204,7 @@ class AgentIT {
         Path data = dir.resolve("corrupt-data");
         Files.createDirectories(data);
         Files.writeString(data.resolve("identity.json"), "{\"name\": \"n1\", \"incarn");
-        AgentProcess.Result r = AgentProcess.cli(Map.of(), "agent", "--bind", "127.0.25.1:7946", "--http", "127.0.25.1:7947",
+        AgentProcess.Result r = AgentProcess.cli(Map.of(), "agent", "--bind", "127.102.25.1:7946", "--http", "127.102.25.1:7947",
                 "--data-dir", data.toString());
         assertThat(r.status()).isEqualTo(4);
         assertThat(r.err().strip()).startsWith("rollcall: data file").contains("identity.json is corrupt").doesNotContain("\n")
@@ -216,9 +216,9 @@ class AgentIT {
     void eventHandlersReceiveTheRightEvents() throws Exception {
         Path out = dir.resolve("handler.out");
         String handler = "echo \"$ROLLCALL_EVENT $ROLLCALL_SELF_NAME $ROLLCALL_TAG_ROLE $(cat)\" >> " + out;
-        AgentProcess a = agent("n1", "127.0.26.1", "--tag", "role=watcher", "--event-handler", handler);
-        AgentProcess b = agent("n2", "127.0.26.2", "--join", "127.0.26.1:7946");
-        await("member-join handled", 15_000, () -> read(out).contains("member-join n1 watcher n2\t127.0.26.2:7946"), () -> read(out));
+        AgentProcess a = agent("n1", "127.102.26.1", "--tag", "role=watcher", "--event-handler", handler);
+        AgentProcess b = agent("n2", "127.102.26.2", "--join", "127.102.26.1:7946");
+        await("member-join handled", 15_000, () -> read(out).contains("member-join n1 watcher n2\t127.102.26.2:7946"), () -> read(out));
         b.signal("KILL");
         await("member-failed handled", 40_000, () -> read(out).contains("member-failed n1 watcher n2\t"), () -> read(out));
         assertThat(a.isAlive()).isTrue();
@@ -226,29 +226,66 @@ class AgentIT {
 
     @Test
     void badInvocationsAreOneLineWithTheDocumentedStatus() throws Exception {
-        AgentProcess.Result noAgent = AgentProcess.cli(Map.of("ROLLCALL_AGENT", "http://127.0.27.9:7947"), "members");
+        AgentProcess.Result noAgent = AgentProcess.cli(Map.of("ROLLCALL_AGENT", "http://127.102.27.9:7947"), "members");
         assertThat(noAgent.status()).isEqualTo(1);
-        assertThat(noAgent.err().strip()).contains("no agent answering at http://127.0.27.9:7947").doesNotContain("\n");
+        assertThat(noAgent.err().strip()).contains("no agent answering at http://127.102.27.9:7947").doesNotContain("\n");
         AgentProcess.Result badFlag = AgentProcess.cli(Map.of(), "agent", "--bogus", "1");
         assertThat(badFlag.status()).isEqualTo(2);
         assertThat(badFlag.err().strip()).isEqualTo("rollcall: unknown flag --bogus (see 'rollcall agent --help')");
         AgentProcess.Result badCommand = AgentProcess.cli(Map.of(), "frobnicate");
         assertThat(badCommand.status()).isEqualTo(2);
-        AgentProcess.Result badFormat = AgentProcess.cli(Map.of("ROLLCALL_AGENT", "http://127.0.27.9:7947"), "members",
+        AgentProcess.Result badFormat = AgentProcess.cli(Map.of("ROLLCALL_AGENT", "http://127.102.27.9:7947"), "members",
                 "--format", "xml");
         assertThat(badFormat.status()).isEqualTo(2);
-        AgentProcess.Result cannotJoin = AgentProcess.cli(Map.of(), "agent", "--bind", "127.0.27.1:7946", "--http",
-                "127.0.27.1:7947", "--data-dir", dir.resolve("j").toString(), "--node", "j", "--join", "127.0.27.2:7946");
+        AgentProcess.Result cannotJoin = AgentProcess.cli(Map.of(), "agent", "--bind", "127.102.27.1:7946", "--http",
+                "127.102.27.1:7947", "--data-dir", dir.resolve("j").toString(), "--node", "j", "--join", "127.102.27.2:7946");
         assertThat(cannotJoin.status()).isEqualTo(3);
         // The agent had started logging before the join failed; its last word is the one-line reason.
         String[] lines = cannotJoin.err().strip().split("\n");
-        assertThat(lines[lines.length - 1]).startsWith("rollcall: could not join any seed").contains("127.0.27.2:7946");
+        assertThat(lines[lines.length - 1]).startsWith("rollcall: could not join any seed").contains("127.102.27.2:7946");
         assertThat(cannotJoin.err()).doesNotContain("Exception").doesNotContain("\tat ");
         Path config = dir.resolve("bad.yaml");
         Files.writeString(config, "nodee: x\n");
         AgentProcess.Result badConfig = AgentProcess.cli(Map.of(), "agent", "--config", config.toString());
         assertThat(badConfig.status()).isEqualTo(2);
         assertThat(badConfig.err()).contains("unknown key 'nodee'");
+    }
+
+    @Test
+    void aSecondSignalStopsAtOnceWithoutLeaving() throws Exception {
+        List<AgentProcess> c = cluster("127.102.28", 2);
+        // The first signal starts a graceful leave (which waits at least the propagation delay);
+        // the second one, right behind it, must not wait for it.
+        new ProcessBuilder("sh", "-c", "kill -TERM " + c.get(1).pid() + "; sleep 0.3; kill -TERM " + c.get(1).pid()).start().waitFor();
+        assertThat(c.get(1).waitForExit(10_000)).isEqualTo(130);
+        assertThat(c.get(1).logText()).contains("second signal");
+    }
+
+    @Test
+    void monitorStreamsChangesAsJsonLinesAndTheLogStaysQuietWhenNothingChanges() throws Exception {
+        List<AgentProcess> c = cluster("127.102.29", 2);
+        Path out = dir.resolve("monitor.out");
+        Process monitor = new ProcessBuilder(AgentProcess.java("monitor", "--agent", c.get(0).url()))
+                .redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            AgentProcess.sleep(1_500);
+            long linesBefore = c.get(0).logText().lines().count();
+            AgentProcess.sleep(3_000);
+            assertThat(c.get(0).logText().lines().count()).as("no log lines while the cluster is steady").isEqualTo(linesBefore);
+            agent("n3", "127.102.29.3", "--join", "127.102.29.1:7946", "--tag", "role=db");
+            await("monitor printed n3 joining", 15_000, () -> read(out).contains("\"member\":\"n3\""), () -> read(out));
+            Map<?, ?> line = (Map<?, ?>) Json.read(read(out).lines().filter(l -> l.contains("\"n3\"")).findFirst().orElseThrow());
+            assertThat(line.keySet()).map(String::valueOf)
+                    .containsExactly("sequence", "time", "type", "member", "address", "state", "incarnation", "tags");
+            assertThat(line.get("type")).isEqualTo("joined");
+            assertThat(line.get("address")).isEqualTo("127.102.29.3:7946");
+            assertThat(line.get("state")).isEqualTo("alive");
+            assertThat(String.valueOf(line.get("time"))).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+            assertThat(String.valueOf(((Map<?, ?>) line.get("tags")).get("role"))).isEqualTo("db");
+        } finally {
+            monitor.destroyForcibly();
+            monitor.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     /** Reads Server-Sent Events until {@code count} events arrived; each as [id, event, data]. */

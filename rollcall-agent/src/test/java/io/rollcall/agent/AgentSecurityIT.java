@@ -50,9 +50,9 @@ class AgentSecurityIT {
         String k2 = GossipKey.generate(32, RANDOM).toBase64();
         Path ring1 = dir.resolve("ring1.json");
         Path ring2 = dir.resolve("ring2.json");
-        AgentProcess a = agent("e1", "127.0.30.1", "--encrypt", k1, "--keyring-file", ring1.toString());
-        AgentProcess b = agent("e2", "127.0.30.2", "--encrypt", k1, "--keyring-file", ring2.toString(),
-                "--join", "127.0.30.1:7946");
+        AgentProcess a = agent("e1", "127.103.30.1", "--encrypt", k1, "--keyring-file", ring1.toString());
+        AgentProcess b = agent("e2", "127.103.30.2", "--encrypt", k1, "--keyring-file", ring2.toString(),
+                "--join", "127.103.30.1:7946");
         await("both alive", () -> a.statuses().size() == 2 && a.statuses().values().stream().allMatch("alive"::equals),
                 () -> a.statuses().toString());
         Map<String, String> env = Map.of("ROLLCALL_AGENT", a.url());
@@ -66,16 +66,16 @@ class AgentSecurityIT {
         await("both keyring files hold only the new key", () -> read(ring1).equals("[\"" + k2 + "\"]")
                 && read(ring2).equals("[\"" + k2 + "\"]"), () -> read(ring1) + " / " + read(ring2));
         // A node still on the old key cannot get in.
-        AgentProcess.Result stale = AgentProcess.cli(Map.of(), "agent", "--node", "stale", "--bind", "127.0.30.3:7946",
-                "--http", "127.0.30.3:7947", "--data-dir", dir.resolve("stale").toString(), "--encrypt", k1,
-                "--join", "127.0.30.1:7946");
+        AgentProcess.Result stale = AgentProcess.cli(Map.of(), "agent", "--node", "stale", "--bind", "127.103.30.3:7946",
+                "--http", "127.103.30.3:7947", "--data-dir", dir.resolve("stale").toString(), "--encrypt", k1,
+                "--join", "127.103.30.1:7946");
         assertThat(stale.status()).isEqualTo(3);
         assertThat(stale.err()).contains("no installed gossip key decrypts the answer");
     }
 
     @Test
     void theHttpTokenIsRequiredAndOffLoopbackTheApiRefusesToStartWithoutOne() throws Exception {
-        AgentProcess a = agent("t1", "127.0.31.1", "--http-token", "s3cret");
+        AgentProcess a = agent("t1", "127.103.31.1", "--http-token", "s3cret");
         assertThat(a.get("/v1/self").statusCode()).isEqualTo(401);
         assertThat(a.send(HttpRequest.newBuilder(URI.create(a.url() + "/v1/self")).header("Authorization", "Bearer s3cret")
                 .GET().build()).statusCode()).isEqualTo(200);
@@ -85,7 +85,7 @@ class AgentSecurityIT {
         assertThat(wrong.status()).isEqualTo(1);
         assertThat(wrong.err().strip()).isEqualTo("rollcall: missing or wrong token (set --token or ROLLCALL_HTTP_TOKEN)");
         // Checked before any socket is opened: nothing listens beyond loopback.
-        AgentProcess.Result open = AgentProcess.cli(Map.of(), "agent", "--node", "o", "--bind", "127.0.31.2:7946",
+        AgentProcess.Result open = AgentProcess.cli(Map.of(), "agent", "--node", "o", "--bind", "127.103.31.2:7946",
                 "--http", "0.0.0.0:7947", "--data-dir", dir.resolve("o").toString());
         assertThat(open.status()).isEqualTo(2);
         assertThat(open.err()).contains("would be reachable from other hosts").contains("--http-token");
@@ -93,11 +93,11 @@ class AgentSecurityIT {
 
     @Test
     void gossipFromOutsideTheAllowedNetworksIsRefused() throws Exception {
-        AgentProcess a = agent("c1", "127.0.32.1", "--allow-cidr", "127.0.32.0/24");
-        AgentProcess inside = agent("c2", "127.0.32.2", "--join", "127.0.32.1:7946");
+        AgentProcess a = agent("c1", "127.103.32.1", "--allow-cidr", "127.103.32.0/24");
+        AgentProcess inside = agent("c2", "127.103.32.2", "--join", "127.103.32.1:7946");
         await("the inside node joined", () -> a.statuses().containsKey("c2"), () -> a.statuses().toString());
-        AgentProcess.Result outside = AgentProcess.cli(Map.of(), "agent", "--node", "c3", "--bind", "127.0.33.1:7946",
-                "--http", "127.0.33.1:7947", "--data-dir", dir.resolve("c3").toString(), "--join", "127.0.32.1:7946");
+        AgentProcess.Result outside = AgentProcess.cli(Map.of(), "agent", "--node", "c3", "--bind", "127.103.33.1:7946",
+                "--http", "127.103.33.1:7947", "--data-dir", dir.resolve("c3").toString(), "--join", "127.103.32.1:7946");
         assertThat(outside.status()).isEqualTo(3);
         assertThat(a.statuses()).doesNotContainKey("c3");
         assertThat(a.get("/v1/health").body()).contains("transport.source_not_allowed");
