@@ -90,6 +90,7 @@ public final class NetworkNode implements AutoCloseable {
     private final Map<Long, CompletableFuture<JoinCompleted>> pendingJoins = new HashMap<>();
     private final List<CompletableFuture<LeaveCompleted>> pendingLeaves = new ArrayList<>();
     private final SerfSemantics serf;
+    private final RefusalLog refusals = new RefusalLog();
     private volatile Runnable keyringListener;
     private volatile boolean closed;
 
@@ -418,6 +419,7 @@ public final class NetworkNode implements AutoCloseable {
             }
             if (!transport.allows(source.getAddress())) {
                 counters.drop(TransportCounters.TransportDrop.SOURCE_NOT_ALLOWED);
+                refusals.noteNotAllowed(source);
                 continue;
             }
             buffer.flip();
@@ -426,8 +428,8 @@ public final class NetworkNode implements AutoCloseable {
             counters.received(datagram.length, false);
             DecodeResult result = packetCodec.decode(datagram);
             counters.decoded(result);
-            if (!result.drops().isEmpty() && LOG.isLoggable(Level.DEBUG)) {
-                LOG.log(Level.DEBUG, "dropped part of a datagram from " + source + ": " + result.drops());
+            if (!result.drops().isEmpty()) {
+                refusals.note(source, result.drops().get(0));
             }
             if (result.messages().isEmpty()) {
                 continue;
