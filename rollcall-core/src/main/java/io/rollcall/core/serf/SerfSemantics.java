@@ -268,7 +268,11 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     }
 
     private void sendJoinIntent() {
-        long ltime = clock.increment();
+        // As Serf: the intent carries the clock's current time, then the clock moves past it. A later
+        // leave intent, stamped with the clock's time then, is therefore strictly newer; Serf ignores a
+        // leave whose time is not greater than the member's last intent and shows a failure instead.
+        long ltime = clock.time();
+        clock.witness(ltime);
         statusLTimes.put(selfName, ltime);
         lastJoinIntent = Bytes.of(SerfCodec.encodeJoin(new SerfMessage.JoinIntent(ltime, selfName)));
         engine.broadcastUser(intentKey(selfName), lastJoinIntent);
