@@ -18,10 +18,8 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Carries out the engine's stream requests: connect, send one request, read the reply, report the
@@ -46,18 +44,8 @@ final class StreamClient {
         this.loop = loop;
         this.engine = engine;
         this.counters = counters;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(0, maxStreams, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "rollcall-" + nodeName + "-stream-out-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "rollcall-" + nodeName + "-stream-out-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        this.deadlines.setRemoveOnCancelPolicy(true);
+        this.workers = DaemonThreads.boundedPool("rollcall-" + nodeName + "-stream-out", maxStreams);
+        this.deadlines = DaemonThreads.scheduler("rollcall-" + nodeName + "-stream-out-deadlines");
     }
 
     /** Called on the protocol thread. */

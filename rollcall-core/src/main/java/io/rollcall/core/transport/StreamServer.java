@@ -20,11 +20,9 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves inbound TCP requests: one request and at most one reply per connection, as memberlist does
@@ -57,18 +55,8 @@ final class StreamServer {
         this.loop = loop;
         this.engine = engine;
         this.counters = counters;
-        AtomicInteger n = new AtomicInteger();
-        this.handlers = new ThreadPoolExecutor(0, maxStreams, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "rollcall-" + nodeName + "-stream-in-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "rollcall-" + nodeName + "-stream-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        this.deadlines.setRemoveOnCancelPolicy(true);
+        this.handlers = DaemonThreads.boundedPool("rollcall-" + nodeName + "-stream-in", maxStreams);
+        this.deadlines = DaemonThreads.scheduler("rollcall-" + nodeName + "-stream-deadlines");
         this.acceptor = new Thread(this::acceptLoop, "rollcall-" + nodeName + "-tcp");
         this.acceptor.setDaemon(true);
     }
