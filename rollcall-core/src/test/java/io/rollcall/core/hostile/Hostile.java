@@ -9,6 +9,7 @@ import io.rollcall.core.security.GossipKey;
 import io.rollcall.core.security.Keyring;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.function.Supplier;
 
 /** The receiving configurations hostile input is thrown at, and the checks made after each input. */
 final class Hostile {
@@ -77,8 +78,13 @@ final class Hostile {
 
     /** Decoding must produce messages or drops, never neither. */
     static void checkResult(DecodeResult result, String context) {
+        checkResult(result, () -> context);
+    }
+
+    /** As above, building the (long) context only on failure. */
+    static void checkResult(DecodeResult result, Supplier<String> context) {
         if (result.messages().isEmpty() && result.drops().isEmpty()) {
-            throw new AssertionError(context + ": decoding produced neither messages nor drops");
+            throw new AssertionError(context.get() + ": decoding produced neither messages nor drops");
         }
     }
 

@@ -51,6 +51,8 @@ final class LiveEngine {
     final EngineConfig config;
     private long now = 1_000_000;
     private long packetsSent;
+    /** Datagrams the engine sent while recording is on; off during floods so memory stays flat. */
+    private List<Effect.SendPacket> recorded;
 
     /**
      * @param seed    the engine's randomness
@@ -161,8 +163,11 @@ final class LiveEngine {
                     timers.remove(t.timer());
                 } else if (e instanceof Effect.SendStream s) {
                     openStreams.put(s.requestId(), now);
-                } else if (e instanceof Effect.SendPacket) {
+                } else if (e instanceof Effect.SendPacket p) {
                     packetsSent++;
+                    if (recorded != null) {
+                        recorded.add(p);
+                    }
                 } else if (e instanceof Effect.Notify n) {
                     serf.accept(n.notification());
                 }
@@ -175,6 +180,22 @@ final class LiveEngine {
     void join(Endpoint seed) {
         engine.join(List.of(seed));
         pump();
+    }
+
+    /** Starts keeping every datagram the engine sends, for {@link #takeRecorded()}. */
+    void record() {
+        recorded = new ArrayList<>();
+    }
+
+    /** @return the datagrams sent since the last call (recording must be on) */
+    List<Effect.SendPacket> takeRecorded() {
+        List<Effect.SendPacket> taken = recorded;
+        recorded = new ArrayList<>();
+        return taken;
+    }
+
+    long now() {
+        return now;
     }
 
     long packetsSent() {
@@ -224,7 +245,9 @@ final class LiveEngine {
         if (self.state() != MemberState.ALIVE || !self.name().equals(SELF) || !self.address().equals(SELF_ADDRESS)) {
             return context + ": local member is " + self;
         }
-        if (self.incarnation() < 1 || self.incarnation() >= 0xFFFF_FFFFL) {
+        // A peer can push us to the top of the uint32 range (a suspect at 0xFFFFFFFE or above); the
+        // engine saturates there rather than wrapping, so the top value itself is sane.
+        if (self.incarnation() < 1 || self.incarnation() > 0xFFFF_FFFFL) {
             return context + ": local incarnation " + self.incarnation();
         }
         List<Member> all = engine.members();
