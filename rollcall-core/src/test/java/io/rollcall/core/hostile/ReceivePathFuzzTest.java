@@ -1,6 +1,8 @@
 package io.rollcall.core.hostile;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.rollcall.core.Endpoint;
 import io.rollcall.core.codec.DecodeResult;
 import io.rollcall.core.codec.PacketCodec;
 import io.rollcall.core.codec.StreamCodec;
@@ -28,6 +30,12 @@ class ReceivePathFuzzTest {
     private static final long SETTLE_MILLIS = 1_500;
     /** Fixed so a crashing input reproduces exactly. */
     private static final long ENGINE_SEED = 0xF0221L;
+    /** Steps in one conversation: enough for multi-message states, few enough to keep executions fast. */
+    private static final int MAX_STEPS = 64;
+    /** Largest datagram or stream in one conversation step. */
+    private static final int MAX_STEP_BYTES = 2_048;
+    /** Longest clock step: past the longest LAN suspicion timeout, so suspicions can expire. */
+    private static final long MAX_STEP_MILLIS = 60_000;
 
     @FuzzTest(maxDuration = "5m")
     void datagram(byte[] data) {
@@ -60,6 +68,43 @@ class ReceivePathFuzzTest {
         Hostile.check(live, context + " as a join reply");
         live.advance(SETTLE_MILLIS);
         Hostile.check(live, context + " after the probe cycle");
+    }
+
+    /**
+     * A conversation: the input is read as a sequence of steps against one engine (datagrams from
+     * several peers, inbound streams, answers to our own joins, and the clock moving on), so the fuzzer
+     * can reach states that take more than one message: a suspicion and its refutation, a full table, a
+     * tombstone being reclaimed, a relay timing out.
+     */
+    @FuzzTest(maxDuration = "5m")
+    void conversation(FuzzedDataProvider data) {
+        LiveEngine live = new LiveEngine(ENGINE_SEED, MEMBERS);
+        int step = 0;
+        while (data.remainingBytes() > 0 && step < MAX_STEPS) {
+            String context = "conversation step " + step;
+            int op = data.consumeInt(0, 7);
+            if (op <= 3) {
+                byte[] datagram = data.consumeBytes(data.consumeInt(0, MAX_STEP_BYTES));
+                deliver(live, LiveEngine.address(2 + op), Hostile.PLAIN_PACKETS.decode(datagram), context);
+            } else if (op == 4) {
+                live.deliverStream(LiveEngine.address(3), read(Hostile.PLAIN_STREAMS, data.consumeBytes(data.consumeInt(0, MAX_STEP_BYTES))));
+            } else if (op == 5) {
+                live.join(LiveEngine.address(4));
+                live.deliverStreamReply(read(Hostile.PLAIN_STREAMS, data.consumeBytes(data.consumeInt(0, MAX_STEP_BYTES))));
+            } else {
+                live.advance(data.consumeLong(0, MAX_STEP_MILLIS));
+            }
+            Hostile.check(live, context);
+            step++;
+        }
+        live.advance(SETTLE_MILLIS);
+        Hostile.check(live, "conversation after the probe cycle");
+    }
+
+    private static void deliver(LiveEngine live, Endpoint from, DecodeResult decoded, String context) {
+        Hostile.checkResult(decoded, context);
+        live.deliverPacket(from, decoded);
+        Hostile.check(live, context);
     }
 
     private static void deliver(LiveEngine live, DecodeResult decoded, String context) {

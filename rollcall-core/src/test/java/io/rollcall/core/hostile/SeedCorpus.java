@@ -46,6 +46,69 @@ final class SeedCorpus {
         Path resources = Path.of(args[0]);
         write(resources.resolve(INPUTS + "datagram"), datagrams(), captures(resources, "udp-"));
         write(resources.resolve(INPUTS + "stream"), streams(), captures(resources, "tcp-"));
+        write(resources.resolve(INPUTS + "conversation"), conversations(datagrams(), streams()));
+    }
+
+    /**
+     * Conversations in the layout Jazzer's FuzzedDataProvider reads: payloads from the front, the
+     * numbers (step kind, payload length, clock step) from the back, last byte first.
+     */
+    private static Map<String, byte[]> conversations(Map<String, byte[]> datagrams, Map<String, byte[]> streams) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put("suspect-refute-expire", new Conversation()
+                .datagram(0, datagrams.get("suspect-member")).datagram(1, datagrams.get("suspect-self"))
+                .advance(30_000).datagram(2, datagrams.get("alive-new")).datagram(3, datagrams.get("dead-self"))
+                .advance(60_000).bytes());
+        out.put("sync-then-gossip", new Conversation()
+                .stream(streams.get("push-pull-join")).datagram(0, datagrams.get("compound")).advance(5_000)
+                .joinReply(streams.get("push-pull-sync-compressed")).advance(60_000).bytes());
+        out.put("relay-and-leave", new Conversation()
+                .datagram(0, datagrams.get("indirect-ping")).advance(2_000).datagram(1, datagrams.get("leave"))
+                .datagram(2, datagrams.get("user-leave-intent-self")).advance(60_000).bytes());
+        return out;
+    }
+
+    /** Builds one conversation input; see {@link ReceivePathFuzzTest#conversation}. */
+    private static final class Conversation {
+        private final java.io.ByteArrayOutputStream front = new java.io.ByteArrayOutputStream();
+        /** In consumption order; written reversed at the end. */
+        private final java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+
+        Conversation datagram(int peer, byte[] payload) {
+            return step(peer, payload);
+        }
+
+        Conversation stream(byte[] payload) {
+            return step(4, payload);
+        }
+
+        Conversation joinReply(byte[] payload) {
+            return step(5, payload);
+        }
+
+        Conversation advance(long millis) {
+            back.write(6);
+            back.write((int) (millis >>> 8));
+            back.write((int) millis);
+            return this;
+        }
+
+        private Conversation step(int op, byte[] payload) {
+            back.write(op);
+            back.write(payload.length >>> 8);
+            back.write(payload.length);
+            front.write(payload, 0, payload.length);
+            return this;
+        }
+
+        byte[] bytes() {
+            byte[] tail = back.toByteArray();
+            byte[] out = java.util.Arrays.copyOf(front.toByteArray(), front.size() + tail.length);
+            for (int i = 0; i < tail.length; i++) {
+                out[out.length - 1 - i] = tail[i];
+            }
+            return out;
+        }
     }
 
     private static Map<String, byte[]> datagrams() {
