@@ -20,8 +20,9 @@ import java.util.List;
  * {@code src/test/resources/io/rollcall/core/hostile/ReceivePathFuzzTestInputs/<target>/}; with
  * {@code JAZZER_FUZZ=1} Jazzer fuzzes one target for real (see docs/SECURITY.md). Every input is also
  * fed, unchanged, into every configuration, so one corpus covers all of them: the labeled codec gets it
- * with and without our label in front, the encrypted codec gets it raw (refused) and sealed under a
- * key it holds (decrypted, then decoded like plaintext).
+ * with and without our label in front, the encrypted codec gets it raw (refused), behind its label but
+ * unencrypted (refused, after a bounded plaintext reading), and sealed under a key it holds (decrypted,
+ * then decoded like plaintext).
  */
 class ReceivePathFuzzTest {
     /** Peers already in the table, so probes, gossip and the conflict rules have someone to act on. */
@@ -46,6 +47,8 @@ class ReceivePathFuzzTest {
         }
         deliver(live, Hostile.LABELED_PACKETS.decode(Hostile.labeled(data)), context);
         deliver(live, Hostile.ENCRYPTED_PACKETS.decode(Hostile.sealPacket(data)), context);
+        // Behind the right label but not encrypted: read as plaintext only to name the drop.
+        deliver(live, Hostile.ENCRYPTED_PACKETS.decode(Hostile.labeled(data)), context);
         deliver(live, Hostile.MIGRATING_PACKETS.decode(data), context);
         live.advance(SETTLE_MILLIS);
         Hostile.check(live, context + " after the probe cycle");
