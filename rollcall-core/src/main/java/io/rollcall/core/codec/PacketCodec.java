@@ -25,6 +25,12 @@ public final class PacketCodec {
     private static final int CRC = MessageType.CRC.code();
     private static final int CRC_HEADER_BYTES = 5;
     private static final int MAX_PART_BYTES = 0xFFFF;
+    /**
+     * Most bytes a datagram that no key authenticates may decompress to while we only work out which
+     * drop to count (incoming verification on): a datagram's worth, enough to recognise a compressed
+     * plaintext packet from a peer without the key, far too little for a bomb to cost anything.
+     */
+    static final int UNAUTHENTICATED_DECOMPRESSED_BYTES = 65_536;
 
     private final CodecConfig config;
     private final byte[] label;
@@ -126,7 +132,11 @@ public final class PacketCodec {
 
     /** Everything inside the encryption layer: the optional CRC header, then the message or frames. */
     private DecodeResult decodePlaintext(byte[] buf, int start, int end) {
-        Collector out = new Collector(config.limits());
+        return decodePlaintext(buf, start, end, config.limits().maxDecompressedBytes());
+    }
+
+    private DecodeResult decodePlaintext(byte[] buf, int start, int end, int decompressionBudget) {
+        Collector out = new Collector(config.limits(), decompressionBudget);
         try {
             int from = start;
             if (end > from && (buf[from] & 0xFF) == CRC) {
@@ -147,7 +157,13 @@ public final class PacketCodec {
      * peer with another key, or garbage). Unreadable either way, it counts as DECRYPTION_FAILED.
      */
     private DecodeResult notDecrypted(byte[] buf, int start, int end) {
-        DecodeResult asPlaintext = decodePlaintext(buf, start, end);
+        // With verification on, the plaintext reading only names the drop, so it gets a small
+        // decompression budget: otherwise anyone who can reach the port could make an encrypted node
+        // expand a bomb (LZW expands about 1,300 times) and encryption would not protect against it.
+        int budget = config.verifyIncoming()
+                ? Math.min(UNAUTHENTICATED_DECOMPRESSED_BYTES, config.limits().maxDecompressedBytes())
+                : config.limits().maxDecompressedBytes();
+        DecodeResult asPlaintext = decodePlaintext(buf, start, end, budget);
         boolean readable = !asPlaintext.messages().isEmpty();
         if (readable && !config.verifyIncoming()) {
             return asPlaintext;
@@ -302,9 +318,9 @@ public final class PacketCodec {
         private long decompressionBudget;
         private boolean full;
 
-        Collector(CodecLimits limits) {
+        Collector(CodecLimits limits, int decompressionBudget) {
             this.maxParts = limits.maxMessagesPerPacket();
-            this.decompressionBudget = limits.maxDecompressedBytes();
+            this.decompressionBudget = decompressionBudget;
         }
 
         boolean isFull() {
