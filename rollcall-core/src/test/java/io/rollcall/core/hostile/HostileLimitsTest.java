@@ -70,7 +70,7 @@ class HostileLimitsTest {
     private NetworkNode start(String name, int maxInboundStreams) throws IOException {
         EngineConfig engine = EngineConfig.local().toBuilder().streamTimeoutMillis(STREAM_TIMEOUT_MILLIS).build();
         TransportConfig transport = new TransportConfig(Endpoint.parse("127.0.0.1", 0), null, CodecConfig.DEFAULT,
-                maxInboundStreams, 32, 8_192, 1_024, true);
+                maxInboundStreams, 32, 8_192, 1_024, true, java.util.List.of());
         NetworkNode node = NetworkNode.start(new NetworkNode.Spec(name, Bytes.EMPTY, 1, engine, transport, true, null));
         nodes.add(node);
         return node;
