@@ -117,7 +117,6 @@ class RollcallApiTest {
         c.get(4).close();
         // A hard stop: the node vanishes without a word, as a crashed process would.
         Rollcall crashed = c.get(3);
-        crashed.config();
         var field = Rollcall.class.getDeclaredField("node");
         field.setAccessible(true);
         ((io.rollcall.core.transport.NetworkNode) field.get(crashed)).close();

@@ -154,8 +154,9 @@ final class Agent {
         if (keyringFile != null) {
             node.onKeyringChange(() -> background.execute(() -> {
                 try {
-                    keyringFile.write(node.localKeys());
-                    LOG.info("keyring changed; saved {} key(s) to {}", node.localKeys().size(), settings.keyringFile());
+                    List<String> current = node.localKeys();
+                    keyringFile.write(current);
+                    LOG.info("keyring changed; saved {} key(s) to {}", current.size(), settings.keyringFile());
                 } catch (IOException e) {
                     LOG.warn("could not save the keyring file {}: {}", settings.keyringFile(), e.getMessage());
                 }

@@ -380,13 +380,6 @@ public final class NetworkNode implements AutoCloseable {
         }
     }
 
-    /** @return the threads this node started (for tests that check nothing is left behind) */
-    List<Thread> threads() {
-        List<Thread> all = new ArrayList<>(List.of(loop.thread(), udpReceiver));
-        all.addAll(streamServer.threads());
-        return all;
-    }
-
     /** Label and encryption take room in every datagram; like memberlist we do not count the CRC. */
     private static int framingOverheadBytes(io.rollcall.core.codec.CodecConfig codec) {
         int label = codec.labelBytes().length;

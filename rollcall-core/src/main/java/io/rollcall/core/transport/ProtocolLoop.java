@@ -153,10 +153,6 @@ final class ProtocolLoop {
         return tasks.size();
     }
 
-    Thread thread() {
-        return thread;
-    }
-
     private void run() {
         while (running) {
             long wait = IDLE_WAIT_MILLIS;

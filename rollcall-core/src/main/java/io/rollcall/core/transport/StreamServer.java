@@ -15,7 +15,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -63,10 +62,6 @@ final class StreamServer {
 
     void start() {
         acceptor.start();
-    }
-
-    List<Thread> threads() {
-        return List.of(acceptor);
     }
 
     void close() {
@@ -196,9 +191,5 @@ final class StreamServer {
             }
             return n;
         }
-    }
-
-    static boolean isClosedSocket(IOException e) {
-        return e instanceof SocketException;
     }
 }

@@ -15,7 +15,6 @@ final class EngineHarness {
     long now = 1_000_000;
     final CollectingOutbox out = new CollectingOutbox();
     final MembershipEngine engine;
-    private final List<Effect> history = new ArrayList<>();
 
     EngineHarness(EngineConfig config, long seed) {
         this(config, seed, 1);
@@ -62,9 +61,7 @@ final class EngineHarness {
     }
 
     List<Effect> drain() {
-        List<Effect> effects = out.drain();
-        history.addAll(effects);
-        return effects;
+        return out.drain();
     }
 
     MemberState stateOf(int host) {
