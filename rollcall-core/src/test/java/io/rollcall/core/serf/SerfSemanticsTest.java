@@ -35,18 +35,24 @@ class SerfSemanticsTest {
         return found;
     }
 
+    /** An engine named r1 with Serf semantics, started, knowing one peer s1. */
+    private static MembershipEngine startedWithOnePeer(SerfSemantics serf, CollectingOutbox out) {
+        MembershipEngine engine = new MembershipEngine(new LocalIdentity("r1", SELF, Bytes.EMPTY, 1), EngineConfig.lan(),
+                () -> 0, new SplittableRandom(1), out);
+        serf.attach(engine);
+        engine.setUserDelegate(serf);
+        engine.start();
+        engine.handlePacket(Endpoint.parse("127.0.0.2:7946", 0), new io.rollcall.core.message.Alive(1, "s1",
+                Endpoint.parse("127.0.0.2:7946", 0), Bytes.EMPTY, io.rollcall.core.VersionVector.ROLLCALL));
+        return engine;
+    }
+
     @Test
     void aLeaveIntentIsAlwaysNewerThanOurLastJoinIntent() {
         for (int otherIntentsSeen = 0; otherIntentsSeen < 3; otherIntentsSeen++) {
             CollectingOutbox out = new CollectingOutbox();
-            MembershipEngine engine = new MembershipEngine(new LocalIdentity("r1", SELF, Bytes.EMPTY, 1), EngineConfig.lan(),
-                    () -> 0, new SplittableRandom(1), out);
             SerfSemantics serf = new SerfSemantics("r1");
-            serf.attach(engine);
-            engine.setUserDelegate(serf);
-            engine.start();
-            engine.handlePacket(Endpoint.parse("127.0.0.2:7946", 0), new io.rollcall.core.message.Alive(1, "s1",
-                    Endpoint.parse("127.0.0.2:7946", 0), Bytes.EMPTY, io.rollcall.core.VersionVector.ROLLCALL));
+            MembershipEngine engine = startedWithOnePeer(serf, out);
             for (int i = 0; i < otherIntentsSeen; i++) {
                 serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeJoin(new SerfMessage.JoinIntent(5 + i, "s1"))));
             }
@@ -68,14 +74,8 @@ class SerfSemanticsTest {
     @Test
     void aLeaveIntentAboutUsIsRefutedWithANewerJoinIntent() {
         CollectingOutbox out = new CollectingOutbox();
-        MembershipEngine engine = new MembershipEngine(new LocalIdentity("r1", SELF, Bytes.EMPTY, 1), EngineConfig.lan(),
-                () -> 0, new SplittableRandom(1), out);
         SerfSemantics serf = new SerfSemantics("r1");
-        serf.attach(engine);
-        engine.setUserDelegate(serf);
-        engine.start();
-        engine.handlePacket(Endpoint.parse("127.0.0.2:7946", 0), new io.rollcall.core.message.Alive(1, "s1",
-                Endpoint.parse("127.0.0.2:7946", 0), Bytes.EMPTY, io.rollcall.core.VersionVector.ROLLCALL));
+        MembershipEngine engine = startedWithOnePeer(serf, out);
         out.drain();
         serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeLeave(new SerfMessage.LeaveIntent(100, "r1", false))));
         assertThat(intentsGossiped(engine, out)).anySatisfy(m -> {
