@@ -1,6 +1,5 @@
 package io.rollcall.agent;
 
-import ch.qos.logback.classic.Level;
 import io.rollcall.ClusterMember;
 import io.rollcall.JoinException;
 import io.rollcall.MembershipChange;
@@ -9,6 +8,7 @@ import io.rollcall.MembershipView;
 import io.rollcall.Rollcall;
 import io.rollcall.RollcallConfig;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -28,8 +28,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code rollcall agent}: the long-running node. It keeps its identity in the data directory, joins,
@@ -43,7 +41,7 @@ final class Agent {
     private static final long REJOIN_FAST_PERIOD_MILLIS = 60_000;
     private static final long SNAPSHOT_DEBOUNCE_MILLIS = 1_000;
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
-    private static final Logger LOG = LoggerFactory.getLogger("rollcall.agent");
+    private static final System.Logger LOG = System.getLogger("rollcall.agent");
 
     private final AgentSettings settings;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -53,6 +51,9 @@ final class Agent {
     private Rollcall node;
     private HttpApi http;
     private EventHandlers handlers;
+    // Made at the first scrape: Micrometer is about a hundred classes an agent that is never
+    // scraped need not load (start-up CPU and resident memory on every node).
+    private final Object metricsLock = new Object();
     private Metrics metrics;
     private final Map<String, String> tags = new LinkedHashMap<>();
     private volatile long savedIncarnation;
@@ -71,7 +72,7 @@ final class Agent {
 
     /** @return the process exit status */
     int run() {
-        setLogLevel(settings.logLevel());
+        LineLoggerFinder.configure(settings.logLevel());
         String name;
         long incarnation;
         try {
@@ -146,19 +147,20 @@ final class Agent {
         } catch (IOException e) {
             return fail(ExitCode.START, e.getMessage());
         }
-        LOG.info("node {} (incarnation {}) listening on {} (UDP and TCP), profile {}", name, incarnation,
-                Views.address(node.address()), settings.profile().name().toLowerCase(Locale.ROOT));
+        LOG.log(Level.INFO, "node " + name + " (incarnation " + incarnation + ") listening on "
+                + Views.address(node.address()) + " (UDP and TCP), profile "
+                + settings.profile().name().toLowerCase(Locale.ROOT));
         if (!keys.isEmpty()) {
-            LOG.info("gossip is encrypted ({} key(s) installed)", keys.size());
+            LOG.log(Level.INFO, "gossip is encrypted (" + keys.size() + " key(s) installed)");
         }
         if (keyringFile != null) {
             node.onKeyringChange(() -> background.execute(() -> {
                 try {
                     List<String> current = node.localKeys();
                     keyringFile.write(current);
-                    LOG.info("keyring changed; saved {} key(s) to {}", current.size(), settings.keyringFile());
+                    LOG.log(Level.INFO, "keyring changed; saved " + current.size() + " key(s) to " + settings.keyringFile());
                 } catch (IOException e) {
-                    LOG.warn("could not save the keyring file {}: {}", settings.keyringFile(), e.getMessage());
+                    LOG.log(Level.WARNING, "could not save the keyring file " + settings.keyringFile() + ": " + e.getMessage());
                 }
             }));
         }
@@ -166,11 +168,10 @@ final class Agent {
         handlers = new EventHandlers(settings.eventHandlers(), name, () -> Map.copyOf(tags));
         handlers.start();
         node.subscribe(handlers);
-        metrics = new Metrics(node);
         try {
             http = new HttpApi(httpAddress, new Control(), settings.httpToken());
             http.start();
-            LOG.info("HTTP API on http://{}", Views.address(http.address()));
+            LOG.log(Level.INFO, "HTTP API on http://" + Views.address(http.address()));
         } catch (IOException e) {
             shutdownQuietly(false);
             return fail(ExitCode.START, "cannot serve the HTTP API on " + settings.http() + ": " + e.getMessage());
@@ -184,7 +185,7 @@ final class Agent {
         if (!settings.join().isEmpty()) {
             try {
                 int joined = join(settings.join());
-                LOG.info("joined the cluster through {} of {} seed(s)", joined, settings.join().size());
+                LOG.log(Level.INFO, "joined the cluster through " + joined + " of " + settings.join().size() + " seed(s)");
             } catch (JoinException e) {
                 shutdownQuietly(false);
                 return fail(ExitCode.JOIN, e.getMessage());
@@ -232,14 +233,14 @@ final class Agent {
                 }
             }
         } catch (DataDirectory.DataDirectoryException e) {
-            LOG.warn("{}; not rejoining remembered members", e.getMessage());
+            LOG.log(Level.WARNING, e.getMessage() + "; not rejoining remembered members");
         }
         targets.remove(Views.address(node.address()));
         if (targets.isEmpty()) {
             return;
         }
         long started = System.nanoTime();
-        LOG.info("rejoining through {} address(es) in the background: {}", targets.size(), targets);
+        LOG.log(Level.INFO, "rejoining through " + targets.size() + " address(es) in the background: " + targets);
         Runnable attempt = new Runnable() {
             @Override
             public void run() {
@@ -250,12 +251,12 @@ final class Agent {
                 if (!found) {
                     try {
                         int joined = join(List.copyOf(targets));
-                        LOG.info("rejoined the cluster through {} address(es)", joined);
+                        LOG.log(Level.INFO, "rejoined the cluster through " + joined + " address(es)");
                         found = true;
                     } catch (JoinException e) {
-                        LOG.debug("rejoin attempt failed: {}", e.getMessage());
+                        LOG.log(Level.DEBUG, "rejoin attempt failed: " + e.getMessage());
                     } catch (RuntimeException e) {
-                        LOG.warn("rejoin attempt failed: {}", e.toString());
+                        LOG.log(Level.WARNING, "rejoin attempt failed: " + e.toString());
                     }
                 }
                 if (!found && !stopping.get()) {
@@ -270,7 +271,7 @@ final class Agent {
 
     private void requestStop() {
         if (stopping.compareAndSet(false, true)) {
-            LOG.info("stopping: leaving the cluster");
+            LOG.log(Level.INFO, "stopping: leaving the cluster");
             stop.countDown();
         }
     }
@@ -280,10 +281,11 @@ final class Agent {
         if (leave && node != null) {
             try {
                 node.leave(LEAVE_TIMEOUT).get(LEAVE_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS);
-                LOG.info("left the cluster");
+                LOG.log(Level.INFO, "left the cluster");
             } catch (Exception e) {
                 // Still a requested stop: exit 0, but say the departure may have reached fewer members.
-                LOG.warn("leave was not fully announced: {}", e.getCause() != null ? e.getCause().getMessage() : e.toString());
+                LOG.log(Level.WARNING, "leave was not fully announced: " +
+                        (e.getCause() != null ? e.getCause().getMessage() : e.toString()));
             }
         }
         if (node != null) {
@@ -321,13 +323,6 @@ final class Agent {
         }
     }
 
-    static void setLogLevel(String level) {
-        org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (root instanceof ch.qos.logback.classic.Logger logback) {
-            logback.setLevel(Level.toLevel(level, Level.INFO));
-        }
-    }
-
     private void scheduleSnapshot() {
         if (snapshotScheduled.compareAndSet(false, true)) {
             background.schedule(() -> {
@@ -348,7 +343,7 @@ final class Agent {
             }
             data.saveMembers(members);
         } catch (DataDirectory.DataDirectoryException | RuntimeException e) {
-            LOG.warn("could not save the member snapshot: {}", e.getMessage());
+            LOG.log(Level.WARNING, "could not save the member snapshot: " + e.getMessage());
         }
     }
 
@@ -360,7 +355,7 @@ final class Agent {
             data.saveIdentity(new DataDirectory.Identity(self.name(), self.incarnation()));
             savedIncarnation = self.incarnation();
         } catch (DataDirectory.DataDirectoryException e) {
-            LOG.warn("could not save the incarnation: {}", e.getMessage());
+            LOG.log(Level.WARNING, "could not save the incarnation: " + e.getMessage());
         }
     }
 
@@ -380,8 +375,8 @@ final class Agent {
         @Override
         public void onChange(MembershipChange c) {
             ClusterMember m = c.member();
-            LOG.info("member {}: {} {} (incarnation {})", c.kind().name().toLowerCase(Locale.ROOT), m.name(),
-                    Views.address(m.address()), m.incarnation());
+            LOG.log(Level.INFO, "member " + c.kind().name().toLowerCase(Locale.ROOT) + ": " + m.name() +
+                    " " + Views.address(m.address()) + " (incarnation " + m.incarnation() + ")");
             if (m.name().equals(self)) {
                 saveIncarnation(m);
             }
@@ -483,7 +478,14 @@ final class Agent {
 
         @Override
         public String metrics() {
-            return Agent.this.metrics.scrape(handlers.dropped());
+            Metrics m;
+            synchronized (metricsLock) {
+                if (metrics == null) {
+                    metrics = new Metrics(node);
+                }
+                m = metrics;
+            }
+            return m.scrape(handlers.dropped());
         }
     }
 }

@@ -16,8 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.lang.System.Logger.Level;
 
 /**
  * Runs the configured commands for membership events, as Serf's event handlers: {@code sh -c CMD}
@@ -32,7 +31,7 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
     /** Longest a handler may run before it is killed. */
     static final long HANDLER_TIMEOUT_MILLIS = 30_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(EventHandlers.class);
+    private static final System.Logger LOG = System.getLogger(EventHandlers.class.getName());
 
     private final List<String> commands;
     private final String selfName;
@@ -69,7 +68,7 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
     @Override
     public void onSnapshot(MembershipView view, boolean resync) {
         if (resync) {
-            LOG.warn("event handlers fell behind; some membership events were not passed to handlers");
+            LOG.log(Level.WARNING, "event handlers fell behind; some membership events were not passed to handlers");
         }
     }
 
@@ -80,8 +79,8 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
         }
         if (!queue.offer(change)) {
             dropped.incrementAndGet();
-            LOG.warn("event handler queue full ({} events); dropped {} for {}", QUEUE_CAPACITY,
-                    eventName(change.kind()), change.member().name());
+            LOG.log(Level.WARNING, "event handler queue full (" + QUEUE_CAPACITY + " events); dropped " +
+                    eventName(change.kind()) + " for " + change.member().name());
         }
     }
 
@@ -137,16 +136,17 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
             if (!p.waitFor(HANDLER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 failed.incrementAndGet();
-                LOG.warn("event handler '{}' for {} {} ran longer than {} ms and was killed", command, event,
-                        change.member().name(), HANDLER_TIMEOUT_MILLIS);
+                LOG.log(Level.WARNING, "event handler '" + command + "' for " + event +
+                        " " + change.member().name() + " ran longer than " + HANDLER_TIMEOUT_MILLIS
+                        + " ms and was killed");
             } else if (p.exitValue() != 0) {
                 failed.incrementAndGet();
-                LOG.warn("event handler '{}' for {} {} exited with status {}", command, event, change.member().name(),
-                        p.exitValue());
+                LOG.log(Level.WARNING, "event handler '" + command + "' for " + event +
+                        " " + change.member().name() + " exited with status " + p.exitValue());
             }
         } catch (IOException e) {
             failed.incrementAndGet();
-            LOG.warn("event handler '{}' could not be started: {}", command, e.getMessage());
+            LOG.log(Level.WARNING, "event handler '" + command + "' could not be started: " + e.getMessage());
         } catch (InterruptedException e) {
             if (p != null) {
                 p.destroyForcibly();

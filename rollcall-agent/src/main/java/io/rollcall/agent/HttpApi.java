@@ -30,8 +30,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.lang.System.Logger.Level;
 
 /**
  * The agent's HTTP API (JSON; Server-Sent Events for {@code /v1/events}; Prometheus text for
@@ -46,7 +45,7 @@ final class HttpApi implements AutoCloseable {
     /** Most threads serving requests, event streams included. */
     static final int MAX_THREADS = MAX_EVENT_STREAMS + 16;
     private static final long KEEPALIVE_MILLIS = 15_000;
-    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
 
     /** What the API needs from the agent. */
     interface Control {
@@ -176,9 +175,9 @@ final class HttpApi implements AutoCloseable {
             Thread.currentThread().interrupt();
             error(ex, 503, "interrupted");
         } catch (IOException e) {
-            LOG.debug("HTTP client went away: {}", e.getMessage());
+            LOG.log(Level.DEBUG, "HTTP client went away: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("HTTP request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+            LOG.log(Level.WARNING, "HTTP request " + ex.getRequestMethod() + " " + ex.getRequestURI() + " failed", e);
             error(ex, 500, "internal error: " + e);
         } catch (Exception e) {
             error(ex, 500, e.getMessage());
@@ -362,7 +361,7 @@ final class HttpApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException clientGone) {
-            LOG.debug("event stream closed: {}", clientGone.getMessage());
+            LOG.log(Level.DEBUG, "event stream closed: " + clientGone.getMessage());
         } finally {
             if (sub != null) {
                 sub.close();
@@ -425,7 +424,7 @@ final class HttpApi implements AutoCloseable {
         try {
             json(ex, status, Map.of("error", message == null ? "error" : message));
         } catch (IOException | RuntimeException e) {
-            LOG.debug("could not send error response: {}", e.toString());
+            LOG.log(Level.DEBUG, "could not send error response: " + e.toString());
         }
     }
 

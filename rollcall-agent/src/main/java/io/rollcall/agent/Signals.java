@@ -2,7 +2,6 @@ package io.rollcall.agent;
 
 import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.LoggerFactory;
 
 /**
  * SIGTERM and SIGINT: the first runs {@code first}, a second runs {@code again}. The JDK's own
@@ -39,7 +38,7 @@ final class Signals {
                 signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, proxy);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 // Without signal handling the JVM's default applies: shutdown hooks, no graceful leave.
-                LoggerFactory.getLogger(Signals.class).warn("cannot handle SIG{}: {}", name, e.toString());
+                System.getLogger(Signals.class.getName()).log(System.Logger.Level.WARNING, "cannot handle SIG" + name + ": " + e);
                 Runtime.getRuntime().addShutdownHook(new Thread(first));
             }
         }
