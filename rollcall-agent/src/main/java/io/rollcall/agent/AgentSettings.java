@@ -145,7 +145,7 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         }
         Object doc;
         try {
-            doc = Json.read(text);
+            doc = Json.readJsonOrYaml(text);
         } catch (IllegalArgumentException e) {
             throw new UsageException("config file " + path + " is " + e.getMessage());
         }

@@ -3,14 +3,10 @@ package io.rollcall.agent;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * JSON out (a small writer for maps, lists, strings, numbers and booleans) and JSON or YAML in
- * (SnakeYAML's safe loader, which builds only maps, lists and scalars, with bounded input).
+ * JSON out (a small writer for maps, lists, strings, numbers and booleans) and JSON in (a strict
+ * reader with bounded size and depth); configuration files may also be YAML.
  */
 final class Json {
     /** Largest document accepted from a config file or request body. */
@@ -83,7 +79,29 @@ final class Json {
     }
 
     /**
+     * Reads a configuration file: JSON (as {@link #read}) when it starts with a brace or bracket,
+     * YAML otherwise (SnakeYAML's safe loader, which builds only maps, lists and scalars). SnakeYAML
+     * is loaded only here, so an agent without a YAML file never pays for its classes.
+     *
      * @param text a JSON or YAML document
+     * @return maps, lists, strings, numbers, booleans or null
+     * @throws IllegalArgumentException with a one-line reason if it cannot be read
+     */
+    static Object readJsonOrYaml(String text) {
+        String trimmed = text.strip();
+        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+            return read(text);
+        }
+        return YamlDocument.read(text, MAX_INPUT_CHARS);
+    }
+
+    /**
+     * Reads one JSON document (RFC 8259): objects become insertion-ordered maps (a repeated key is an
+     * error), arrays lists, integers {@code Long} (or {@code Double} beyond its range), other numbers
+     * {@code Double}.
+     *
+     * @param text a JSON document, at most {@link #MAX_INPUT_CHARS} characters, nested at most
+     *             {@link JsonReader#MAX_DEPTH} deep
      * @return maps, lists, strings, numbers, booleans or null
      * @throws IllegalArgumentException with a one-line reason if it cannot be read
      */
@@ -91,15 +109,6 @@ final class Json {
         if (text.length() > MAX_INPUT_CHARS) {
             throw new IllegalArgumentException("document is larger than " + MAX_INPUT_CHARS + " characters");
         }
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(10);
-        options.setCodePointLimit(MAX_INPUT_CHARS);
-        try {
-            return new Yaml(new SafeConstructor(options)).load(text);
-        } catch (YAMLException e) {
-            String msg = String.valueOf(e.getMessage()).replace('\n', ' ').replaceAll("\\s+", " ").trim();
-            throw new IllegalArgumentException("not valid JSON or YAML: " + msg);
-        }
+        return new JsonReader(text).document();
     }
 }

@@ -75,6 +75,6 @@ class AgentSettingsTest {
         Path broken = dir.resolve("broken.json");
         Files.writeString(broken, "{\"node\": ");
         assertThatThrownBy(() -> AgentSettings.parse(List.of("--config", broken.toString()), Map.of()))
-                .hasMessageContaining("not valid JSON or YAML").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+                .hasMessageContaining("is not valid JSON: expected a value at offset 9").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 }
