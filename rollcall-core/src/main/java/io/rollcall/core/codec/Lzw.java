@@ -16,7 +16,9 @@ final class Lzw {
     private static final int MAX_WIDTH_BITS = 12;
     /** The writer resets rather than assign this code, so it never uses it. */
     private static final int WRITER_MAX_CODE = (1 << MAX_WIDTH_BITS) - 1;
-    private static final int TABLE_SLOTS = 1 << 14;
+    /** Slots for the largest table: twice the codes one table can define, as a power of two. */
+    private static final int MAX_TABLE_BITS = 13;
+    private static final int MIN_TABLE_BITS = 6;
     private static final int NO_KEY = -1;
 
     private Lzw() {
@@ -36,17 +38,22 @@ final class Lzw {
             out.write(EOF, width);
             return out.finish();
         }
-        // Open addressing from (prefix code << 8 | next byte) to the code for that string.
-        int[] keys = new int[TABLE_SLOTS];
-        int[] codes = new int[TABLE_SLOTS];
+        // Open addressing from (prefix code << 8 | next byte) to the code for that string. An input
+        // of n bytes defines fewer than n codes, so a typical datagram (a few hundred bytes) needs
+        // a table of a few hundred slots, not one sized for the 4,096-code limit: compression is
+        // tried on every outgoing packet, and clearing a large table each time was most of its cost.
+        int tableBits = tableBits(data.length);
+        int mask = (1 << tableBits) - 1;
+        int[] keys = new int[1 << tableBits];
+        int[] codes = new int[1 << tableBits];
         Arrays.fill(keys, NO_KEY);
         int code = data[0] & 0xFF;
         for (int i = 1; i < data.length; i++) {
             int literal = data[i] & 0xFF;
             int key = code << 8 | literal;
-            int slot = slot(key);
+            int slot = slot(key, tableBits);
             while (keys[slot] != NO_KEY && keys[slot] != key) {
-                slot = (slot + 1) & (TABLE_SLOTS - 1);
+                slot = (slot + 1) & mask;
             }
             if (keys[slot] == key) {
                 code = codes[slot];
@@ -173,8 +180,15 @@ final class Lzw {
         }
     }
 
-    private static int slot(int key) {
-        return (key * 0x9E3779B1) >>> (32 - 14);
+    /** @return log2 of the slots for an input of this length: at least twice the codes it can define */
+    static int tableBits(int inputLength) {
+        int codes = Math.min(inputLength, WRITER_MAX_CODE - EOF);
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, codes)) + 1;
+        return Math.max(MIN_TABLE_BITS, Math.min(MAX_TABLE_BITS, bits));
+    }
+
+    private static int slot(int key, int tableBits) {
+        return (key * 0x9E3779B1) >>> (32 - tableBits);
     }
 
     private static DropException corrupt(String detail) {

@@ -42,6 +42,15 @@ class LzwTest {
     }
 
     @Test
+    void theHashTableAlwaysHasTwiceTheSlotsOfTheCodesAnInputCanDefine() {
+        for (int n = 0; n < 20_000; n++) {
+            int slots = 1 << Lzw.tableBits(n);
+            assertThat(slots).as("input of %d bytes", n).isGreaterThanOrEqualTo(2 * Math.min(n, 4095 - 257));
+            assertThat(slots).as("input of %d bytes", n).isLessThanOrEqualTo(Math.max(64, 4 * Math.min(n, 4095 - 257)));
+        }
+    }
+
+    @Test
     void startsWithAClearCodeAndNeedsItsEndCode() throws DropException {
         byte[] compressed = Lzw.compress("hello hello hello".getBytes(StandardCharsets.US_ASCII));
         assertThat(((compressed[0] & 0xFF) | (compressed[1] & 0x01) << 8)).isEqualTo(LzwCodes.CLEAR);
