@@ -24,7 +24,6 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -141,8 +140,11 @@ public final class NetworkNode implements AutoCloseable {
         EngineConfig engineConfig = spec.engine().toBuilder()
                 .packetBudgetBytes(spec.engine().packetBudgetBytes() - framingOverheadBytes(transport.codec()))
                 .build();
+        // The protocol's randomness (probe order, gossip targets) needs independence between nodes
+        // and runs, not secrecy: SplittableRandom's own seeding gives that without loading the
+        // security provider framework at every start. Encryption nonces use SecureRandom.
         this.engine = new MembershipEngine(new LocalIdentity(name, advertised, spec.meta(), spec.incarnation()),
-                engineConfig, clock, new SplittableRandom(new SecureRandom().nextLong()), new NodeOutbox());
+                engineConfig, clock, new SplittableRandom(), new NodeOutbox());
         if (spec.serf()) {
             io.rollcall.core.security.Keyring keyring = transport.codec().cipher() instanceof io.rollcall.core.security.GossipCipher gc
                     ? gc.keyring() : null;
