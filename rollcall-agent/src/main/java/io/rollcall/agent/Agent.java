@@ -166,8 +166,11 @@ final class Agent {
         }
         node.subscribe(new ChangeLogger(name));
         handlers = new EventHandlers(settings.eventHandlers(), name, () -> Map.copyOf(tags));
-        handlers.start();
-        node.subscribe(handlers);
+        if (!settings.eventHandlers().isEmpty()) {
+            // Without handlers, no worker thread and no subscription (each has a delivery thread).
+            handlers.start();
+            node.subscribe(handlers);
+        }
         try {
             http = new HttpApi(httpAddress, new Control(), settings.httpToken());
             http.start();

@@ -80,7 +80,8 @@ final class HttpApi implements AutoCloseable {
         this.tokenDigest = token == null ? null : sha256(token);
         this.server = HttpServer.create(address, 64);
         AtomicInteger n = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(2, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        // No core threads: an agent nobody asks keeps none; a request's thread lingers 30 s.
+        this.threads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "rollcall-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
