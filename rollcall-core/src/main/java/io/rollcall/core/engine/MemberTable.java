@@ -2,27 +2,45 @@ package io.rollcall.core.engine;
 
 import io.rollcall.core.MemberState;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
-/** Every member this node knows, including itself and tombstones, with O(1) lookup and random pick. */
+/**
+ * Every member this node knows, including itself and tombstones, with O(1) lookup and random pick.
+ *
+ * <p>The name index is an open-addressing hash table (linear probing, backward-shift deletion) over
+ * the entries themselves rather than a {@code HashMap}: a simulated cluster of N nodes holds N * N
+ * entries, and a map node per entry (32 bytes) was a third of the memory of a large simulation.
+ */
 final class MemberTable {
-    private final Map<String, MemberEntry> byName = new HashMap<>();
+    private static final int MIN_CAPACITY = 16;
+
     private final ArrayList<MemberEntry> list = new ArrayList<>();
+    /** Entries by name hash; null is an empty slot. Length is a power of two, at most 3/4 full. */
+    private MemberEntry[] slots = new MemberEntry[MIN_CAPACITY];
     private int liveCount;
     private final int[] stateCounts = new int[MemberState.values().length];
 
     MemberEntry get(String name) {
-        return byName.get(name);
+        int mask = slots.length - 1;
+        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+            MemberEntry e = slots[i];
+            if (e == null || e.name.equals(name)) {
+                return e;
+            }
+        }
     }
 
+    /** Adds an entry whose name is not in the table; the engine looks a name up before adding it. */
     void add(MemberEntry entry) {
+        assert get(entry.name) == null : entry.name;
+        if ((list.size() + 1) * 4L > slots.length * 3L) {
+            grow();
+        }
+        insertSlot(entry);
         entry.index = list.size();
         list.add(entry);
-        byName.put(entry.name, entry);
         stateCounts[entry.state.ordinal()]++;
         if (entry.state.isLive()) {
             liveCount++;
@@ -30,10 +48,10 @@ final class MemberTable {
     }
 
     void remove(MemberEntry entry) {
-        if (byName.get(entry.name) != entry) {
+        if (get(entry.name) != entry) {
             return;
         }
-        byName.remove(entry.name);
+        removeSlot(entry);
         int last = list.size() - 1;
         MemberEntry moved = list.get(last);
         list.set(entry.index, moved);
@@ -125,5 +143,52 @@ final class MemberTable {
      */
     int count(MemberState state) {
         return stateCounts[state.ordinal()];
+    }
+
+    /** @return slots in the name index, for tests of its growth */
+    int capacity() {
+        return slots.length;
+    }
+
+    private static int slot(String name, int mask) {
+        // String hashes of similar names ("node-17", "node-18") differ in few low bits; spread them.
+        int h = name.hashCode() * 0x9E3779B9;
+        return (h ^ (h >>> 16)) & mask;
+    }
+
+    private void insertSlot(MemberEntry entry) {
+        int mask = slots.length - 1;
+        int i = slot(entry.name, mask);
+        while (slots[i] != null) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = entry;
+    }
+
+    /** Empties the entry's slot and shifts later entries of its probe run back, so no tombstones are needed. */
+    private void removeSlot(MemberEntry entry) {
+        int mask = slots.length - 1;
+        int hole = slot(entry.name, mask);
+        while (slots[hole] != entry) {
+            hole = (hole + 1) & mask;
+        }
+        for (int i = (hole + 1) & mask; slots[i] != null; i = (i + 1) & mask) {
+            int home = slot(slots[i].name, mask);
+            // The entry at i may fill the hole unless its home lies cyclically in (hole, i].
+            boolean homeBetween = hole <= i ? home > hole && home <= i : home > hole || home <= i;
+            if (!homeBetween) {
+                slots[hole] = slots[i];
+                slots[i] = null;
+                hole = i;
+            }
+        }
+        slots[hole] = null;
+    }
+
+    private void grow() {
+        slots = new MemberEntry[slots.length * 2];
+        for (MemberEntry e : list) {
+            insertSlot(e);
+        }
     }
 }
