@@ -2,7 +2,10 @@ package io.rollcall.core.engine;
 
 import io.rollcall.core.MemberState;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -19,6 +22,11 @@ final class MemberTable {
     private final ArrayList<MemberEntry> list = new ArrayList<>();
     /** Entries by name hash; null is an empty slot. Length is a power of two, at most 3/4 full. */
     private MemberEntry[] slots = new MemberEntry[MIN_CAPACITY];
+    /**
+     * Entries DEAD or LEFT. The periodic reap, the reconnect attempt and tombstone eviction look only
+     * at these, instead of scanning every entry: in a large cluster there are few.
+     */
+    private final Set<MemberEntry> tombstones = new LinkedHashSet<>();
     private int liveCount;
     private final int[] stateCounts = new int[MemberState.values().length];
 
@@ -44,6 +52,8 @@ final class MemberTable {
         stateCounts[entry.state.ordinal()]++;
         if (entry.state.isLive()) {
             liveCount++;
+        } else {
+            tombstones.add(entry);
         }
     }
 
@@ -62,6 +72,8 @@ final class MemberTable {
         stateCounts[entry.state.ordinal()]--;
         if (entry.state.isLive()) {
             liveCount--;
+        } else {
+            tombstones.remove(entry);
         }
     }
 
@@ -71,6 +83,11 @@ final class MemberTable {
         }
         if (entry.state.isLive() != state.isLive()) {
             liveCount += state.isLive() ? 1 : -1;
+            if (state.isLive()) {
+                tombstones.remove(entry);
+            } else {
+                tombstones.add(entry);
+            }
         }
         stateCounts[entry.state.ordinal()]--;
         stateCounts[state.ordinal()]++;
@@ -85,6 +102,13 @@ final class MemberTable {
     /** @return members that are ALIVE or SUSPECT, ourselves included: the N of the scaling formulas */
     int liveCount() {
         return liveCount;
+    }
+
+    /** @return the DEAD and LEFT entries, in table order (the order a scan of {@link #all} meets them) */
+    List<MemberEntry> tombstones() {
+        List<MemberEntry> out = new ArrayList<>(tombstones);
+        out.sort(Comparator.comparingInt(e -> e.index));
+        return out;
     }
 
     MemberEntry at(int index) {

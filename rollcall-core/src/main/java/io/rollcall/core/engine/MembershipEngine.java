@@ -1044,10 +1044,17 @@ public final class MembershipEngine {
             return;
         }
         out.setTimer(new Timer.ReconnectTick(), config.reconnectIntervalMillis());
-        List<MemberEntry> dead = table.randomMembers(1, e -> e.state == MemberState.DEAD, random);
+        // Drawn from the tombstones rather than by rejection sampling over the whole table, which in a
+        // large cluster with one dead member took thousands of draws (and 3n when there was none).
+        List<MemberEntry> dead = new ArrayList<>();
+        for (MemberEntry e : table.tombstones()) {
+            if (e.state == MemberState.DEAD) {
+                dead.add(e);
+            }
+        }
         Endpoint deadAddress = null;
         if (!dead.isEmpty()) {
-            deadAddress = dead.get(0).address;
+            deadAddress = dead.get(random.nextInt(dead.size())).address;
             counters.reconnectAttempts++;
             startSync(deadAddress, StreamPurpose.RECONNECT);
         }
@@ -1116,7 +1123,7 @@ public final class MembershipEngine {
         out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
         long now = clock.nowMillis();
         List<MemberEntry> expired = new ArrayList<>();
-        for (MemberEntry e : table.all()) {
+        for (MemberEntry e : table.tombstones()) {
             if (e == self) {
                 continue;
             }
@@ -1139,7 +1146,7 @@ public final class MembershipEngine {
 
     private boolean evictOldestTombstone() {
         MemberEntry oldest = null;
-        for (MemberEntry e : table.all()) {
+        for (MemberEntry e : table.tombstones()) {
             if (!e.state.isLive() && e != self && (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis)) {
                 oldest = e;
             }

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The open-addressing name index behaves like a map under any mix of adds and removes. */
+/** The open-addressing name index and the tombstone set behave like a map and a filter under any mix of changes. */
 class MemberTableTest {
     private static final Endpoint ADDRESS = Endpoint.of(new byte[] {127, 0, 0, 1}, 7946);
 
@@ -38,6 +38,9 @@ class MemberTableTest {
                 table.remove(present);
                 model.remove(name);
                 assertThat(present.removed).isTrue();
+            } else {
+                MemberState[] states = MemberState.values();
+                table.setState(present, states[random.nextInt(states.length)], step);
             }
             if (step % 10_000 == 0) {
                 assertMatches(table, model);
@@ -106,8 +109,15 @@ class MemberTableTest {
             String name = "absent-" + i;
             assertThat(table.get(name)).isNull();
         }
+        List<MemberEntry> tombstones = new ArrayList<>();
+        for (MemberEntry e : table.all()) {
+            if (!e.state.isLive()) {
+                tombstones.add(e);
+            }
+        }
+        assertThat(table.tombstones()).containsExactlyElementsOf(tombstones);
         long live = model.values().stream().filter(e -> e.state.isLive()).count();
         assertThat(table.liveCount()).isEqualTo(live);
-        assertThat(table.count(MemberState.DEAD)).isEqualTo(model.size() - live);
+        assertThat(table.count(MemberState.DEAD) + table.count(MemberState.LEFT)).isEqualTo(model.size() - live);
     }
 }
