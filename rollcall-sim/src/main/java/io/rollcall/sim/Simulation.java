@@ -219,9 +219,6 @@ public final class Simulation {
 
     void openStream(SimNode from, long requestId, Endpoint to, Message request) {
         streamsOpened++;
-        int bytes = WireSizes.of(request);
-        bytesSent += bytes;
-        from.countSent(bytes);
         SimNode target = byEndpoint.get(to);
         StreamCall call = new StreamCall(from, from.life(), requestId);
         long timeout = config.streamTimeoutMillis();
@@ -232,6 +229,16 @@ public final class Simulation {
         }
         Endpoint source = from.address();
         schedule(now + latency() + target.extraDelayMillis(), () -> target.acceptStream(source, request, call));
+    }
+
+    /**
+     * The server took the connection, so the client sent its request. Counted here, not when the
+     * stream was opened: a connection to a crashed or unreachable node carries no request bytes.
+     */
+    void streamAccepted(StreamCall call, Message request) {
+        int bytes = WireSizes.of(request);
+        bytesSent += bytes;
+        call.client().countSent(bytes);
     }
 
     void replyStream(SimNode server, StreamCall call, Message reply) {
