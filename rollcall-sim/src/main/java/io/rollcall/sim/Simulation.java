@@ -145,6 +145,11 @@ public final class Simulation {
         observers.add(observer);
     }
 
+    /** @param observer an observer added earlier, to be told nothing more */
+    public void removeObserver(SimObserver observer) {
+        observers.remove(observer);
+    }
+
     // ------------------------------------------------------------------ running
 
     /**
