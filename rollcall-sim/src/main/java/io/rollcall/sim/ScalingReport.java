@@ -77,8 +77,10 @@ public final class ScalingReport {
      * @param events                simulator events run
      * @param steadyMessagesPerNodePerSecond datagrams sent per node per virtual second in the steady window
      * @param steadyBytesPerNodePerSecond    bytes (datagrams and streams) sent per node per second in the window
+     * @param steadyStreamBytesPerNodePerSecond the part of those bytes sent in streams (state exchanges)
      * @param runMessagesPerNodePerSecond    the same over the whole run, changes included
      * @param runBytesPerNodePerSecond       the same over the whole run, changes included
+     * @param runStreamBytesPerNodePerSecond the part of those bytes sent in streams
      * @param heapBeforeBytes       heap used after a full collection before the cluster was built; -1 if not measured
      * @param heapWithClusterBytes  heap used after a full collection once the cluster was bootstrapped; -1 if not measured
      * @param heapAfterBytes        heap used after a full collection once the run was over and the simulation
@@ -90,8 +92,9 @@ public final class ScalingReport {
      */
     public record Run(int nodes, long seed, long probeIntervalMillis, double setupWallSeconds, double runWallSeconds,
                       double virtualSeconds, long events, double steadyMessagesPerNodePerSecond,
-                      double steadyBytesPerNodePerSecond, double runMessagesPerNodePerSecond,
-                      double runBytesPerNodePerSecond, long heapBeforeBytes, long heapWithClusterBytes,
+                      double steadyBytesPerNodePerSecond, double steadyStreamBytesPerNodePerSecond,
+                      double runMessagesPerNodePerSecond, double runBytesPerNodePerSecond,
+                      double runStreamBytesPerNodePerSecond, long heapBeforeBytes, long heapWithClusterBytes,
                       long heapAfterBytes, long falseFailures, List<Change> changes,
                       double[] wallMarks) {
         /** Copies the lists. */
@@ -114,8 +117,8 @@ public final class ScalingReport {
 
         Run withHeapAfter(long bytes) {
             return new Run(nodes, seed, probeIntervalMillis, setupWallSeconds, runWallSeconds, virtualSeconds, events,
-                    steadyMessagesPerNodePerSecond, steadyBytesPerNodePerSecond, runMessagesPerNodePerSecond,
-                    runBytesPerNodePerSecond, heapBeforeBytes, heapWithClusterBytes, bytes, falseFailures, changes,
+                    steadyMessagesPerNodePerSecond, steadyBytesPerNodePerSecond, steadyStreamBytesPerNodePerSecond,
+                    runMessagesPerNodePerSecond, runBytesPerNodePerSecond, runStreamBytesPerNodePerSecond, heapBeforeBytes, heapWithClusterBytes, bytes, falseFailures, changes,
                     wallMarks);
         }
     }
@@ -253,10 +256,12 @@ public final class ScalingReport {
         sim.runUntil(WARM_UP_MILLIS);
         long packets0 = sim.packetsSent();
         long bytes0 = sim.bytesSent();
+        long streamBytes0 = sim.streamBytesSent();
         sim.runUntil(WARM_UP_MILLIS + STEADY_MILLIS);
         double steadySeconds = STEADY_MILLIS / 1000.0;
         double steadyMessages = (sim.packetsSent() - packets0) / steadySeconds / n;
         double steadyBytes = (sim.bytesSent() - bytes0) / steadySeconds / n;
+        double steadyStreamBytes = (sim.streamBytesSent() - streamBytes0) / steadySeconds / n;
 
         List<Change> changes = new ArrayList<>();
         // join: node n, not bootstrapped, joins through node 0; all n others must learn of it
@@ -294,7 +299,8 @@ public final class ScalingReport {
         progress.accept("run", runWall);
         double virtualSeconds = sim.now() / 1000.0;
         return new Run(n, seed, config.probeIntervalMillis(), setupWall, runWall, virtualSeconds, sim.eventsProcessed(),
-                steadyMessages, steadyBytes, sim.packetsSent() / virtualSeconds / n, sim.bytesSent() / virtualSeconds / n,
+                steadyMessages, steadyBytes, steadyStreamBytes, sim.packetsSent() / virtualSeconds / n,
+                sim.bytesSent() / virtualSeconds / n, sim.streamBytesSent() / virtualSeconds / n,
                 heapBefore, heapWithCluster, -1, checker.falseFailures(), changes, marks.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
@@ -340,10 +346,10 @@ public final class ScalingReport {
         sb.append(String.format(Locale.ROOT, "  setup (bootstrap) wall s    %.2f%n", r.setupWallSeconds()));
         sb.append(String.format(Locale.ROOT, "  run wall s                  %.2f for %.1f virtual s (%.3f wall s per virtual s)%n",
                 r.runWallSeconds(), r.virtualSeconds(), r.runWallSeconds() / r.virtualSeconds()));
-        sb.append(String.format(Locale.ROOT, "  steady msgs / bytes per node per s  %.2f / %.0f%n",
-                r.steadyMessagesPerNodePerSecond(), r.steadyBytesPerNodePerSecond()));
-        sb.append(String.format(Locale.ROOT, "  whole-run msgs / bytes per node per s  %.2f / %.0f%n",
-                r.runMessagesPerNodePerSecond(), r.runBytesPerNodePerSecond()));
+        sb.append(String.format(Locale.ROOT, "  steady msgs / bytes per node per s  %.2f / %.0f (%.0f in state exchanges)%n",
+                r.steadyMessagesPerNodePerSecond(), r.steadyBytesPerNodePerSecond(), r.steadyStreamBytesPerNodePerSecond()));
+        sb.append(String.format(Locale.ROOT, "  whole-run msgs / bytes per node per s  %.2f / %.0f (%.0f in state exchanges)%n",
+                r.runMessagesPerNodePerSecond(), r.runBytesPerNodePerSecond(), r.runStreamBytesPerNodePerSecond()));
         if (!Double.isNaN(r.bytesPerMember())) {
             sb.append(String.format(Locale.ROOT, "  heap bytes per member entry %.1f%n", r.bytesPerMember()));
         }
@@ -403,8 +409,10 @@ public final class ScalingReport {
             m.put("events", r.events());
             m.put("steady_msgs_per_node_per_s", r.steadyMessagesPerNodePerSecond());
             m.put("steady_bytes_per_node_per_s", r.steadyBytesPerNodePerSecond());
+            m.put("steady_stream_bytes_per_node_per_s", r.steadyStreamBytesPerNodePerSecond());
             m.put("run_msgs_per_node_per_s", r.runMessagesPerNodePerSecond());
             m.put("run_bytes_per_node_per_s", r.runBytesPerNodePerSecond());
+            m.put("run_stream_bytes_per_node_per_s", r.runStreamBytesPerNodePerSecond());
             m.put("heap_before_bytes", r.heapBeforeBytes());
             m.put("heap_with_cluster_bytes", r.heapWithClusterBytes());
             m.put("heap_after_bytes", r.heapAfterBytes());

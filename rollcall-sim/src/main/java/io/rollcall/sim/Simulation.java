@@ -44,6 +44,7 @@ public final class Simulation {
     private long eventsProcessed;
     private long packetsSent;
     private long bytesSent;
+    private long streamBytesSent;
     private long packetsLost;
     private long streamsOpened;
 
@@ -243,6 +244,7 @@ public final class Simulation {
     void streamAccepted(StreamCall call, Message request) {
         int bytes = WireSizes.of(request);
         bytesSent += bytes;
+        streamBytesSent += bytes;
         call.client().countSent(bytes);
     }
 
@@ -253,6 +255,7 @@ public final class Simulation {
         }
         int bytes = WireSizes.of(reply);
         bytesSent += bytes;
+        streamBytesSent += bytes;
         server.countSent(bytes);
         if (blocked(server, call.client())) {
             return;
@@ -326,6 +329,11 @@ public final class Simulation {
     /** @return bytes sent in datagrams and streams */
     public long bytesSent() {
         return bytesSent;
+    }
+
+    /** @return bytes sent in streams (state exchanges), requests and replies; included in {@link #bytesSent} */
+    public long streamBytesSent() {
+        return streamBytesSent;
     }
 
     /** @return streams opened */
