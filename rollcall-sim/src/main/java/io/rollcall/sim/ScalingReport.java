@@ -517,17 +517,19 @@ public final class ScalingReport {
             written.add(file);
         }
         if (sizes.size() > 1) {
-            LinePlot plot = new LinePlot("Protocol periods until every node knows (median of runs)", "cluster size N",
-                    "protocol periods").logX().legendTopLeft();
+            // Fractional periods (time / protocol period) rather than whole ones: a join reaches everyone
+            // within one or two periods at any of these sizes, and whole periods would hide its growth.
+            LinePlot plot = new LinePlot("Time until every node knows, in protocol periods (median of runs)",
+                    "cluster size N", "protocol periods").logX().legendTopLeft();
             for (int k = 0; k < kinds.size(); k++) {
                 String kind = kinds.get(k);
                 List<Double> xs = new ArrayList<>();
                 List<Double> ys = new ArrayList<>();
                 for (int size : sizes) {
                     double[] periods = runs.stream().filter(r -> r.nodes() == size)
-                            .mapToLong(r -> changeOf(r, kind).curve().millisToReach(1) < 0 ? -1
-                                    : periods(changeOf(r, kind).curve().millisToReach(1), r.probeIntervalMillis()))
-                            .filter(p -> p >= 0).mapToDouble(p -> p).sorted().toArray();
+                            .filter(r -> changeOf(r, kind).curve().complete())
+                            .mapToDouble(r -> changeOf(r, kind).curve().millisToReach(1) / (double) r.probeIntervalMillis())
+                            .sorted().toArray();
                     if (periods.length > 0) {
                         xs.add((double) size);
                         ys.add(median(periods));
