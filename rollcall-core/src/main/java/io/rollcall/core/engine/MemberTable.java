@@ -111,6 +111,22 @@ final class MemberTable {
         return out;
     }
 
+    /**
+     * @param except an entry never to choose (ourselves)
+     * @return the DEAD or LEFT entry whose state is oldest, the first in table order among equals
+     *         (what a scan of {@link #all} would choose), or null if there is none
+     */
+    MemberEntry oldestTombstone(MemberEntry except) {
+        MemberEntry oldest = null;
+        for (MemberEntry e : tombstones) {
+            if (e != except && (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis
+                    || (e.stateSinceMillis == oldest.stateSinceMillis && e.index < oldest.index))) {
+                oldest = e;
+            }
+        }
+        return oldest;
+    }
+
     MemberEntry at(int index) {
         return list.get(index);
     }

@@ -1159,12 +1159,8 @@ public final class MembershipEngine {
     }
 
     private boolean evictOldestTombstone() {
-        MemberEntry oldest = null;
-        for (MemberEntry e : table.tombstones()) {
-            if (!e.state.isLive() && e != self && (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis)) {
-                oldest = e;
-            }
-        }
+        // Not table.tombstones(): sorting them on every add to a full table would cost more than the scan it replaced.
+        MemberEntry oldest = table.oldestTombstone(self);
         if (oldest == null) {
             return false;
         }

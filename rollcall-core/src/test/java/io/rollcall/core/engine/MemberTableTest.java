@@ -116,6 +116,13 @@ class MemberTableTest {
             }
         }
         assertThat(table.tombstones()).containsExactlyElementsOf(tombstones);
+        MemberEntry oldest = null;
+        for (MemberEntry e : tombstones) {
+            if (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis) {
+                oldest = e;
+            }
+        }
+        assertThat(table.oldestTombstone(null)).isSameAs(oldest);
         long live = model.values().stream().filter(e -> e.state.isLive()).count();
         assertThat(table.liveCount()).isEqualTo(live);
         assertThat(table.count(MemberState.DEAD) + table.count(MemberState.LEFT)).isEqualTo(model.size() - live);
