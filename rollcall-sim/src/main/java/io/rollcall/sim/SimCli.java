@@ -22,7 +22,8 @@ public final class SimCli {
             "  --pause S        pause scenario: stall length (default: 1 s under the minimum suspicion timeout)",
             "  --loss RATE      loss scenario: datagram loss rate (default 0.10)",
             "  --seeds K        run each scenario with seeds S..S+K-1 and print median/min/max (default 1)",
-            "  --udp-only       disable the TCP fallback probe (only UDP probes and indirect probes)");
+            "  --udp-only       disable the TCP fallback probe (only UDP probes and indirect probes)",
+            "       rollcall sim --scaling [options]   scaling benchmark (rollcall sim --scaling --help)");
 
     private SimCli() {
     }
@@ -39,6 +40,9 @@ public final class SimCli {
      * @return the exit status
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("--scaling")) {
+            return ScalingReport.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         int nodes = 100;
         String scenario = "all";
         long seed = 1;

@@ -130,6 +130,7 @@ public final class SimNode implements Outbox {
             sim.refuseStream(call);
             return;
         }
+        sim.streamAccepted(call, request);
         run(() -> sim.replyStream(this, call, engine.handleStream(source, request)));
     }
 

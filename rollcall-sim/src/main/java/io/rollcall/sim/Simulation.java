@@ -44,6 +44,7 @@ public final class Simulation {
     private long eventsProcessed;
     private long packetsSent;
     private long bytesSent;
+    private long streamBytesSent;
     private long packetsLost;
     private long streamsOpened;
 
@@ -145,6 +146,11 @@ public final class Simulation {
         observers.add(observer);
     }
 
+    /** @param observer an observer added earlier, to be told nothing more */
+    public void removeObserver(SimObserver observer) {
+        observers.remove(observer);
+    }
+
     // ------------------------------------------------------------------ running
 
     /**
@@ -219,9 +225,6 @@ public final class Simulation {
 
     void openStream(SimNode from, long requestId, Endpoint to, Message request) {
         streamsOpened++;
-        int bytes = WireSizes.of(request);
-        bytesSent += bytes;
-        from.countSent(bytes);
         SimNode target = byEndpoint.get(to);
         StreamCall call = new StreamCall(from, from.life(), requestId);
         long timeout = config.streamTimeoutMillis();
@@ -234,6 +237,17 @@ public final class Simulation {
         schedule(now + latency() + target.extraDelayMillis(), () -> target.acceptStream(source, request, call));
     }
 
+    /**
+     * The server took the connection, so the client sent its request. Counted here, not when the
+     * stream was opened: a connection to a crashed or unreachable node carries no request bytes.
+     */
+    void streamAccepted(StreamCall call, Message request) {
+        int bytes = WireSizes.of(request);
+        bytesSent += bytes;
+        streamBytesSent += bytes;
+        call.client().countSent(bytes);
+    }
+
     void replyStream(SimNode server, StreamCall call, Message reply) {
         if (reply == null) {
             schedule(now + latency(), () -> call.fail("stream closed without a reply"));
@@ -241,6 +255,7 @@ public final class Simulation {
         }
         int bytes = WireSizes.of(reply);
         bytesSent += bytes;
+        streamBytesSent += bytes;
         server.countSent(bytes);
         if (blocked(server, call.client())) {
             return;
@@ -314,6 +329,11 @@ public final class Simulation {
     /** @return bytes sent in datagrams and streams */
     public long bytesSent() {
         return bytesSent;
+    }
+
+    /** @return bytes sent in streams (state exchanges), requests and replies; included in {@link #bytesSent} */
+    public long streamBytesSent() {
+        return streamBytesSent;
     }
 
     /** @return streams opened */

@@ -2,38 +2,66 @@ package io.rollcall.core.engine;
 
 import io.rollcall.core.MemberState;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
-/** Every member this node knows, including itself and tombstones, with O(1) lookup and random pick. */
+/**
+ * Every member this node knows, including itself and tombstones, with O(1) lookup and random pick.
+ *
+ * <p>The name index is an open-addressing hash table (linear probing, backward-shift deletion) over
+ * the entries themselves rather than a {@code HashMap}: a simulated cluster of N nodes holds N * N
+ * entries, and a map node per entry (32 bytes) was a third of the memory of a large simulation.
+ */
 final class MemberTable {
-    private final Map<String, MemberEntry> byName = new HashMap<>();
+    private static final int MIN_CAPACITY = 16;
+
     private final ArrayList<MemberEntry> list = new ArrayList<>();
+    /** Entries by name hash; null is an empty slot. Length is a power of two, at most 3/4 full. */
+    private MemberEntry[] slots = new MemberEntry[MIN_CAPACITY];
+    /**
+     * Entries DEAD or LEFT. The periodic reap, the reconnect attempt and tombstone eviction look only
+     * at these, instead of scanning every entry: in a large cluster there are few.
+     */
+    private final Set<MemberEntry> tombstones = new LinkedHashSet<>();
     private int liveCount;
     private final int[] stateCounts = new int[MemberState.values().length];
 
     MemberEntry get(String name) {
-        return byName.get(name);
+        int mask = slots.length - 1;
+        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+            MemberEntry e = slots[i];
+            if (e == null || e.name.equals(name)) {
+                return e;
+            }
+        }
     }
 
+    /** Adds an entry whose name is not in the table; the engine looks a name up before adding it. */
     void add(MemberEntry entry) {
+        assert get(entry.name) == null : entry.name;
+        if ((list.size() + 1) * 4L > slots.length * 3L) {
+            grow();
+        }
+        insertSlot(entry);
         entry.index = list.size();
         list.add(entry);
-        byName.put(entry.name, entry);
         stateCounts[entry.state.ordinal()]++;
         if (entry.state.isLive()) {
             liveCount++;
+        } else {
+            tombstones.add(entry);
         }
     }
 
     void remove(MemberEntry entry) {
-        if (byName.get(entry.name) != entry) {
+        if (get(entry.name) != entry) {
             return;
         }
-        byName.remove(entry.name);
+        removeSlot(entry);
         int last = list.size() - 1;
         MemberEntry moved = list.get(last);
         list.set(entry.index, moved);
@@ -44,6 +72,8 @@ final class MemberTable {
         stateCounts[entry.state.ordinal()]--;
         if (entry.state.isLive()) {
             liveCount--;
+        } else {
+            tombstones.remove(entry);
         }
     }
 
@@ -53,6 +83,11 @@ final class MemberTable {
         }
         if (entry.state.isLive() != state.isLive()) {
             liveCount += state.isLive() ? 1 : -1;
+            if (state.isLive()) {
+                tombstones.remove(entry);
+            } else {
+                tombstones.add(entry);
+            }
         }
         stateCounts[entry.state.ordinal()]--;
         stateCounts[state.ordinal()]++;
@@ -67,6 +102,29 @@ final class MemberTable {
     /** @return members that are ALIVE or SUSPECT, ourselves included: the N of the scaling formulas */
     int liveCount() {
         return liveCount;
+    }
+
+    /** @return the DEAD and LEFT entries, in table order (the order a scan of {@link #all} meets them) */
+    List<MemberEntry> tombstones() {
+        List<MemberEntry> out = new ArrayList<>(tombstones);
+        out.sort(Comparator.comparingInt(e -> e.index));
+        return out;
+    }
+
+    /**
+     * @param except an entry never to choose (ourselves)
+     * @return the DEAD or LEFT entry whose state is oldest, the first in table order among equals
+     *         (what a scan of {@link #all} would choose), or null if there is none
+     */
+    MemberEntry oldestTombstone(MemberEntry except) {
+        MemberEntry oldest = null;
+        for (MemberEntry e : tombstones) {
+            if (e != except && (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis
+                    || (e.stateSinceMillis == oldest.stateSinceMillis && e.index < oldest.index))) {
+                oldest = e;
+            }
+        }
+        return oldest;
     }
 
     MemberEntry at(int index) {
@@ -125,5 +183,52 @@ final class MemberTable {
      */
     int count(MemberState state) {
         return stateCounts[state.ordinal()];
+    }
+
+    /** @return slots in the name index, for tests of its growth */
+    int capacity() {
+        return slots.length;
+    }
+
+    private static int slot(String name, int mask) {
+        // String hashes of similar names ("node-17", "node-18") differ in few low bits; spread them.
+        int h = name.hashCode() * 0x9E3779B9;
+        return (h ^ (h >>> 16)) & mask;
+    }
+
+    private void insertSlot(MemberEntry entry) {
+        int mask = slots.length - 1;
+        int i = slot(entry.name, mask);
+        while (slots[i] != null) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = entry;
+    }
+
+    /** Empties the entry's slot and shifts later entries of its probe run back, so no tombstones are needed. */
+    private void removeSlot(MemberEntry entry) {
+        int mask = slots.length - 1;
+        int hole = slot(entry.name, mask);
+        while (slots[hole] != entry) {
+            hole = (hole + 1) & mask;
+        }
+        for (int i = (hole + 1) & mask; slots[i] != null; i = (i + 1) & mask) {
+            int home = slot(slots[i].name, mask);
+            // The entry at i may fill the hole unless its home lies cyclically in (hole, i].
+            boolean homeBetween = hole <= i ? home > hole && home <= i : home > hole || home <= i;
+            if (!homeBetween) {
+                slots[hole] = slots[i];
+                slots[i] = null;
+                hole = i;
+            }
+        }
+        slots[hole] = null;
+    }
+
+    private void grow() {
+        slots = new MemberEntry[slots.length * 2];
+        for (MemberEntry e : list) {
+            insertSlot(e);
+        }
     }
 }

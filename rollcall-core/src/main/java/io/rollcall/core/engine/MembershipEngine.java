@@ -89,6 +89,8 @@ public final class MembershipEngine {
     private boolean leavePropagationStarted;
     private long broadcastDropsReported;
     private boolean gossipSuppressed;
+    /** The periodic state exchange timer in force; a tick with an older token was rescheduled away. */
+    private long pushPullToken;
     private int correctionsThisRound;
     private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
     private List<Message> announcement = List.of();
@@ -181,7 +183,7 @@ public final class MembershipEngine {
         // Random stagger so nodes started together do not probe and gossip in lockstep.
         out.setTimer(new Timer.ProbeTick(), random.nextLong(config.probeIntervalMillis()));
         out.setTimer(new Timer.GossipTick(), random.nextLong(config.gossipIntervalMillis()));
-        out.setTimer(new Timer.PushPullTick(), pushPullInterval() + random.nextLong(config.pushPullIntervalMillis()));
+        out.setTimer(new Timer.PushPullTick(pushPullToken), pushPullInterval() + random.nextLong(config.pushPullIntervalMillis()));
         out.setTimer(new Timer.ReconnectTick(), config.reconnectIntervalMillis() + random.nextLong(config.reconnectIntervalMillis()));
         out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
     }
@@ -278,6 +280,13 @@ public final class MembershipEngine {
      * of a state exchange, but no updates are queued, because every member already knows what they
      * would say. The simulator uses it to start a large cluster already converged.
      *
+     * <p>The listing stands in for a state exchange, so the next periodic exchange is rescheduled to
+     * a random point within one exchange interval for the cluster size now known, as in a cluster
+     * that has been running for a while. Otherwise every node would make its first exchange at the
+     * interval chosen when it started alone (30 to 60 s at LAN settings): in a converged cluster of
+     * 10,000 that is 10,000 exchanges of the whole member list within 30 s, ten times the rate at
+     * which such a cluster makes them afterwards.
+     *
      * @param known members to learn
      */
     public void learnWithoutGossip(List<PushNodeState> known) {
@@ -288,6 +297,9 @@ public final class MembershipEngine {
         } finally {
             gossipSuppressed = false;
         }
+        out.cancelTimer(new Timer.PushPullTick(pushPullToken));
+        pushPullToken++;
+        out.setTimer(new Timer.PushPullTick(pushPullToken), random.nextLong(pushPullInterval()));
     }
 
     /** Stops the engine: later input is ignored and no further effects are produced. */
@@ -447,8 +459,10 @@ public final class MembershipEngine {
             onRelayTimeout(t.seqNo());
         } else if (timer instanceof Timer.GossipTick) {
             onGossipTick();
-        } else if (timer instanceof Timer.PushPullTick) {
-            onPushPullTick();
+        } else if (timer instanceof Timer.PushPullTick t) {
+            if (t.token() == pushPullToken) {
+                onPushPullTick();
+            }
         } else if (timer instanceof Timer.SuspicionTimeout t) {
             onSuspicionTimeout(t.node(), t.token());
         } else if (timer instanceof Timer.FollowUpSync) {
@@ -1032,7 +1046,7 @@ public final class MembershipEngine {
         if (phase != Phase.RUNNING) {
             return;
         }
-        out.setTimer(new Timer.PushPullTick(), pushPullInterval());
+        out.setTimer(new Timer.PushPullTick(pushPullToken), pushPullInterval());
         List<MemberEntry> peer = table.randomMembers(1, e -> e != self && e.state == MemberState.ALIVE, random);
         if (!peer.isEmpty()) {
             startSync(peer.get(0).address, StreamPurpose.SYNC);
@@ -1044,10 +1058,17 @@ public final class MembershipEngine {
             return;
         }
         out.setTimer(new Timer.ReconnectTick(), config.reconnectIntervalMillis());
-        List<MemberEntry> dead = table.randomMembers(1, e -> e.state == MemberState.DEAD, random);
+        // Drawn from the tombstones rather than by rejection sampling over the whole table, which in a
+        // large cluster with one dead member took thousands of draws (and 3n when there was none).
+        List<MemberEntry> dead = new ArrayList<>();
+        for (MemberEntry e : table.tombstones()) {
+            if (e.state == MemberState.DEAD) {
+                dead.add(e);
+            }
+        }
         Endpoint deadAddress = null;
         if (!dead.isEmpty()) {
-            deadAddress = dead.get(0).address;
+            deadAddress = dead.get(random.nextInt(dead.size())).address;
             counters.reconnectAttempts++;
             startSync(deadAddress, StreamPurpose.RECONNECT);
         }
@@ -1116,7 +1137,7 @@ public final class MembershipEngine {
         out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
         long now = clock.nowMillis();
         List<MemberEntry> expired = new ArrayList<>();
-        for (MemberEntry e : table.all()) {
+        for (MemberEntry e : table.tombstones()) {
             if (e == self) {
                 continue;
             }
@@ -1138,12 +1159,8 @@ public final class MembershipEngine {
     }
 
     private boolean evictOldestTombstone() {
-        MemberEntry oldest = null;
-        for (MemberEntry e : table.all()) {
-            if (!e.state.isLive() && e != self && (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis)) {
-                oldest = e;
-            }
-        }
+        // Not table.tombstones(): sorting them on every add to a full table would cost more than the scan it replaced.
+        MemberEntry oldest = table.oldestTombstone(self);
         if (oldest == null) {
             return false;
         }

@@ -27,8 +27,8 @@ public sealed interface Timer {
     record GossipTick() implements Timer {
     }
 
-    /** Exchange full state with a random member. */
-    record PushPullTick() implements Timer {
+    /** Exchange full state with a random member, unless {@code token} has been superseded. */
+    record PushPullTick(long token) implements Timer {
     }
 
     /** The suspicion of {@code node} identified by {@code token} may have run out. */

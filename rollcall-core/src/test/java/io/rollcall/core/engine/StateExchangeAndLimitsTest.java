@@ -158,6 +158,35 @@ class StateExchangeAndLimitsTest {
     }
 
     @Test
+    void aTrustedListingReschedulesTheNextStateExchangeForTheSizeItReveals() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 5);
+        h.engine.start();
+        Timer.PushPullTick first = of(h.drain(), Effect.SetTimer.class).stream().map(Effect.SetTimer::timer)
+                .filter(Timer.PushPullTick.class::isInstance).map(Timer.PushPullTick.class::cast).findFirst().orElseThrow();
+        List<PushNodeState> listing = new ArrayList<>();
+        for (int i = 2; i <= 1_000; i++) {
+            listing.add(new PushNodeState("n" + i, addr(i), Bytes.EMPTY, 1, MemberState.ALIVE, VersionVector.ROLLCALL));
+        }
+        h.engine.learnWithoutGossip(listing);
+        List<Effect.SetTimer> rescheduled = of(h.drain(), Effect.SetTimer.class).stream()
+                .filter(t -> t.timer() instanceof Timer.PushPullTick).toList();
+        assertThat(rescheduled).hasSize(1);
+        long scaled = Timeouts.pushPullIntervalMillis(EngineConfig.lan().pushPullIntervalMillis(), 1_000);
+        assertThat(scaled).isGreaterThan(EngineConfig.lan().pushPullIntervalMillis());
+        assertThat(rescheduled.get(0).delayMillis()).isBetween(0L, scaled - 1);
+
+        // The tick set at start is superseded: it starts no exchange and sets no timer.
+        h.fire(first);
+        assertThat(h.drain()).isEmpty();
+        // The new one exchanges state with a member and sets the next tick one scaled interval away.
+        h.fire(rescheduled.get(0).timer());
+        List<Effect> effects = h.drain();
+        assertThat(of(effects, Effect.SendStream.class)).hasSize(1);
+        assertThat(of(effects, Effect.SetTimer.class)).filteredOn(t -> t.timer() instanceof Timer.PushPullTick)
+                .extracting(Effect.SetTimer::delayMillis).containsExactly(scaled);
+    }
+
+    @Test
     void everyDatagramFitsTheBudgetAndTheCompoundLimit() {
         long seed = 31L;
         SplittableRandom random = new SplittableRandom(seed);
