@@ -466,12 +466,12 @@ public final class NetworkNode implements AutoCloseable {
 
         @Override
         public void setTimer(Timer timer, long delayMillis) {
-            loop.schedule(delayMillis, () -> engine.handleTimer(timer));
+            loop.schedule(delayMillis, timer, () -> engine.handleTimer(timer));
         }
 
         @Override
         public void cancelTimer(Timer timer) {
-            // The engine recognises stale timers; letting them fire is cheaper than searching the heap.
+            loop.cancel(timer);
         }
 
         @Override

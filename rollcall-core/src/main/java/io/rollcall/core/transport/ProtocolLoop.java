@@ -128,7 +128,29 @@ final class ProtocolLoop {
 
     /** Schedules {@code task} after {@code delayMillis}; protocol thread only. */
     void schedule(long delayMillis, Runnable task) {
-        timers.add(new ScheduledTask(clock.nowMillis() + Math.max(0, delayMillis), sequence++, task));
+        schedule(delayMillis, null, task);
+    }
+
+    /**
+     * Schedules {@code task} after {@code delayMillis} under {@code key}, so that
+     * {@link #cancel(Object)} can take it back; protocol thread only.
+     */
+    void schedule(long delayMillis, Object key, Runnable task) {
+        timers.add(new ScheduledTask(clock.nowMillis() + Math.max(0, delayMillis), sequence++, key, task));
+    }
+
+    /**
+     * Removes every scheduled task whose key equals {@code key}; protocol thread only. The engine
+     * would ignore such a timer anyway; removing it saves the loop a wake-up (two per probe answered
+     * in time, most of an idle node's wake-ups besides gossip). The heap holds a handful of timers.
+     */
+    void cancel(Object key) {
+        timers.removeIf(t -> t.key != null && t.key.getClass() == key.getClass() && t.key.equals(key));
+    }
+
+    /** @return tasks scheduled and not yet run or cancelled */
+    int scheduledCount() {
+        return timers.size();
     }
 
     boolean isProtocolThread() {
@@ -197,7 +219,7 @@ final class ProtocolLoop {
         }
     }
 
-    private record ScheduledTask(long at, long sequence, Runnable task) implements Comparable<ScheduledTask> {
+    private record ScheduledTask(long at, long sequence, Object key, Runnable task) implements Comparable<ScheduledTask> {
         @Override
         public int compareTo(ScheduledTask o) {
             int c = Long.compare(at, o.at);
