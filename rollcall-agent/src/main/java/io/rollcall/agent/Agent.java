@@ -40,6 +40,8 @@ final class Agent {
     private static final long REJOIN_SLOW_MILLIS = 15_000;
     private static final long REJOIN_FAST_PERIOD_MILLIS = 60_000;
     private static final long SNAPSHOT_DEBOUNCE_MILLIS = 1_000;
+    /** Start-up join attempts while seeds accept but do not answer in time. */
+    private static final int START_JOIN_ATTEMPTS = 3;
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger("rollcall.agent");
 
@@ -187,7 +189,7 @@ final class Agent {
 
         if (!settings.join().isEmpty()) {
             try {
-                int joined = join(settings.join());
+                int joined = joinAtStart(settings.join());
                 LOG.log(Level.INFO, "joined the cluster through " + joined + " of " + settings.join().size() + " seed(s)");
             } catch (JoinException e) {
                 shutdownQuietly(false);
@@ -201,6 +203,29 @@ final class Agent {
             Thread.currentThread().interrupt();
         }
         return shutdownQuietly(true);
+    }
+
+    /**
+     * The start-up join: a seed that accepted the connection but did not answer within the TCP
+     * timeout is busy, not gone (63 agents starting at once on two cores starve it for seconds), so
+     * such a join is tried again, {@value #START_JOIN_ATTEMPTS} times in all. A refused or
+     * unreachable seed fails at once, as in Serf.
+     */
+    private int joinAtStart(List<String> seeds) throws JoinException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return join(seeds);
+            } catch (JoinException e) {
+                boolean allTimedOut = !e.failures().isEmpty()
+                        && e.failures().stream().allMatch(f -> f.contains("no answer from")
+                                || f.contains("did not complete in time"));
+                if (!allTimedOut || attempt >= START_JOIN_ATTEMPTS || stop.getCount() == 0) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "join attempt " + attempt + " of " + START_JOIN_ATTEMPTS
+                        + " got no answer in time (" + String.join("; ", e.failures()) + "); trying again");
+            }
+        }
     }
 
     private int join(List<String> seeds) throws JoinException {
