@@ -169,6 +169,15 @@ class AgentIT {
     void aRestartedAgentKeepsItsIdentityAndRejoinsWithoutSeeds() throws Exception {
         List<AgentProcess> c = cluster("127.102.23", 3);
         AgentProcess n2 = c.get(1);
+        // The agent writes its member snapshot a second after the last change; the restart below
+        // depends on it, so the kill waits for it rather than racing it.
+        await("n2 remembered both peers", 20_000, () -> {
+            try {
+                return new DataDirectory(n2.dataDir).members().size() >= 2;
+            } catch (DataDirectory.DataDirectoryException e) {
+                return false;
+            }
+        }, this::everyView);
         n2.signal("KILL");
         await("n2 failed at n1", 40_000, () -> "failed".equals(c.get(0).statuses().get("n2")), this::everyView);
         // Same data directory, no --node and no --join: the name and the peers come from the directory.
