@@ -88,9 +88,10 @@ final class Json {
      * @throws IllegalArgumentException with a one-line reason if it cannot be read
      */
     static Object readJsonOrYaml(String text) {
+        checkSize(text);
         String trimmed = text.strip();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-            return read(text);
+            return new JsonReader(text).document();
         }
         return YamlDocument.read(text, MAX_INPUT_CHARS);
     }
@@ -106,9 +107,13 @@ final class Json {
      * @throws IllegalArgumentException with a one-line reason if it cannot be read
      */
     static Object read(String text) {
+        checkSize(text);
+        return new JsonReader(text).document();
+    }
+
+    private static void checkSize(String text) {
         if (text.length() > MAX_INPUT_CHARS) {
             throw new IllegalArgumentException("document is larger than " + MAX_INPUT_CHARS + " characters");
         }
-        return new JsonReader(text).document();
     }
 }

@@ -10,10 +10,8 @@ final class YamlDocument {
     private YamlDocument() {
     }
 
+    /** @param maxChars SnakeYAML's own code-point limit; the caller has checked the length already */
     static Object read(String text, int maxChars) {
-        if (text.length() > maxChars) {
-            throw new IllegalArgumentException("document is larger than " + maxChars + " characters");
-        }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(10);
