@@ -46,11 +46,7 @@ class AgentIT {
     }
 
     private void await(String what, long millis, BooleanSupplier condition, Supplier<String> seen) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
-            AgentProcess.sleep(100);
-        }
-        assertThat(condition.getAsBoolean()).as("waited " + millis + " ms for " + what + "; saw " + seen.get()).isTrue();
+        AgentProcess.await(what, millis, condition, seen);
     }
 
     private String everyView() {

@@ -1,5 +1,7 @@
 package io.rollcall.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** A real {@code rollcall agent} process from the packaged jar, on a loopback address. Killed by PID. */
 final class AgentProcess implements AutoCloseable {
@@ -170,6 +174,15 @@ final class AgentProcess implements AutoCloseable {
             throw new IOException("rollcall " + String.join(" ", args) + " did not finish");
         }
         return new Result(p.exitValue(), out, err);
+    }
+
+    /** Polls {@code condition} every 100 ms for up to {@code millis}; a failure says what was last seen. */
+    static void await(String what, long millis, BooleanSupplier condition, Supplier<String> seen) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
+            sleep(100);
+        }
+        assertThat(condition.getAsBoolean()).as("waited " + millis + " ms for " + what + "; saw " + seen.get()).isTrue();
     }
 
     static void sleep(long millis) {

@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -37,11 +36,7 @@ class AgentSecurityIT {
     }
 
     private static void await(String what, BooleanSupplier condition, Supplier<String> seen) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
-            AgentProcess.sleep(100);
-        }
-        assertThat(condition.getAsBoolean()).as("waited for " + what + "; saw " + seen.get()).isTrue();
+        AgentProcess.await(what, 30_000, condition, seen);
     }
 
     @Test
