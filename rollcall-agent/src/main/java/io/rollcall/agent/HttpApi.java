@@ -1,7 +1,5 @@
 package io.rollcall.agent;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.rollcall.Catchup;
 import io.rollcall.ClusterMember;
 import io.rollcall.JoinException;
@@ -63,7 +61,7 @@ final class HttpApi implements AutoCloseable {
         String metrics();
     }
 
-    private final HttpServer server;
+    private final PlainHttpServer server;
     private final Control control;
     private final ThreadPoolExecutor threads;
     private final AtomicInteger eventStreams = new AtomicInteger();
@@ -78,7 +76,6 @@ final class HttpApi implements AutoCloseable {
     HttpApi(InetSocketAddress address, Control control, String token) throws IOException {
         this.control = control;
         this.tokenDigest = token == null ? null : sha256(token);
-        this.server = HttpServer.create(address, 64);
         AtomicInteger n = new AtomicInteger();
         // No core threads: an agent nobody asks keeps none; a request's thread lingers 30 s.
         this.threads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -86,8 +83,7 @@ final class HttpApi implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
-        server.setExecutor(threads);
-        server.createContext("/", this::handle);
+        this.server = new PlainHttpServer(address, 64, threads, this::handle);
     }
 
     void start() {
@@ -95,22 +91,21 @@ final class HttpApi implements AutoCloseable {
     }
 
     InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         threads.shutdownNow();
     }
 
-    private void handle(HttpExchange ex) {
-        // Not try-with-resources: the exchange must stay open for the error replies in the catch blocks.
+    private void handle(PlainHttpServer.Request req, PlainHttpServer.Response ex) {
         try {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-            authorize(ex);
+            String path = req.path();
+            String method = req.method();
+            Map<String, String> query = query(req.query());
+            authorize(req);
             if (path.equals("/v1/self")) {
                 requireMethod(method, "GET");
                 json(ex, 200, self());
@@ -119,23 +114,25 @@ final class HttpApi implements AutoCloseable {
                 json(ex, 200, members(query.get("status")));
             } else if (path.startsWith("/v1/members/")) {
                 requireMethod(method, "GET");
-                String name = URLDecoder.decode(path.substring("/v1/members/".length()), StandardCharsets.UTF_8);
+                // A path keeps '+' literal; URLDecoder would make it a space.
+                String name = URLDecoder.decode(path.substring("/v1/members/".length()).replace("+", "%2B"),
+                        StandardCharsets.UTF_8);
                 ClusterMember m = control.node().view().member(name)
                         .orElseThrow(() -> new ApiError(404, "no member named '" + name + "'"));
                 json(ex, 200, Views.member(m));
             } else if (path.equals("/v1/events")) {
                 requireMethod(method, "GET");
-                events(ex, query);
+                events(req, ex, query);
             } else if (path.equals("/v1/join")) {
                 requireMethod(method, "POST");
-                json(ex, 200, join(body(ex)));
+                json(ex, 200, join(body(req)));
             } else if (path.equals("/v1/leave")) {
                 requireMethod(method, "POST");
                 boolean clean = control.leave();
                 json(ex, 200, Map.of("left", true, "timed_out", !clean));
             } else if (path.equals("/v1/tags")) {
                 requireMethod(method, "PUT");
-                json(ex, 200, Map.of("tags", tags(body(ex))));
+                json(ex, 200, Map.of("tags", tags(body(req))));
             } else if (path.equals("/v1/keys")) {
                 requireMethod(method, "GET");
                 json(ex, 200, keyResult(control.keys("list", null)));
@@ -145,7 +142,7 @@ final class HttpApi implements AutoCloseable {
                 if (!op.equals("install") && !op.equals("use") && !op.equals("remove")) {
                     throw new ApiError(404, "no such key operation: " + op);
                 }
-                Object body = body(ex);
+                Object body = body(req);
                 if (!(body instanceof Map<?, ?> m) || !(m.get("key") instanceof String key)) {
                     throw new ApiError(400, "expected {\"key\": \"BASE64\"}");
                 }
@@ -156,9 +153,7 @@ final class HttpApi implements AutoCloseable {
             } else if (path.equals("/metrics")) {
                 requireMethod(method, "GET");
                 byte[] text = control.metrics().getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                ex.sendResponseHeaders(200, text.length);
-                ex.getResponseBody().write(text);
+                ex.send(200, "text/plain; version=0.0.4; charset=utf-8", text);
             } else {
                 throw new ApiError(404, "no such endpoint: " + method + " " + path);
             }
@@ -178,21 +173,19 @@ final class HttpApi implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "HTTP client went away: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "HTTP request " + ex.getRequestMethod() + " " + ex.getRequestURI() + " failed", e);
+            LOG.log(Level.WARNING, "HTTP request " + req.method() + " " + req.path() + " failed", e);
             error(ex, 500, "internal error: " + e);
         } catch (Exception e) {
             error(ex, 500, e.getMessage());
-        } finally {
-            ex.close();
         }
     }
 
-    private void authorize(HttpExchange ex) {
+    private void authorize(PlainHttpServer.Request req) {
         if (tokenDigest == null) {
             return;
         }
-        String given = ex.getRequestHeaders().getFirst("X-Rollcall-Token");
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String given = req.header("X-Rollcall-Token");
+        String auth = req.header("Authorization");
         if (given == null && auth != null && auth.startsWith("Bearer ")) {
             given = auth.substring("Bearer ".length()).trim();
         }
@@ -291,7 +284,8 @@ final class HttpApi implements AutoCloseable {
      * {@code Last-Event-ID} receives every change since that version, or, if the history no longer
      * reaches back, a {@code snapshot} event first.
      */
-    private void events(HttpExchange ex, Map<String, String> query) throws IOException {
+    private void events(PlainHttpServer.Request req, PlainHttpServer.Response ex, Map<String, String> query)
+            throws IOException {
         if (eventStreams.incrementAndGet() > MAX_EVENT_STREAMS) {
             eventStreams.decrementAndGet();
             throw new ApiError(503, "too many event streams (limit " + MAX_EVENT_STREAMS + ")");
@@ -299,7 +293,7 @@ final class HttpApi implements AutoCloseable {
         BlockingQueue<Object> pending = new ArrayBlockingQueue<>(4_096);
         Subscription sub = null;
         try {
-            String lastId = ex.getRequestHeaders().getFirst("Last-Event-ID");
+            String lastId = req.header("Last-Event-ID");
             if (lastId == null) {
                 lastId = query.get("last_event_id");
             }
@@ -328,10 +322,7 @@ final class HttpApi implements AutoCloseable {
                     }
                 }
             });
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-            ex.getResponseHeaders().set("Cache-Control", "no-cache");
-            ex.sendResponseHeaders(200, 0);
-            OutputStream out = ex.getResponseBody();
+            OutputStream out = ex.stream(200, "text/event-stream; charset=utf-8", "no-cache");
             boolean first = true;
             while (true) {
                 Object next = pending.poll(KEEPALIVE_MILLIS, TimeUnit.MILLISECONDS);
@@ -376,8 +367,8 @@ final class HttpApi implements AutoCloseable {
         out.write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Object body(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
+    private static Object body(PlainHttpServer.Request req) throws IOException {
+        try (InputStream in = req.body()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
                 throw new ApiError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
@@ -414,14 +405,14 @@ final class HttpApi implements AutoCloseable {
         return out;
     }
 
-    private static void json(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = (Json.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
+    private static void json(PlainHttpServer.Response ex, int status, Object body) throws IOException {
+        ex.send(status, "application/json; charset=utf-8", (Json.write(body) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void error(HttpExchange ex, int status, String message) {
+    private static void error(PlainHttpServer.Response ex, int status, String message) {
+        if (ex.committed()) {
+            return; // an event stream that failed midway: nothing more can be said
+        }
         try {
             json(ex, status, Map.of("error", message == null ? "error" : message));
         } catch (IOException | RuntimeException e) {

@@ -2,15 +2,13 @@ package io.rollcall.agent;
 
 import java.io.PrintStream;
 import java.text.MessageFormat;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.ResourceBundle;
 import java.util.function.Supplier;
 
 /**
- * The agent's logging: every {@link System.Logger} in the process (Rollcall's library code, the
- * JDK's HTTP server) writes one line per event to stderr,
+ * The agent's logging: every {@link System.Logger} in the process (the agent's and Rollcall's
+ * library code, and the JDK's) writes one line per event to stderr,
  * {@code 2026-11-22T06:41:00.123Z [INFO] NetworkNode: message}, filtered by one threshold the agent
  * sets from {@code --log-level}.
  *
@@ -67,16 +65,8 @@ public final class LineLoggerFinder extends System.LoggerFinder {
 
     /** One line: UTC time to the millisecond, level, the logger's simple name, the message. */
     String format(long epochMillis, System.Logger.Level level, String logger, String message, Throwable thrown) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000),
-                Math.floorMod(epochMillis, 1000) * 1_000_000, ZoneOffset.UTC);
         StringBuilder b = new StringBuilder(64 + message.length());
-        b.append(t.getYear()).append('-');
-        pad(b, t.getMonthValue(), 2).append('-');
-        pad(b, t.getDayOfMonth(), 2).append('T');
-        pad(b, t.getHour(), 2).append(':');
-        pad(b, t.getMinute(), 2).append(':');
-        pad(b, t.getSecond(), 2).append('.');
-        pad(b, t.getNano() / 1_000_000, 3).append("Z [").append(levelName(level)).append("] ");
+        UtcTime.appendIso(b, epochMillis).append(" [").append(levelName(level)).append("] ");
         b.append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(": ");
         // One event, one line: a message never breaks the line format.
         for (int i = 0; i < message.length(); i++) {
@@ -87,14 +77,6 @@ public final class LineLoggerFinder extends System.LoggerFinder {
             b.append(": ").append(String.valueOf(thrown).replace('\n', ' ').replace('\r', ' '));
         }
         return b.append(System.lineSeparator()).toString();
-    }
-
-    private static StringBuilder pad(StringBuilder b, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            b.append('0');
-        }
-        return b.append(digits);
     }
 
     private static String levelName(System.Logger.Level level) {

@@ -5,8 +5,6 @@ import io.rollcall.MembershipChange;
 import io.rollcall.MembershipView;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +14,6 @@ import java.util.TreeMap;
 
 /** The JSON shapes of members, views and changes, shared by the HTTP API and the command line. */
 final class Views {
-    /** RFC 3339, UTC, milliseconds. */
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
     private Views() {
     }
 
@@ -27,8 +22,9 @@ final class Views {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
+    /** RFC 3339, UTC, milliseconds. */
     static String time(Instant t) {
-        return TIME.format(t);
+        return UtcTime.iso(t.toEpochMilli());
     }
 
     static Map<String, Object> member(ClusterMember m) {
