@@ -10,6 +10,8 @@ import java.util.Map;
  *                            wait longer before accusing others
  * @param probesSent          probes started
  * @param probesFailed        probes that ended in a suspicion
+ * @param probesUnreachable   of those, probes that ended early because the target's host answered that
+ *                            nothing listens at its port (ICMP port unreachable; docs/MODEL.md)
  * @param suspicionsRaised    members this node began to suspect
  * @param failuresDeclared    suspicions this node let expire into a failure
  * @param refutations         times this node refuted a suspicion or failure about itself
@@ -21,7 +23,7 @@ import java.util.Map;
  *                            instead of failing
  * @param eventQueueDepth     work waiting for the protocol thread
  */
-public record Health(int score, long probesSent, long probesFailed, long suspicionsRaised, long failuresDeclared,
+public record Health(int score, long probesSent, long probesFailed, long probesUnreachable, long suspicionsRaised, long failuresDeclared,
                      long refutations, Map<String, Long> messagesIn, Map<String, Long> messagesOut, long bytesIn,
                      long bytesOut, Map<String, Long> dropped, int eventQueueDepth) {
     /**
@@ -30,6 +32,7 @@ public record Health(int score, long probesSent, long probesFailed, long suspici
      * @param score see the record component
      * @param probesSent see the record component
      * @param probesFailed see the record component
+     * @param probesUnreachable see the record component
      * @param suspicionsRaised see the record component
      * @param failuresDeclared see the record component
      * @param refutations see the record component

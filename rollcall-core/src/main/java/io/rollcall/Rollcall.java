@@ -269,7 +269,7 @@ public final class Rollcall implements AutoCloseable {
                 dropped.put("transport." + k.name().toLowerCase(Locale.ROOT), v);
             }
         });
-        return new Health(side.score(), c.probesSent(), c.probesFailed(), c.suspicionsRaised(), c.deathsDeclared(),
+        return new Health(side.score(), c.probesSent(), c.probesFailed(), c.probesUnreachable(), c.suspicionsRaised(), c.deathsDeclared(),
                 c.refutations(), byType(t.messagesIn()), byType(t.messagesOut()), t.bytesIn(), t.bytesOut(), dropped,
                 node.queueDepth());
     }

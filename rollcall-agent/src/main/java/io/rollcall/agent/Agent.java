@@ -452,6 +452,7 @@ final class Agent {
             health.put("reachable", view.reachable().size());
             health.put("probes_sent", h.probesSent());
             health.put("probes_failed", h.probesFailed());
+            health.put("probes_unreachable", h.probesUnreachable());
             health.put("suspicions_raised", h.suspicionsRaised());
             health.put("failures_declared", h.failuresDeclared());
             health.put("refutations", h.refutations());

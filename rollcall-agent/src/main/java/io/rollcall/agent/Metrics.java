@@ -35,6 +35,8 @@ final class Metrics {
         }
         counter("rollcall.probes.sent", "probes started", m -> m.health.probesSent());
         counter("rollcall.probes.failed", "probes that ended in a suspicion", m -> m.health.probesFailed());
+        counter("rollcall.probes.unreachable", "probes ended early: nothing listened at the target's port",
+                m -> m.health.probesUnreachable());
         counter("rollcall.suspicions", "members this node began to suspect", m -> m.health.suspicionsRaised());
         counter("rollcall.failures.declared", "suspicions this node let expire", m -> m.health.failuresDeclared());
         counter("rollcall.refutations", "suspicions about this node it refuted", m -> m.health.refutations());

@@ -6,12 +6,19 @@ package io.rollcall.sim;
  * {@code latencyJitterMeanMillis} (capped at {@code latencyMaxMillis}); each datagram is lost with
  * probability {@code lossRate}. Streams are reliable (TCP retransmits) but blocked by partitions.
  *
+ * <p>With {@code portUnreachable}, a probe sent to a node whose process is gone (crashed or exited;
+ * not paused) is answered by its host with an ICMP port unreachable, as loopback and a LAN do; the
+ * answer takes a round trip, may be lost like any datagram, and is blocked by partitions. Without
+ * it, as behind a firewall that drops ICMP, such a probe just goes unanswered.
+ *
  * @param latencyMinMillis       smallest one-way delay
  * @param latencyJitterMeanMillis mean of the exponential extra delay
  * @param latencyMaxMillis       largest one-way delay
  * @param lossRate               probability a datagram is dropped, 0..1
+ * @param portUnreachable        whether a probe of a gone process is answered with ICMP port unreachable
  */
-public record NetworkModel(double latencyMinMillis, double latencyJitterMeanMillis, double latencyMaxMillis, double lossRate) {
+public record NetworkModel(double latencyMinMillis, double latencyJitterMeanMillis, double latencyMaxMillis, double lossRate,
+                           boolean portUnreachable) {
     /** Validates the fields. */
     public NetworkModel {
         if (latencyMinMillis < 0 || latencyJitterMeanMillis < 0 || latencyMaxMillis < latencyMinMillis) {
@@ -22,9 +29,9 @@ public record NetworkModel(double latencyMinMillis, double latencyJitterMeanMill
         }
     }
 
-    /** @return a LAN: 0.2 ms minimum, 0.5 ms mean jitter, 20 ms cap, no loss */
+    /** @return a LAN: 0.2 ms minimum, 0.5 ms mean jitter, 20 ms cap, no loss, ICMP dropped */
     public static NetworkModel lan() {
-        return new NetworkModel(0.2, 0.5, 20, 0);
+        return new NetworkModel(0.2, 0.5, 20, 0, false);
     }
 
     /**
@@ -32,6 +39,14 @@ public record NetworkModel(double latencyMinMillis, double latencyJitterMeanMill
      * @return this model with that loss rate
      */
     public NetworkModel withLoss(double rate) {
-        return new NetworkModel(latencyMinMillis, latencyJitterMeanMillis, latencyMaxMillis, rate);
+        return new NetworkModel(latencyMinMillis, latencyJitterMeanMillis, latencyMaxMillis, rate, portUnreachable);
+    }
+
+    /**
+     * @param answered whether probes of a gone process are answered with ICMP port unreachable
+     * @return this model with that behaviour
+     */
+    public NetworkModel withPortUnreachable(boolean answered) {
+        return new NetworkModel(latencyMinMillis, latencyJitterMeanMillis, latencyMaxMillis, lossRate, answered);
     }
 }

@@ -64,4 +64,9 @@ public record ScenarioOptions(int nodes, long seed, EngineConfig config, Network
     public ScenarioOptions withConfig(EngineConfig engineConfig) {
         return new ScenarioOptions(nodes, seed, engineConfig, network, durationMillis, pauseMillis, lossRate);
     }
+
+    /** @param model network model @return a copy with it */
+    public ScenarioOptions withNetwork(NetworkModel model) {
+        return new ScenarioOptions(nodes, seed, config, model, durationMillis, pauseMillis, lossRate);
+    }
 }

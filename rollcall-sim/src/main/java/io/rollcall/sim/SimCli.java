@@ -14,6 +14,7 @@ public final class SimCli {
     private static final String USAGE = String.join(System.lineSeparator(),
             "usage: rollcall sim [--nodes N] [--scenario NAME|all] [--seed S] [--profile lan|wan|local]",
             "                    [--duration SECONDS] [--pause SECONDS] [--loss RATE] [--seeds K] [--udp-only]",
+            "                    [--icmp]",
             "  --nodes N        cluster size (default 100)",
             "  --scenario NAME  one of " + String.join(", ", Scenarios.NAMES) + ", or all (default all)",
             "  --seed S         seed that every random choice derives from (default 1)",
@@ -23,6 +24,8 @@ public final class SimCli {
             "  --loss RATE      loss scenario: datagram loss rate (default 0.10)",
             "  --seeds K        run each scenario with seeds S..S+K-1 and print median/min/max (default 1)",
             "  --udp-only       disable the TCP fallback probe (only UDP probes and indirect probes)",
+            "  --icmp           the network answers a probe of a gone process with ICMP port unreachable",
+            "                   (as loopback and most LANs do; default: dropped, as behind a firewall)",
             "       rollcall sim --scaling [options]   scaling benchmark (rollcall sim --scaling --help)");
 
     private SimCli() {
@@ -52,6 +55,7 @@ public final class SimCli {
         double loss = 0.10;
         int seeds = 1;
         boolean udpOnly = false;
+        boolean icmp = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -69,6 +73,7 @@ public final class SimCli {
                     case "--loss" -> loss = parseDouble(arg, value(args, ++i, arg));
                     case "--seeds" -> seeds = parseInt(arg, value(args, ++i, arg));
                     case "--udp-only" -> udpOnly = true;
+                    case "--icmp" -> icmp = true;
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
@@ -87,7 +92,7 @@ public final class SimCli {
             for (String name : names) {
                 List<SimReport> runs = new ArrayList<>();
                 for (long s = seed; s < seed + seeds; s++) {
-                    ScenarioOptions options = new ScenarioOptions(nodes, s, config, NetworkModel.lan(),
+                    ScenarioOptions options = new ScenarioOptions(nodes, s, config, NetworkModel.lan().withPortUnreachable(icmp),
                             Math.round(durationSeconds * 1000), Math.round(pauseSeconds * 1000), loss);
                     SimReport report = Scenarios.run(name, options);
                     runs.add(report);

@@ -168,6 +168,18 @@ public final class SimNode implements Outbox {
     }
 
     @Override
+    public void sendProbe(long seqNo, Endpoint to, List<Message> messages) {
+        sim.sendProbe(this, seqNo, to, messages);
+    }
+
+    /** The host of a probe's target answered that nothing listens there. */
+    void deliverPortUnreachable(int forLife, long seqNo) {
+        if (life == forLife) {
+            run(() -> engine.handleProbeUnreachable(seqNo));
+        }
+    }
+
+    @Override
     public void sendStream(long requestId, Endpoint to, Message request) {
         sim.openStream(this, requestId, to, request);
     }

@@ -223,6 +223,22 @@ public final class Simulation {
         schedule(now + latency() + target.extraDelayMillis(), () -> target.deliverPacket(source, messages));
     }
 
+    /** A probe's datagram: as {@link #sendPacket}, and the port-unreachable answer if the model has one. */
+    void sendProbe(SimNode from, long seqNo, Endpoint to, List<Message> messages) {
+        sendPacket(from, to, messages);
+        SimNode target = byEndpoint.get(to);
+        if (!network.portUnreachable() || target == null || target.isUp() || target.status() == SimNode.Status.PAUSED
+                || blocked(from, target) || blocked(target, from)) {
+            return;
+        }
+        // The answer is a datagram too: it can be lost on its way back.
+        if (networkRandom.nextDouble() < network.lossRate()) {
+            return;
+        }
+        int life = from.life();
+        schedule(now + 2 * latency() + from.extraDelayMillis(), () -> from.deliverPortUnreachable(life, seqNo));
+    }
+
     void openStream(SimNode from, long requestId, Endpoint to, Message request) {
         streamsOpened++;
         SimNode target = byEndpoint.get(to);

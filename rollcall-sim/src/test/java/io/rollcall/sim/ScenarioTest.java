@@ -37,6 +37,35 @@ class ScenarioTest {
     }
 
     @Test
+    void portUnreachableAnswersMakeCrashDetectionFasterAndStayWithinTheBound() {
+        double bound = Timeouts.crashDetectionBoundMillis(EngineConfig.lan(), 100) / 1000.0;
+        double sumWith = 0;
+        double sumWithout = 0;
+        for (long seed = 1; seed <= 5; seed++) {
+            ScenarioOptions options = ScenarioOptions.lan(100, seed);
+            SimReport without = run("crash", options);
+            SimReport with = run("crash", options.withNetwork(options.network().withPortUnreachable(true)));
+            assertThat(with.figure("failed at every survivor after s")).as(with.format()).isLessThanOrEqualTo(bound);
+            assertThat(with.figure("first suspicion after s")).as("seed %d: %s%s", seed, with.format(), without.format())
+                    .isLessThan(without.figure("first suspicion after s"));
+            sumWith += with.figure("failed at every survivor after s");
+            sumWithout += without.figure("failed at every survivor after s");
+        }
+        assertThat(sumWith).isLessThan(sumWithout);
+    }
+
+    @Test
+    void portUnreachableAnswersNeverFailAPausedOrLossyNode() {
+        for (long seed = 1; seed <= 3; seed++) {
+            ScenarioOptions options = ScenarioOptions.lan(50, seed);
+            SimReport report = run("pause", options.withNetwork(options.network().withPortUnreachable(true)));
+            assertThat(report.figure("failed declarations about the paused node")).as(report.format()).isZero();
+        }
+        ScenarioOptions lossy = ScenarioOptions.lan(100, 5).withLoss(0.10).withDuration(120_000);
+        run("loss", lossy.withNetwork(lossy.network().withPortUnreachable(true)));
+    }
+
+    @Test
     void aLeavingNodeIsLeftEverywhereAndNeverFailed() {
         for (long seed = 1; seed <= 3; seed++) {
             SimReport report = run("leave", ScenarioOptions.lan(100, seed));

@@ -20,6 +20,9 @@ package io.rollcall.core.engine;
  * @param awarenessMaxMultiplier   Lifeguard: the probe deadline stretches up to this multiple of the
  *                                 probe interval while our own health is poor
  * @param tcpFallbackProbe         also probe over a stream when the direct UDP ack is missing
+ * @param suspectOnPortUnreachable end a probe at once, with the target suspected, when the network
+ *                                 reports that nothing listens at the target's port (ICMP port
+ *                                 unreachable, see {@link MembershipEngine#handleProbeUnreachable})
  * @param streamTimeoutMillis      connect and read timeout for every stream (the driver enforces it)
  * @param packetBudgetBytes        largest datagram we build (memberlist's UDPBufferSize)
  * @param reconnectIntervalMillis  how often we try a state exchange with a dead member and a seed, so
@@ -52,6 +55,7 @@ public record EngineConfig(
         long pushPullIntervalMillis,
         int awarenessMaxMultiplier,
         boolean tcpFallbackProbe,
+        boolean suspectOnPortUnreachable,
         long streamTimeoutMillis,
         int packetBudgetBytes,
         long reconnectIntervalMillis,
@@ -156,6 +160,7 @@ public record EngineConfig(
         b.pushPullIntervalMillis = pushPullIntervalMillis;
         b.awarenessMaxMultiplier = awarenessMaxMultiplier;
         b.tcpFallbackProbe = tcpFallbackProbe;
+        b.suspectOnPortUnreachable = suspectOnPortUnreachable;
         b.streamTimeoutMillis = streamTimeoutMillis;
         b.packetBudgetBytes = packetBudgetBytes;
         b.reconnectIntervalMillis = reconnectIntervalMillis;
@@ -187,6 +192,7 @@ public record EngineConfig(
         private long pushPullIntervalMillis = 30_000;
         private int awarenessMaxMultiplier = 8;
         private boolean tcpFallbackProbe = true;
+        private boolean suspectOnPortUnreachable = true;
         private long streamTimeoutMillis = 10_000;
         private int packetBudgetBytes = 1_400;
         private long reconnectIntervalMillis = 30_000;
@@ -229,6 +235,8 @@ public record EngineConfig(
         public Builder awarenessMaxMultiplier(int v) { awarenessMaxMultiplier = v; return this; }
         /** @param v see {@link EngineConfig#tcpFallbackProbe()} @return this */
         public Builder tcpFallbackProbe(boolean v) { tcpFallbackProbe = v; return this; }
+        /** @param v see {@link EngineConfig#suspectOnPortUnreachable()} @return this */
+        public Builder suspectOnPortUnreachable(boolean v) { suspectOnPortUnreachable = v; return this; }
         /** @param v see {@link EngineConfig#streamTimeoutMillis()} @return this */
         public Builder streamTimeoutMillis(long v) { streamTimeoutMillis = v; return this; }
         /** @param v see {@link EngineConfig#packetBudgetBytes()} @return this */
@@ -262,7 +270,7 @@ public record EngineConfig(
         public EngineConfig build() {
             return new EngineConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, suspicionMult,
                     suspicionMaxTimeoutMult, retransmitMult, gossipIntervalMillis, gossipNodes, gossipToTheDeadMillis,
-                    pushPullIntervalMillis, awarenessMaxMultiplier, tcpFallbackProbe, streamTimeoutMillis,
+                    pushPullIntervalMillis, awarenessMaxMultiplier, tcpFallbackProbe, suspectOnPortUnreachable, streamTimeoutMillis,
                     packetBudgetBytes, reconnectIntervalMillis, reapIntervalMillis, deadRetentionMillis,
                     leftRetentionMillis, leavePropagateDelayMillis, joinFollowUpSyncMillis, reclaimDeadNames, maxMembers, maxQueuedBroadcasts,
                     maxPendingRelays, maxPendingStreams, metaMaxBytes);

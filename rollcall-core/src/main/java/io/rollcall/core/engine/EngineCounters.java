@@ -10,6 +10,7 @@ import java.util.Map;
 public final class EngineCounters {
     long probesSent;
     long probesFailed;
+    long probesUnreachable;
     long indirectProbesSent;
     long tcpFallbackProbes;
     long tcpFallbackSuccesses;
@@ -32,6 +33,7 @@ public final class EngineCounters {
      *
      * @param probesSent          probes started
      * @param probesFailed        probes that ended with the target suspected
+     * @param probesUnreachable   of those, probes ended early because nothing listened at the target's port
      * @param indirectProbesSent  indirect probe requests sent
      * @param tcpFallbackProbes   stream probes sent
      * @param tcpFallbackSuccesses stream probes that succeeded where UDP failed
@@ -45,7 +47,7 @@ public final class EngineCounters {
      * @param correctionsSent     stale claims answered with the newer claim we hold
      * @param drops               inputs ignored, by reason
      */
-    public record Snapshot(long probesSent, long probesFailed, long indirectProbesSent, long tcpFallbackProbes,
+    public record Snapshot(long probesSent, long probesFailed, long probesUnreachable, long indirectProbesSent, long tcpFallbackProbes,
                            long tcpFallbackSuccesses, long suspicionsRaised, long deathsDeclared, long refutations,
                            long pushPullsInitiated, long pushPullsServed, long reconnectAttempts,
                            long gossipPacketsSent, long correctionsSent, Map<DropReason, Long> drops) {
@@ -65,7 +67,7 @@ public final class EngineCounters {
 
     /** @return the counters now */
     public Snapshot snapshot() {
-        return new Snapshot(probesSent, probesFailed, indirectProbesSent, tcpFallbackProbes, tcpFallbackSuccesses,
+        return new Snapshot(probesSent, probesFailed, probesUnreachable, indirectProbesSent, tcpFallbackProbes, tcpFallbackSuccesses,
                 suspicionsRaised, deathsDeclared, refutations, pushPullsInitiated, pushPullsServed, reconnectAttempts,
                 gossipPacketsSent, correctionsSent, drops);
     }

@@ -601,7 +601,8 @@ public final class MembershipEngine {
             // Buddy system: tell the suspect itself, so it can refute at once.
             parts.add(new Suspect(target.incarnation, target.name, selfName));
         }
-        sendWithPiggyback(target.address, parts);
+        out.sendProbe(seqNo, target.address, withPiggyback(parts));
+        checkLeaveProgress();
         out.setTimer(new Timer.ProbeTimeout(seqNo), config.probeTimeoutMillis());
         out.setTimer(new Timer.ProbeDeadline(seqNo), awareness.scale(config.probeIntervalMillis()));
     }
@@ -634,6 +635,30 @@ public final class MembershipEngine {
         }
     }
 
+    /**
+     * The network reported that nothing listens at the target's port for probe {@code seqNo} (an
+     * ICMP port unreachable answering the ping). That answer came from the target's host, so the
+     * path to it works and its process is gone: asking others to probe it cannot succeed, and
+     * waiting for the deadline only delays the suspicion. The target is suspected now; the suspicion
+     * still runs its full timeout, so a member that is in fact running (restarted on the same port,
+     * say) refutes it as it would any other. Our own health score is left as it is: the failure
+     * is not ours. A report for any probe but the current one is ignored.
+     *
+     * @param seqNo the probe the report is about
+     */
+    public void handleProbeUnreachable(long seqNo) {
+        if (!config.suspectOnPortUnreachable() || probe == null || probe.seqNo != seqNo || phase != Phase.RUNNING) {
+            return;
+        }
+        Probe finished = probe;
+        probe = null;
+        out.cancelTimer(new Timer.ProbeTimeout(seqNo));
+        out.cancelTimer(new Timer.ProbeDeadline(seqNo));
+        counters.probesFailed++;
+        counters.probesUnreachable++;
+        suspectProbeTarget(finished.target);
+    }
+
     private void onProbeDeadline(long seqNo) {
         if (probe == null || probe.seqNo != seqNo) {
             return;
@@ -651,7 +676,10 @@ public final class MembershipEngine {
             awareness.apply(1);
         }
         counters.probesFailed++;
-        MemberEntry target = finished.target;
+        suspectProbeTarget(finished.target);
+    }
+
+    private void suspectProbeTarget(MemberEntry target) {
         if (target.removed || !target.state.isLive()) {
             return;
         }
@@ -987,6 +1015,12 @@ public final class MembershipEngine {
 
     /** Sends {@code parts} in one datagram, filling the rest of the packet budget with queued gossip. */
     private void sendWithPiggyback(Endpoint to, List<Message> parts) {
+        out.sendPacket(to, withPiggyback(parts));
+        checkLeaveProgress();
+    }
+
+    /** {@code parts} and as much pending gossip as fits the packet budget with them. */
+    private List<Message> withPiggyback(List<Message> parts) {
         int used = WireSizes.COMPOUND_HEADER_BYTES;
         for (Message m : parts) {
             used += WireSizes.of(m) + WireSizes.COMPOUND_PART_OVERHEAD_BYTES;
@@ -994,14 +1028,12 @@ public final class MembershipEngine {
         List<Message> extra = broadcasts.take(config.packetBudgetBytes() - used,
                 WireSizes.COMPOUND_MAX_PARTS - parts.size(), retransmitLimit());
         if (extra.isEmpty()) {
-            out.sendPacket(to, parts);
-        } else {
-            List<Message> all = new ArrayList<>(parts.size() + extra.size());
-            all.addAll(parts);
-            all.addAll(extra);
-            out.sendPacket(to, all);
+            return parts;
         }
-        checkLeaveProgress();
+        List<Message> all = new ArrayList<>(parts.size() + extra.size());
+        all.addAll(parts);
+        all.addAll(extra);
+        return all;
     }
 
     private void gossip(String about, Message update) {

@@ -20,6 +20,19 @@ public interface Outbox {
     void sendPacket(Endpoint to, List<Message> messages);
 
     /**
+     * Send a probe's datagram (its ping, with whatever rides along). A driver that can learn that
+     * nothing listens at {@code to} (an ICMP port unreachable answering this datagram) reports it
+     * through {@link MembershipEngine#handleProbeUnreachable(long)}; one that cannot just sends it.
+     *
+     * @param seqNo    the probe's sequence number, to name it in the report
+     * @param to       the probe's target
+     * @param messages as for {@link #sendPacket}
+     */
+    default void sendProbe(long seqNo, Endpoint to, List<Message> messages) {
+        sendPacket(to, messages);
+    }
+
+    /**
      * Open a stream, send one request and report the outcome back through
      * {@link MembershipEngine#handleStreamReply} or {@link MembershipEngine#handleStreamFailure}
      * (exactly one of them, within the configured stream timeout).

@@ -90,6 +90,7 @@ public final class NetworkNode implements AutoCloseable {
     private final List<CompletableFuture<LeaveCompleted>> pendingLeaves = new ArrayList<>();
     private final SerfSemantics serf;
     private final RefusalLog refusals = new RefusalLog();
+    private final ProbeChannel probes;
     private volatile Runnable keyringListener;
     private volatile boolean closed;
 
@@ -167,6 +168,7 @@ public final class NetworkNode implements AutoCloseable {
                 engineConfig.streamTimeoutMillis(), loop, engine, counters, transport::allows);
         this.streamClient = new StreamClient(name, bind, streamCodec, transport.maxOutboundStreams(),
                 engineConfig.streamTimeoutMillis(), loop, engine, counters);
+        this.probes = new ProbeChannel(bind.ip(), loop, MAX_DATAGRAM_BYTES, new ProbeSink());
         this.udpReceiver = new Thread(this::receivePackets, "rollcall-" + name + "-udp");
         this.udpReceiver.setDaemon(true);
     }
@@ -356,6 +358,7 @@ public final class NetworkNode implements AutoCloseable {
         try {
             loop.call(() -> {
                 engine.stop();
+                probes.close();
                 return null;
             }).get(2, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -412,31 +415,55 @@ public final class NetworkNode implements AutoCloseable {
             if (source == null) {
                 continue;
             }
-            if (!transport.allows(source.getAddress())) {
-                counters.drop(TransportCounters.TransportDrop.SOURCE_NOT_ALLOWED);
-                refusals.noteNotAllowed(source);
-                continue;
-            }
             buffer.flip();
-            byte[] datagram = new byte[buffer.remaining()];
-            buffer.get(datagram);
-            counters.received(datagram.length, false);
-            DecodeResult result = packetCodec.decode(datagram);
-            counters.decoded(result);
-            if (!result.drops().isEmpty()) {
-                refusals.note(source, result.drops().get(0));
-            }
-            if (result.messages().isEmpty()) {
+            List<Message> messages = decode(source, buffer);
+            if (messages == null) {
                 continue;
             }
             Endpoint from = new Endpoint(source.getAddress(), source.getPort());
-            List<Message> messages = result.messages();
             if (!loop.offerTraffic(() -> {
                 for (Message m : messages) {
                     engine.handlePacket(from, m);
                 }
             })) {
                 counters.drop(TransportCounters.TransportDrop.RECEIVE_QUEUE_FULL);
+            }
+        }
+    }
+
+    /** The messages of a received datagram, or null if it is refused or carries none (counted). */
+    private List<Message> decode(InetSocketAddress source, ByteBuffer buffer) {
+        if (!transport.allows(source.getAddress())) {
+            counters.drop(TransportCounters.TransportDrop.SOURCE_NOT_ALLOWED);
+            refusals.noteNotAllowed(source);
+            return null;
+        }
+        byte[] datagram = new byte[buffer.remaining()];
+        buffer.get(datagram);
+        counters.received(datagram.length, false);
+        DecodeResult result = packetCodec.decode(datagram);
+        counters.decoded(result);
+        if (!result.drops().isEmpty()) {
+            refusals.note(source, result.drops().get(0));
+        }
+        return result.messages().isEmpty() ? null : result.messages();
+    }
+
+    /** What the probe socket reports, on the protocol thread. */
+    private final class ProbeSink implements ProbeChannel.Sink {
+        @Override
+        public void unreachable(long seqNo) {
+            engine.handleProbeUnreachable(seqNo);
+        }
+
+        @Override
+        public void received(InetSocketAddress source, ByteBuffer datagram) {
+            List<Message> messages = decode(source, datagram);
+            if (messages != null) {
+                Endpoint from = new Endpoint(source.getAddress(), source.getPort());
+                for (Message m : messages) {
+                    engine.handlePacket(from, m);
+                }
             }
         }
     }
@@ -456,6 +483,31 @@ public final class NetworkNode implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 counters.drop(TransportCounters.TransportDrop.SEND_ERROR);
                 LOG.log(Level.DEBUG, "sending to " + to + " failed: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void sendProbe(long seqNo, Endpoint to, List<Message> messages) {
+            if (closed) {
+                return;
+            }
+            if (!engine.config().suspectOnPortUnreachable()) {
+                sendPacket(to, messages);
+                return;
+            }
+            byte[] datagram;
+            try {
+                datagram = packetCodec.encode(messages, transport.crcOnSend());
+            } catch (RuntimeException e) {
+                counters.drop(TransportCounters.TransportDrop.SEND_ERROR);
+                LOG.log(Level.DEBUG, "encoding a probe to " + to + " failed: " + e.getMessage());
+                return;
+            }
+            if (probes.send(seqNo, to, datagram)) {
+                counters.sent(datagram.length, false);
+                counters.encoded(messages);
+            } else {
+                sendPacket(to, messages);
             }
         }
 

@@ -158,4 +158,49 @@ class ProbeCycleTest {
         List<io.rollcall.core.message.Message> reply = of(h.drain(), Effect.SendPacket.class).get(0).messages();
         assertThat(reply).contains(new Ack(7, Bytes.EMPTY), new Suspect(1, "n2", "self"));
     }
+
+    @Test
+    void aPortUnreachableReportSuspectsTheTargetAtOnceWithoutGoingIndirectOrHurtingOurHealth() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(5);
+        Ping ping = startProbe(h);
+        h.engine.handleProbeUnreachable(ping.seqNo());
+        h.drain();
+        assertThat(h.engine.member(ping.node()).orElseThrow().state()).isEqualTo(MemberState.SUSPECT);
+        assertThat(h.engine.counters().probesUnreachable()).isEqualTo(1);
+        assertThat(h.engine.counters().probesFailed()).isEqualTo(1);
+        assertThat(h.engine.healthScore()).isZero();
+        // The probe is over: its timers no longer do anything.
+        h.fire(new Timer.ProbeTimeout(ping.seqNo()));
+        h.fire(new Timer.ProbeDeadline(ping.seqNo()));
+        List<Effect> effects = h.drain();
+        assertThat(sent(effects, IndirectPing.class)).isEmpty();
+        assertThat(of(effects, Effect.SendStream.class)).isEmpty();
+        assertThat(h.engine.counters().probesFailed()).isEqualTo(1);
+        assertThat(h.engine.healthScore()).isZero();
+    }
+
+    @Test
+    void aPortUnreachableReportAboutAnAnsweredOrOtherProbeIsIgnored() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(5);
+        Ping ping = startProbe(h);
+        h.engine.handleProbeUnreachable(ping.seqNo() + 1000);
+        h.receive(2, new Ack(ping.seqNo(), Bytes.EMPTY));
+        h.engine.handleProbeUnreachable(ping.seqNo());
+        h.drain();
+        assertThat(h.engine.member(ping.node()).orElseThrow().state()).isEqualTo(MemberState.ALIVE);
+        assertThat(h.engine.counters().probesUnreachable()).isZero();
+        assertThat(h.engine.counters().probesFailed()).isZero();
+    }
+
+    @Test
+    void aPortUnreachableReportIsIgnoredWhenTurnedOff() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan().toBuilder().suspectOnPortUnreachable(false).build(), 1)
+                .started().withMembers(5);
+        Ping ping = startProbe(h);
+        h.engine.handleProbeUnreachable(ping.seqNo());
+        h.drain();
+        assertThat(h.engine.member(ping.node()).orElseThrow().state()).isEqualTo(MemberState.ALIVE);
+        h.fire(new Timer.ProbeTimeout(ping.seqNo()));
+        assertThat(sent(h.drain(), IndirectPing.class)).hasSize(3);
+    }
 }

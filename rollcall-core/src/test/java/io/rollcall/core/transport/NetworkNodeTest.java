@@ -101,6 +101,27 @@ class NetworkNodeTest {
     }
 
     @Test
+    void probesOfAClosedNodeEndAtItsPortUnreachableAnswer() throws Exception {
+        NetworkNode a = start("a", "127.0.0.1");
+        NetworkNode b = start("b", "127.0.0.1");
+        NetworkNode c = start("c", "127.0.0.1");
+        for (NetworkNode n : List.of(b, c)) {
+            n.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
+        }
+        awaitAllAlive(List.of(a, b, c));
+        c.close();
+        List<NetworkNode> survivors = List.of(a, b);
+        Eventually.await("c failed at a and b", Timeouts.crashDetectionBoundMillis(FAST, 3),
+                () -> survivors.stream().allMatch(n -> stateAt(n, "c").orElse(null) == MemberState.DEAD), () -> describe(survivors));
+        // Nothing listens at c's port any more, so loopback answers every probe of c with ICMP.
+        long unreachable = survivors.stream().mapToLong(n -> n.call(e -> e.counters().probesUnreachable()).join()).sum();
+        assertThat(unreachable).isPositive();
+        // Acks still arrive at the shared socket, whatever socket the ping left from.
+        assertThat(stateAt(a, "b")).contains(MemberState.ALIVE);
+        assertThat(stateAt(b, "a")).contains(MemberState.ALIVE);
+    }
+
+    @Test
     void anUnreachableSeedFailsTheJoinQuicklyWithAReason() throws Exception {
         NetworkNode a = start("a", "127.0.0.1");
         Endpoint nobody;
