@@ -76,6 +76,13 @@ class PlainHttpServerTest {
         }
     }
 
+    private Socket connectAndSend(String partOfARequest) throws IOException {
+        Socket s = new Socket();
+        s.connect(server.address(), 2_000);
+        s.getOutputStream().write(partOfARequest.getBytes(StandardCharsets.US_ASCII));
+        return s;
+    }
+
     private static String readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);
@@ -158,9 +165,7 @@ class PlainHttpServerTest {
     @Test
     void connectionsBeyondTheThreadsGet503() throws Exception {
         start(1);
-        try (Socket held = new Socket()) {
-            held.connect(server.address(), 2_000);
-            held.getOutputStream().write("GET /hold HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (Socket held = connectAndSend("GET /hold HTTP/1.1\r\n\r\n")) {
             // The held request occupies the only thread once the pool has taken it.
             for (int i = 0; i < 500 && threads.getActiveCount() == 0; i++) {
                 Thread.sleep(10);
@@ -177,10 +182,7 @@ class PlainHttpServerTest {
     @Test
     void aClientThatClosesEarlyLeavesTheServerServing() throws IOException {
         start(4);
-        try (Socket s = new Socket()) {
-            s.connect(server.address(), 2_000);
-            s.getOutputStream().write("GET /echo HTTP/1.1\r\nHost".getBytes(StandardCharsets.US_ASCII));
-        }
+        connectAndSend("GET /echo HTTP/1.1\r\nHost").close();
         assertThat(exchange("GET /echo HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ");
     }
 }
