@@ -3,7 +3,9 @@ package io.rollcall;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.codec.SerfTags;
 import io.rollcall.core.engine.EngineCounters;
+import io.rollcall.core.engine.JoinCompleted;
 import io.rollcall.core.engine.MembershipEngine;
+import io.rollcall.core.engine.StreamFailure;
 import io.rollcall.core.message.MessageType;
 import io.rollcall.core.security.GossipCipher;
 import io.rollcall.core.security.GossipKey;
@@ -114,11 +116,12 @@ public final class Rollcall implements AutoCloseable {
      */
     public CompletableFuture<Integer> join(Collection<InetSocketAddress> seeds) {
         List<Endpoint> resolved = new ArrayList<>();
-        List<String> unresolvable = new ArrayList<>();
+        List<JoinException.SeedFailure> unresolvable = new ArrayList<>();
         for (InetSocketAddress seed : seeds) {
             InetSocketAddress s = seed.isUnresolved() ? new InetSocketAddress(seed.getHostString(), seed.getPort()) : seed;
             if (s.isUnresolved()) {
-                unresolvable.add(seed.getHostString() + ":" + seed.getPort() + ": cannot resolve host name");
+                unresolvable.add(new JoinException.SeedFailure(seed.getHostString() + ":" + seed.getPort(),
+                        JoinException.Reason.UNRESOLVED, "cannot resolve host name"));
             } else {
                 resolved.add(new Endpoint(s.getAddress(), s.getPort()));
             }
@@ -130,8 +133,11 @@ public final class Rollcall implements AutoCloseable {
             if (result.succeeded() > 0) {
                 return CompletableFuture.completedFuture(result.succeeded());
             }
-            List<String> failures = new ArrayList<>(unresolvable);
-            failures.addAll(result.failures());
+            List<JoinException.SeedFailure> failures = new ArrayList<>(unresolvable);
+            for (JoinCompleted.SeedFailure f : result.seedFailures()) {
+                failures.add(new JoinException.SeedFailure(f.seed().toString(), reason(f.failure().kind()),
+                        f.failure().reason()));
+            }
             return CompletableFuture.failedFuture(new JoinException(failures));
         });
     }
@@ -420,6 +426,15 @@ public final class Rollcall implements AutoCloseable {
                 return null;
             });
         }
+    }
+
+    private static JoinException.Reason reason(StreamFailure.Kind kind) {
+        return switch (kind) {
+            case REFUSED -> JoinException.Reason.REFUSED;
+            case TIMED_OUT -> JoinException.Reason.TIMED_OUT;
+            case REJECTED -> JoinException.Reason.REJECTED;
+            case FAILED -> JoinException.Reason.FAILED;
+        };
     }
 
     private static Map<String, Long> byType(Map<MessageType, Long> counts) {

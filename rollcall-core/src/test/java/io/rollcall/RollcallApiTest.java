@@ -2,6 +2,7 @@ package io.rollcall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.rollcall.core.engine.EngineConfig;
 import io.rollcall.core.engine.Timeouts;
@@ -215,6 +216,28 @@ class RollcallApiTest {
         assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(JoinException.class)
                 .hasMessageContaining("127.0.0.1:" + closedPort).hasMessageContaining("cannot resolve host name");
+        JoinException failure = (JoinException) future.handle((ok, e) -> e.getCause() == null ? e : e.getCause()).get();
+        assertThat(failure.seedFailures()).extracting(JoinException.SeedFailure::seed, JoinException.SeedFailure::reason)
+                .containsExactlyInAnyOrder(tuple("127.0.0.1:" + closedPort, JoinException.Reason.REFUSED),
+                        tuple("no-such-host.invalid:7946", JoinException.Reason.UNRESOLVED));
+        assertThat(failure.allFailedBecause(JoinException.Reason.REFUSED)).isFalse();
+    }
+
+    @Test
+    void aSeedThatAcceptsButNeverAnswersTimesOut() throws Exception {
+        Rollcall a = node(RollcallConfig.builder("patient").bind("127.0.0.1:0").profile(Profile.LOCAL)
+                .tcpTimeout(java.time.Duration.ofMillis(300)));
+        // The kernel completes the handshake from the backlog; nobody ever reads or answers.
+        try (ServerSocket silent = new ServerSocket(0, 4, InetAddress.getByName("127.0.0.1"))) {
+            var future = a.join(List.of(new InetSocketAddress("127.0.0.1", silent.getLocalPort())));
+            JoinException failure = (JoinException) future.handle((ok, e) -> e.getCause() == null ? e : e.getCause())
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(failure.seedFailures()).singleElement().satisfies(f -> {
+                assertThat(f.reason()).isEqualTo(JoinException.Reason.TIMED_OUT);
+                assertThat(f.message()).contains("no answer");
+            });
+            assertThat(failure.allFailedBecause(JoinException.Reason.TIMED_OUT)).isTrue();
+        }
     }
 
     @Test

@@ -216,16 +216,22 @@ final class Agent {
             try {
                 return join(seeds);
             } catch (JoinException e) {
-                boolean allTimedOut = !e.failures().isEmpty()
-                        && e.failures().stream().allMatch(f -> f.contains("no answer from")
-                                || f.contains("did not complete in time"));
-                if (!allTimedOut || attempt >= START_JOIN_ATTEMPTS || stop.getCount() == 0) {
+                if (!e.allFailedBecause(JoinException.Reason.TIMED_OUT) || attempt >= START_JOIN_ATTEMPTS
+                        || stop.getCount() == 0) {
                     throw e;
                 }
                 LOG.log(Level.WARNING, "join attempt " + attempt + " of " + START_JOIN_ATTEMPTS
                         + " got no answer in time (" + String.join("; ", e.failures()) + "); trying again");
             }
         }
+    }
+
+    private static JoinException everySeed(List<String> seeds, JoinException.Reason reason, String message) {
+        List<JoinException.SeedFailure> failures = new ArrayList<>();
+        for (String seed : seeds) {
+            failures.add(new JoinException.SeedFailure(seed, reason, message));
+        }
+        return new JoinException(failures);
     }
 
     private int join(List<String> seeds) throws JoinException {
@@ -239,12 +245,12 @@ final class Agent {
             if (e.getCause() instanceof JoinException je) {
                 throw je;
             }
-            throw new JoinException(List.of(String.valueOf(e.getCause())));
+            throw everySeed(seeds, JoinException.Reason.FAILED, String.valueOf(e.getCause()));
         } catch (TimeoutException e) {
-            throw new JoinException(List.of("join did not complete in time"));
+            throw everySeed(seeds, JoinException.Reason.TIMED_OUT, "join did not complete in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JoinException(List.of("interrupted"));
+            throw everySeed(seeds, JoinException.Reason.FAILED, "interrupted");
         }
     }
 

@@ -4,6 +4,7 @@ import io.rollcall.core.Endpoint;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.Notification;
 import io.rollcall.core.engine.Outbox;
+import io.rollcall.core.engine.StreamFailure;
 import io.rollcall.core.engine.Timer;
 import io.rollcall.core.message.Message;
 import java.util.ArrayList;
@@ -141,11 +142,11 @@ public final class SimNode implements Outbox {
         run(() -> engine.handleStreamReply(requestId, reply));
     }
 
-    void deliverStreamFailure(int requestLife, long requestId, String reason) {
+    void deliverStreamFailure(int requestLife, long requestId, StreamFailure failure) {
         if (requestLife != life) {
             return;
         }
-        run(() -> engine.handleStreamFailure(requestId, reason));
+        run(() -> engine.handleStreamFailure(requestId, failure));
     }
 
     private void run(Runnable action) {

@@ -9,6 +9,7 @@ import io.rollcall.core.engine.EngineConfig;
 import io.rollcall.core.engine.LocalIdentity;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.Notification;
+import io.rollcall.core.engine.StreamFailure;
 import io.rollcall.core.message.Message;
 import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.WireSizes;
@@ -244,7 +245,7 @@ public final class Simulation {
         SimNode target = byEndpoint.get(to);
         StreamCall call = new StreamCall(from, from.life(), requestId);
         long timeout = config.streamTimeoutMillis();
-        schedule(now + timeout, () -> call.fail("timed out after " + timeout + " ms"));
+        schedule(now + timeout, () -> call.fail(StreamFailure.Kind.TIMED_OUT, "timed out after " + timeout + " ms"));
         // A TCP connection needs both directions (the handshake), so a one-way partition blocks it too.
         if (target == null || blocked(from, target) || blocked(target, from)) {
             return;
@@ -266,7 +267,7 @@ public final class Simulation {
 
     void replyStream(SimNode server, StreamCall call, Message reply) {
         if (reply == null) {
-            schedule(now + latency(), () -> call.fail("stream closed without a reply"));
+            schedule(now + latency(), () -> call.fail(StreamFailure.Kind.FAILED, "stream closed without a reply"));
             return;
         }
         int bytes = WireSizes.of(reply);
@@ -280,7 +281,7 @@ public final class Simulation {
     }
 
     void refuseStream(StreamCall call) {
-        schedule(now + latency(), () -> call.fail("connection refused"));
+        schedule(now + latency(), () -> call.fail(StreamFailure.Kind.REFUSED, "connection refused"));
     }
 
     void publish(SimNode node, Notification notification) {

@@ -1,5 +1,6 @@
 package io.rollcall.sim;
 
+import io.rollcall.core.engine.StreamFailure;
 import io.rollcall.core.message.Message;
 
 /** One simulated stream request: completes exactly once, with a reply or a failure. */
@@ -26,10 +27,10 @@ final class StreamCall {
         }
     }
 
-    void fail(String reason) {
+    void fail(StreamFailure.Kind kind, String reason) {
         if (!done) {
             done = true;
-            client.deliverStreamFailure(clientLife, requestId, reason);
+            client.deliverStreamFailure(clientLife, requestId, new StreamFailure(kind, reason));
         }
     }
 }

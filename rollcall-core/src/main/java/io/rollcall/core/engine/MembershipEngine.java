@@ -207,12 +207,14 @@ public final class MembershipEngine {
         }
         for (Endpoint seed : seedAddresses) {
             if (seed.equals(self.address)) {
-                progress.failures.add(seed + ": this is our own address");
+                progress.failures.add(new JoinCompleted.SeedFailure(seed,
+                        new StreamFailure(StreamFailure.Kind.FAILED, "this is our own address")));
                 continue;
             }
             if (streams.size() >= config.maxPendingStreams()) {
                 counters.drop(DropReason.STREAM_LIMIT);
-                progress.failures.add(seed + ": too many state exchanges in flight");
+                progress.failures.add(new JoinCompleted.SeedFailure(seed,
+                        new StreamFailure(StreamFailure.Kind.FAILED, "too many state exchanges in flight")));
                 continue;
             }
             long requestId = nextRequestId++;
@@ -404,7 +406,8 @@ public final class MembershipEngine {
         if (reply instanceof PushPull pushPull) {
             if (pushPull.nodes().size() > config.maxMembers()) {
                 counters.drop(DropReason.STATE_TOO_LARGE);
-                streamFailed(pending, "state lists " + pushPull.nodes().size() + " members; limit is " + config.maxMembers());
+                streamFailed(pending, new StreamFailure(StreamFailure.Kind.REJECTED,
+                        "state lists " + pushPull.nodes().size() + " members; limit is " + config.maxMembers()));
                 return;
             }
             long refutationsBefore = counters.refutations;
@@ -418,10 +421,10 @@ public final class MembershipEngine {
                 joinAnswered(pending.joinId, null);
             }
         } else if (reply instanceof ErrorResponse error) {
-            streamFailed(pending, "peer refused: " + error.error());
+            streamFailed(pending, new StreamFailure(StreamFailure.Kind.REJECTED, "peer refused: " + error.error()));
         } else {
             counters.drop(DropReason.UNEXPECTED_MESSAGE);
-            streamFailed(pending, "unexpected " + reply.type() + " reply");
+            streamFailed(pending, new StreamFailure(StreamFailure.Kind.REJECTED, "unexpected " + reply.type() + " reply"));
         }
     }
 
@@ -429,15 +432,15 @@ public final class MembershipEngine {
      * A stream request we sent failed (could not connect, timed out, broke).
      *
      * @param requestId the id from {@link Outbox#sendStream}
-     * @param reason    one line saying why
+     * @param failure   what went wrong and why
      */
-    public void handleStreamFailure(long requestId, String reason) {
+    public void handleStreamFailure(long requestId, StreamFailure failure) {
         PendingStream pending = streams.remove(requestId);
         if (pending == null) {
             counters.drop(DropReason.UNKNOWN_STREAM);
             return;
         }
-        streamFailed(pending, reason);
+        streamFailed(pending, failure);
     }
 
     /**
@@ -1125,13 +1128,13 @@ public final class MembershipEngine {
         out.sendStream(requestId, peer, localState(false));
     }
 
-    private void streamFailed(PendingStream pending, String reason) {
+    private void streamFailed(PendingStream pending, StreamFailure failure) {
         if (pending.purpose == StreamPurpose.JOIN) {
-            joinAnswered(pending.joinId, pending.peer + ": " + reason);
+            joinAnswered(pending.joinId, new JoinCompleted.SeedFailure(pending.peer, failure));
         }
     }
 
-    private void joinAnswered(long joinId, String failure) {
+    private void joinAnswered(long joinId, JoinCompleted.SeedFailure failure) {
         JoinProgress progress = joins.get(joinId);
         if (progress == null) {
             return;
@@ -1258,7 +1261,7 @@ public final class MembershipEngine {
     /** A join waiting for its seeds. */
     private static final class JoinProgress {
         final long joinId;
-        final List<String> failures = new ArrayList<>();
+        final List<JoinCompleted.SeedFailure> failures = new ArrayList<>();
         int outstanding;
         int succeeded;
 

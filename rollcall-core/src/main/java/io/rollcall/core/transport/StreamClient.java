@@ -4,6 +4,7 @@ import io.rollcall.core.Endpoint;
 import io.rollcall.core.codec.DecodeResult;
 import io.rollcall.core.codec.StreamCodec;
 import io.rollcall.core.engine.MembershipEngine;
+import io.rollcall.core.engine.StreamFailure;
 import io.rollcall.core.message.Message;
 import io.rollcall.core.message.Ping;
 import io.rollcall.core.message.PushPull;
@@ -54,7 +55,8 @@ final class StreamClient {
             workers.execute(() -> exchange(requestId, to, request));
         } catch (RejectedExecutionException e) {
             counters.drop(TransportCounters.TransportDrop.OUTBOUND_STREAM_LIMIT);
-            loop.schedule(0, () -> engine.handleStreamFailure(requestId, "too many streams in flight"));
+            loop.schedule(0, () -> engine.handleStreamFailure(requestId,
+                    new StreamFailure(StreamFailure.Kind.FAILED, "too many streams in flight")));
         }
     }
 
@@ -90,7 +92,8 @@ final class StreamClient {
             counters.encoded(List.of(request));
             if (!expectsReply(request)) {
                 // Delivered; the engine expects no reply for this kind of request and only frees its slot.
-                outcome = () -> engine.handleStreamFailure(requestId, "sent; no reply expected");
+                outcome = () -> engine.handleStreamFailure(requestId,
+                        new StreamFailure(StreamFailure.Kind.FAILED, "sent; no reply expected"));
             } else {
                 StreamServer.CountingInputStream in = new StreamServer.CountingInputStream(
                         new BufferedInputStream(socket.getInputStream()));
@@ -98,7 +101,8 @@ final class StreamClient {
                 counters.received((int) Math.min(Integer.MAX_VALUE, in.count()), true);
                 counters.decoded(reply);
                 if (reply.messages().isEmpty()) {
-                    String why = reply.drops().isEmpty() ? "empty reply" : explain(to, reply.drops().get(0));
+                    StreamFailure why = reply.drops().isEmpty() ? new StreamFailure(StreamFailure.Kind.FAILED, "empty reply")
+                            : new StreamFailure(StreamFailure.Kind.REJECTED, explain(to, reply.drops().get(0)));
                     outcome = () -> engine.handleStreamFailure(requestId, why);
                 } else {
                     Message message = reply.messages().get(0);
@@ -106,12 +110,14 @@ final class StreamClient {
                 }
             }
         } catch (SocketTimeoutException e) {
-            outcome = failure(requestId, "no answer from " + to + " within " + timeoutMillis + " ms");
+            outcome = failure(requestId, StreamFailure.Kind.TIMED_OUT, "no answer from " + to + " within " + timeoutMillis + " ms");
         } catch (ConnectException e) {
-            outcome = failure(requestId, "cannot connect to " + to + ": " + e.getMessage());
+            outcome = failure(requestId, StreamFailure.Kind.REFUSED, "cannot connect to " + to + ": " + e.getMessage());
         } catch (IOException e) {
-            outcome = failure(requestId, (deadline.isDone() ? "no answer from " + to + " within " + timeoutMillis + " ms"
-                    : "stream to " + to + " failed: " + e.getMessage()));
+            // The deadline closes the socket under a blocked read: that is a timeout, not an I/O error.
+            outcome = deadline.isDone()
+                    ? failure(requestId, StreamFailure.Kind.TIMED_OUT, "no answer from " + to + " within " + timeoutMillis + " ms")
+                    : failure(requestId, StreamFailure.Kind.FAILED, "stream to " + to + " failed: " + e.getMessage());
         } finally {
             deadline.cancel(false);
         }
@@ -130,9 +136,10 @@ final class StreamClient {
         };
     }
 
-    private Runnable failure(long requestId, String reason) {
+    private Runnable failure(long requestId, StreamFailure.Kind kind, String reason) {
         counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
-        return () -> engine.handleStreamFailure(requestId, reason);
+        StreamFailure failure = new StreamFailure(kind, reason);
+        return () -> engine.handleStreamFailure(requestId, failure);
     }
 
     private static boolean expectsReply(Message request) {

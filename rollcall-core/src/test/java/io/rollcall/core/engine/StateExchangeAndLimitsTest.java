@@ -34,7 +34,7 @@ class StateExchangeAndLimitsTest {
         assertThat(((PushPull) requests.get(0).request()).join()).isTrue();
         h.engine.handleStreamReply(requests.get(0).requestId(),
                 new PushPull(true, List.of(node(2, 1, MemberState.ALIVE), node(4, 3, MemberState.ALIVE)), Bytes.EMPTY));
-        h.engine.handleStreamFailure(requests.get(1).requestId(), "connection refused");
+        h.engine.handleStreamFailure(requests.get(1).requestId(), new StreamFailure(StreamFailure.Kind.REFUSED, "connection refused"));
         List<Effect> effects = h.drain();
         JoinCompleted done = of(effects, JoinCompleted.class).get(0);
         assertThat(done.joinId()).isEqualTo(joinId);
@@ -245,7 +245,7 @@ class StateExchangeAndLimitsTest {
                 .satisfies(p -> assertThat(((io.rollcall.core.message.UserData) p.messages().get(0)).payload().length()).isEqualTo(100));
         Effect.SendStream stream = of(effects, Effect.SendStream.class).get(0);
         assertThat(((io.rollcall.core.message.UserData) stream.request()).payload().length()).isEqualTo(5_000);
-        h.engine.handleStreamFailure(stream.requestId(), "sent; no reply expected");
+        h.engine.handleStreamFailure(stream.requestId(), new StreamFailure(StreamFailure.Kind.FAILED, "sent; no reply expected"));
         assertThat(h.engine.counters().dropped(DropReason.UNKNOWN_STREAM)).isZero();
     }
 }

@@ -148,7 +148,7 @@ final class LiveEngine {
         }
         for (long id : expired) {
             openStreams.remove(id);
-            engine.handleStreamFailure(id, "timed out");
+            engine.handleStreamFailure(id, new io.rollcall.core.engine.StreamFailure(io.rollcall.core.engine.StreamFailure.Kind.TIMED_OUT, "timed out"));
         }
     }
 

@@ -132,6 +132,8 @@ class NetworkNodeTest {
         JoinCompleted result = a.join(List.of(nobody)).get(FAST.streamTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
         assertThat(result.succeeded()).isZero();
         assertThat(result.failures()).singleElement().asString().contains(nobody.toString()).contains("cannot connect");
+        assertThat(result.seedFailures()).singleElement()
+                .satisfies(f -> assertThat(f.failure().kind()).isEqualTo(io.rollcall.core.engine.StreamFailure.Kind.REFUSED));
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(FAST.streamTimeoutMillis() + 5_000);
     }
 
