@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundaryTest {
     private static final List<Class<?>> API = List.of(Rollcall.class, RollcallConfig.class, RollcallConfig.Builder.class,
             MembershipView.class, ClusterMember.class, MemberStatus.class, MembershipChange.class, ChangeKind.class,
-            MembershipListener.class, Subscription.class, Catchup.class, Health.class, Profile.class, JoinException.class, KeyOperation.class);
+            MembershipListener.class, Subscription.class, Catchup.class, Health.class, Profile.class, JoinException.class,
+            JoinException.SeedFailure.class, JoinException.Reason.class, KeyOperation.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {
