@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -249,11 +251,30 @@ class AgentIT {
         String[] lines = cannotJoin.err().strip().split("\n");
         assertThat(lines[lines.length - 1]).startsWith("rollcall: could not join any seed").contains("127.102.27.2:7946");
         assertThat(cannotJoin.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        // Nothing listens at the seed: trying again cannot help, so the first refusal is final.
+        assertThat(cannotJoin.err()).doesNotContain("join attempt");
         Path config = dir.resolve("bad.yaml");
         Files.writeString(config, "nodee: x\n");
         AgentProcess.Result badConfig = AgentProcess.cli(Map.of(), "agent", "--config", config.toString());
         assertThat(badConfig.status()).isEqualTo(2);
         assertThat(badConfig.err()).contains("unknown key 'nodee'");
+    }
+
+    @Test
+    void aStartUpJoinIsTriedAgainWhileTheSeedAcceptsButDoesNotAnswer() throws Exception {
+        // The kernel completes the handshake from the backlog and nobody reads: a seed too busy to answer.
+        try (ServerSocket busySeed = new ServerSocket(0, 50, InetAddress.getByName("127.102.30.2"))) {
+            String seed = "127.102.30.2:" + busySeed.getLocalPort();
+            AgentProcess.Result r = AgentProcess.cli(Map.of(), "agent", "--bind", "127.102.30.1:7946", "--http",
+                    "127.102.30.1:7947", "--data-dir", dir.resolve("j").toString(), "--node", "j", "--profile", "local",
+                    "--join", seed);
+            assertThat(r.status()).isEqualTo(3);
+            assertThat(r.err()).contains("join attempt 1 of 3").contains("join attempt 2 of 3")
+                    .doesNotContain("join attempt 3 of 3");
+            String[] lines = r.err().strip().split("\n");
+            assertThat(lines[lines.length - 1]).startsWith("rollcall: could not join any seed").contains(seed)
+                    .contains("no answer");
+        }
     }
 
     @Test
