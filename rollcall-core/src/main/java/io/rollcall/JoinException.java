@@ -58,14 +58,17 @@ public final class JoinException extends Exception {
         this.seedFailures = List.copyOf(seedFailures);
     }
 
-    /** @return one per seed that could not be joined */
+    /**
+     * @return one per seed that could not be joined; empty for an exception that went through Java
+     *         serialization, which keeps only the message
+     */
     public List<SeedFailure> seedFailures() {
-        return seedFailures;
+        return seedFailures == null ? List.of() : seedFailures;
     }
 
     /** @return one line per seed that could not be joined, {@code seed: why} */
     public List<String> failures() {
-        return seedFailures.stream().map(SeedFailure::line).toList();
+        return seedFailures().stream().map(SeedFailure::line).toList();
     }
 
     /**
@@ -73,6 +76,7 @@ public final class JoinException extends Exception {
      * @return whether every seed failed for this reason (false if there were none)
      */
     public boolean allFailedBecause(Reason reason) {
-        return !seedFailures.isEmpty() && seedFailures.stream().allMatch(f -> f.reason() == reason);
+        List<SeedFailure> all = seedFailures();
+        return !all.isEmpty() && all.stream().allMatch(f -> f.reason() == reason);
     }
 }
