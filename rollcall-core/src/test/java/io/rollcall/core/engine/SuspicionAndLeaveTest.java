@@ -37,14 +37,18 @@ class SuspicionAndLeaveTest {
         assertThat(suspicionTimer(h.drain()).delayMillis()).isEqualTo(3_000);
     }
 
+    private static List<Effect> n3SuspectsN2AndTheSuspicionRunsOut(EngineHarness h, long afterMillis) {
+        h.receive(3, new Suspect(1, "n2", "n3"));
+        Timer timer = suspicionTimer(h.drain()).timer();
+        h.now += afterMillis;
+        h.fire(timer);
+        return h.drain();
+    }
+
     @Test
     void anUnrefutedSuspicionEndsInFailedAndIsGossipedAsDead() {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
-        h.receive(3, new Suspect(1, "n2", "n3"));
-        Timer timer = suspicionTimer(h.drain()).timer();
-        h.now += 24_000;
-        h.fire(timer);
-        List<Effect> effects = h.drain();
+        List<Effect> effects = n3SuspectsN2AndTheSuspicionRunsOut(h, 24_000);
         assertThat(of(effects, MembershipEvent.Failed.class)).hasSize(1);
         assertThat(h.stateOf(2)).isEqualTo(MemberState.DEAD);
         h.fire(new Timer.GossipTick());
@@ -55,12 +59,8 @@ class SuspicionAndLeaveTest {
     @Test
     void ourOwnVerdictGoesAtOnceToEveryLiveMemberAndTheAccusedInASmallCluster() {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
-        h.receive(3, new Suspect(1, "n2", "n3"));
-        Timer timer = suspicionTimer(h.drain()).timer();
-        h.now += 24_000;
-        h.fire(timer);
         // No gossip tick has run: these are the direct sends.
-        List<Effect.SendPacket> verdicts = of(h.drain(), Effect.SendPacket.class).stream()
+        List<Effect.SendPacket> verdicts = of(n3SuspectsN2AndTheSuspicionRunsOut(h, 24_000), Effect.SendPacket.class).stream()
                 .filter(p -> p.messages().contains(new Dead(1, "n2", "self"))).toList();
         assertThat(verdicts).extracting(Effect.SendPacket::to)
                 .containsExactlyInAnyOrder(EngineHarness.addr(2), EngineHarness.addr(3), EngineHarness.addr(4), EngineHarness.addr(5));
@@ -70,11 +70,7 @@ class SuspicionAndLeaveTest {
     void aLargeClusterLeavesTheVerdictToGossip() {
         int members = MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL + 1;
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(members);
-        h.receive(3, new Suspect(1, "n2", "n3"));
-        Timer timer = suspicionTimer(h.drain()).timer();
-        h.now += 600_000;
-        h.fire(timer);
-        List<Effect> effects = h.drain();
+        List<Effect> effects = n3SuspectsN2AndTheSuspicionRunsOut(h, 600_000);
         assertThat(h.stateOf(2)).isEqualTo(MemberState.DEAD);
         assertThat(sent(effects, Dead.class)).isEmpty();
     }
