@@ -472,43 +472,53 @@ public final class NetworkNode implements AutoCloseable {
     private final class NodeOutbox implements Outbox {
         @Override
         public void sendPacket(Endpoint to, List<Message> messages) {
-            if (closed) {
+            byte[] datagram = encode(to, messages);
+            if (datagram != null) {
+                sendShared(to, datagram, messages);
+            }
+        }
+
+        @Override
+        public void sendProbe(long seqNo, Endpoint to, List<Message> messages) {
+            byte[] datagram = encode(to, messages);
+            if (datagram == null) {
                 return;
             }
+            if (engine.config().suspectOnPortUnreachable() && probes.send(seqNo, to, datagram)) {
+                sent(datagram, messages);
+            } else {
+                sendShared(to, datagram, messages);
+            }
+        }
+
+        /** The datagram for {@code messages}, or null if the node is closed or encoding failed (counted). */
+        private byte[] encode(Endpoint to, List<Message> messages) {
+            if (closed) {
+                return null;
+            }
             try {
-                byte[] datagram = packetCodec.encode(messages, transport.crcOnSend());
+                return packetCodec.encode(messages, transport.crcOnSend());
+            } catch (RuntimeException e) {
+                counters.drop(TransportCounters.TransportDrop.SEND_ERROR);
+                LOG.log(Level.DEBUG, "encoding a datagram to " + to + " failed: " + e.getMessage());
+                return null;
+            }
+        }
+
+        /** Sends from the node's own UDP socket. */
+        private void sendShared(Endpoint to, byte[] datagram, List<Message> messages) {
+            try {
                 udp.send(ByteBuffer.wrap(datagram), to.toSocketAddress());
-                counters.sent(datagram.length, false);
-                counters.encoded(messages);
+                sent(datagram, messages);
             } catch (IOException | RuntimeException e) {
                 counters.drop(TransportCounters.TransportDrop.SEND_ERROR);
                 LOG.log(Level.DEBUG, "sending to " + to + " failed: " + e.getMessage());
             }
         }
 
-        @Override
-        public void sendProbe(long seqNo, Endpoint to, List<Message> messages) {
-            if (closed) {
-                return;
-            }
-            if (!engine.config().suspectOnPortUnreachable()) {
-                sendPacket(to, messages);
-                return;
-            }
-            byte[] datagram;
-            try {
-                datagram = packetCodec.encode(messages, transport.crcOnSend());
-            } catch (RuntimeException e) {
-                counters.drop(TransportCounters.TransportDrop.SEND_ERROR);
-                LOG.log(Level.DEBUG, "encoding a probe to " + to + " failed: " + e.getMessage());
-                return;
-            }
-            if (probes.send(seqNo, to, datagram)) {
-                counters.sent(datagram.length, false);
-                counters.encoded(messages);
-            } else {
-                sendPacket(to, messages);
-            }
+        private void sent(byte[] datagram, List<Message> messages) {
+            counters.sent(datagram.length, false);
+            counters.encoded(messages);
         }
 
         @Override
