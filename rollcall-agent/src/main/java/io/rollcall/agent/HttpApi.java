@@ -32,7 +32,7 @@ import java.lang.System.Logger.Level;
 
 /**
  * The agent's HTTP API (JSON; Server-Sent Events for {@code /v1/events}; Prometheus text for
- * {@code /metrics}). Errors are JSON {@code {"error": "..."}} with a fitting status code. Request
+ * {@code /metrics}). Errors are JSON {@code {"error":"..."}} with a fitting status code. Request
  * bodies are bounded, and so are the threads serving requests and the number of event streams.
  */
 final class HttpApi implements AutoCloseable {
@@ -414,7 +414,7 @@ final class HttpApi implements AutoCloseable {
             return; // an event stream that failed midway: nothing more can be said
         }
         try {
-            json(ex, status, Map.of("error", message == null ? "error" : message));
+            ex.sendError(status, message == null ? "error" : message);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not send error response: " + e.toString());
         }

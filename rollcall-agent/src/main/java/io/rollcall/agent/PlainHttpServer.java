@@ -45,7 +45,6 @@ final class PlainHttpServer implements AutoCloseable {
     private static final int LINGER_MILLIS = 1_000;
     /** Most request bytes discarded after answering, so that closing does not reset the answer. */
     private static final int MAX_DISCARD_BYTES = 256 * 1024;
-    private static final String BUSY = "{\"error\": \"too many HTTP connections\"}\n";
     private static final System.Logger LOG = System.getLogger(PlainHttpServer.class.getName());
 
     /** Answers one request; throwing leaves the client a 500 if nothing was sent yet. */
@@ -133,8 +132,7 @@ final class PlainHttpServer implements AutoCloseable {
             } catch (RejectedExecutionException busy) {
                 // A short answer fits in the socket's send buffer: writing it here cannot block.
                 try (client) {
-                    new Response(client.getOutputStream(), true).send(503, "application/json; charset=utf-8",
-                            BUSY.getBytes(StandardCharsets.UTF_8));
+                    new Response(client.getOutputStream(), true).sendError(503, "too many HTTP connections");
                 } catch (IOException e) {
                     LOG.log(Level.DEBUG, "refusing an HTTP connection: " + e.getMessage());
                 }
@@ -150,8 +148,7 @@ final class PlainHttpServer implements AutoCloseable {
             try {
                 request = parse(in);
             } catch (BadRequest e) {
-                new Response(client.getOutputStream(), true).send(e.status, "application/json; charset=utf-8",
-                        ("{\"error\": " + Json.write(e.getMessage()) + "}\n").getBytes(StandardCharsets.UTF_8));
+                new Response(client.getOutputStream(), true).sendError(e.status, e.getMessage());
                 finish(client, in);
                 return;
             }
@@ -333,6 +330,12 @@ final class PlainHttpServer implements AutoCloseable {
             out.flush();
         }
 
+        /** Sends the API's error answer, {@code {"error":"MESSAGE"}}, with {@code status}. */
+        void sendError(int status, String message) throws IOException {
+            send(status, "application/json; charset=utf-8",
+                    (Json.write(Map.of("error", message)) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
         /**
          * Starts an answer of unknown length; each {@code write} on the stream returned goes out as
          * one chunk at the next {@code flush}.
@@ -355,7 +358,7 @@ final class PlainHttpServer implements AutoCloseable {
 
         void end() throws IOException {
             if (!committed) {
-                send(500, "application/json; charset=utf-8", "{\"error\": \"no answer\"}\n".getBytes(StandardCharsets.UTF_8));
+                sendError(500, "no answer");
             } else if (streaming instanceof ChunkedOutput chunked) {
                 chunked.finish();
             }

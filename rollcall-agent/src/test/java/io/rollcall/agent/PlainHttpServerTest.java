@@ -119,7 +119,7 @@ class PlainHttpServerTest {
     @Test
     void malformedRequestsGetOneLineErrors() throws IOException {
         start(4);
-        assertThat(exchange("garbage\r\n\r\n")).startsWith("HTTP/1.1 400 ").endsWith("{\"error\": \"malformed request line\"}\n");
+        assertThat(exchange("garbage\r\n\r\n")).startsWith("HTTP/1.1 400 ").endsWith("{\"error\":\"malformed request line\"}\n");
         assertThat(exchange("GET / HTTP/2.0\r\n\r\n")).startsWith("HTTP/1.1 505 ");
         assertThat(exchange("GET nopath HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
         assertThat(exchange("GET /echo HTTP/1.1\r\nno colon here\r\n\r\n")).startsWith("HTTP/1.1 400 ");
@@ -172,7 +172,7 @@ class PlainHttpServerTest {
             }
             assertThat(threads.getActiveCount()).isEqualTo(1);
             assertThat(exchange("GET /echo HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 503 ")
-                    .endsWith("{\"error\": \"too many HTTP connections\"}\n");
+                    .endsWith("{\"error\":\"too many HTTP connections\"}\n");
             release.countDown();
             held.setSoTimeout(5_000);
             assertThat(readAll(held.getInputStream())).startsWith("HTTP/1.1 200 ");
