@@ -241,6 +241,35 @@ class RollcallApiTest {
     }
 
     @Test
+    void everySilentSeedTimesOutEvenWhenTheDeadlineClosesTheSocketUnderTheRead() throws Exception {
+        // The whole-exchange deadline and the read timeout expire together; whichever wakes the
+        // reader first, the seed did not answer, and saying "socket closed" would stop the
+        // agent's start-up retry.
+        Rollcall a = node(RollcallConfig.builder("patient-many").bind("127.0.0.1:0").profile(Profile.LOCAL)
+                .tcpTimeout(java.time.Duration.ofMillis(200)));
+        List<ServerSocket> silent = new ArrayList<>();
+        try {
+            List<InetSocketAddress> seeds = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ServerSocket s = new ServerSocket(0, 64, InetAddress.getByName("127.0.0.1"));
+                silent.add(s);
+                seeds.add(new InetSocketAddress("127.0.0.1", s.getLocalPort()));
+            }
+            for (int round = 0; round < 5; round++) {
+                var future = a.join(seeds);
+                JoinException failure = (JoinException) future.handle((ok, e) -> e.getCause() == null ? e : e.getCause())
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(failure.seedFailures()).as("round %d", round).hasSize(8)
+                        .allSatisfy(f -> assertThat(f.reason()).as(f.toString()).isEqualTo(JoinException.Reason.TIMED_OUT));
+            }
+        } finally {
+            for (ServerSocket s : silent) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void closeLeavesNoThreadsAndFreesBothSockets() throws Exception {
         Rollcall a = node("closing-a");
         Rollcall b = node("closing-b");

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Carries out the engine's stream requests: connect, send one request, read the reply, report the
@@ -73,8 +74,13 @@ final class StreamClient {
 
     private void exchange(long requestId, Endpoint to, Message request) {
         Socket socket = new Socket();
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> StreamServer.closeQuietly(socket), timeoutMillis,
-                TimeUnit.MILLISECONDS);
+        // Marked before the socket is closed, so a read woken by the close sees it; the future's
+        // own isDone() turns true only after the close has returned, too late for that read.
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            expired.set(true);
+            StreamServer.closeQuietly(socket);
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
         Runnable outcome;
         try (socket) {
             if (!bind.ip().isAnyLocalAddress()) {
@@ -115,7 +121,7 @@ final class StreamClient {
             outcome = failure(requestId, StreamFailure.Kind.REFUSED, "cannot connect to " + to + ": " + e.getMessage());
         } catch (IOException e) {
             // The deadline closes the socket under a blocked read: that is a timeout, not an I/O error.
-            outcome = deadline.isDone()
+            outcome = expired.get()
                     ? failure(requestId, StreamFailure.Kind.TIMED_OUT, "no answer from " + to + " within " + timeoutMillis + " ms")
                     : failure(requestId, StreamFailure.Kind.FAILED, "stream to " + to + " failed: " + e.getMessage());
         } finally {
