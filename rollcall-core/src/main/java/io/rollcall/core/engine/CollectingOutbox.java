@@ -30,6 +30,11 @@ public final class CollectingOutbox implements Outbox {
     }
 
     @Override
+    public void probeEnded(long seqNo) {
+        effects.add(new Effect.ProbeEnded(seqNo));
+    }
+
+    @Override
     public void notify(Notification notification) {
         effects.add(new Effect.Notify(notification));
     }

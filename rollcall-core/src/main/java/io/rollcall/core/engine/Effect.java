@@ -26,6 +26,10 @@ public sealed interface Effect {
     record CancelTimer(Timer timer) implements Effect {
     }
 
+    /** @param seqNo the probe that has its outcome */
+    record ProbeEnded(long seqNo) implements Effect {
+    }
+
     /** @param notification what happened */
     record Notify(Notification notification) implements Effect {
     }

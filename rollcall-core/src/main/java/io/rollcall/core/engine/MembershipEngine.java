@@ -92,6 +92,9 @@ public final class MembershipEngine {
     /** The periodic state exchange timer in force; a tick with an older token was rescheduled away. */
     private long pushPullToken;
     private int correctionsThisRound;
+    /** The retransmit limit, as computed for {@link #retransmitLimitFor} live members (0 before the first). */
+    private int retransmitLimit;
+    private int retransmitLimitFor;
     private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
     private List<Message> announcement = List.of();
     private UserDelegate delegate = UserDelegate.NONE;
@@ -245,7 +248,7 @@ public final class MembershipEngine {
         }
         requirePhase(Phase.RUNNING, "leave");
         phase = Phase.LEAVING;
-        probe = null;
+        endProbe();
         Member before = self.snapshot();
         table.setState(self, MemberState.LEFT, clock.nowMillis());
         out.notify(new MembershipEvent.Left(self.snapshot()));
@@ -307,7 +310,7 @@ public final class MembershipEngine {
     /** Stops the engine: later input is ignored and no further effects are produced. */
     public void stop() {
         phase = Phase.STOPPED;
-        probe = null;
+        probe = null; // silently: a stopped engine produces no effects; the driver closes its sockets
     }
 
     // ------------------------------------------------------------------ inputs
@@ -610,6 +613,15 @@ public final class MembershipEngine {
         out.setTimer(new Timer.ProbeDeadline(seqNo), awareness.scale(config.probeIntervalMillis()));
     }
 
+    /** The current probe, if any, has its outcome: forget it and tell the driver. */
+    private void endProbe() {
+        if (probe != null) {
+            long seqNo = probe.seqNo;
+            probe = null;
+            out.probeEnded(seqNo);
+        }
+    }
+
     private void onProbeTimeout(long seqNo) {
         if (probe == null || probe.seqNo != seqNo) {
             return;
@@ -654,7 +666,7 @@ public final class MembershipEngine {
             return;
         }
         Probe finished = probe;
-        probe = null;
+        endProbe();
         out.cancelTimer(new Timer.ProbeTimeout(seqNo));
         out.cancelTimer(new Timer.ProbeDeadline(seqNo));
         counters.probesFailed++;
@@ -667,7 +679,7 @@ public final class MembershipEngine {
             return;
         }
         Probe finished = probe;
-        probe = null;
+        endProbe();
         if (finished.fallbackAcked) {
             counters.tcpFallbackSuccesses++;
             awareness.apply(-1);
@@ -739,7 +751,7 @@ public final class MembershipEngine {
         }
         if (probe != null && probe.seqNo == ack.seqNo()) {
             long seqNo = probe.seqNo;
-            probe = null;
+            endProbe();
             awareness.apply(-1);
             out.cancelTimer(new Timer.ProbeTimeout(seqNo));
             out.cancelTimer(new Timer.ProbeDeadline(seqNo));
@@ -1019,6 +1031,18 @@ public final class MembershipEngine {
         }
         out.setTimer(new Timer.GossipTick(), config.gossipIntervalMillis());
         correctionsThisRound = 0;
+        if (broadcasts.size() > 0) {
+            gossipQueued();
+        }
+        sendDirectAnnouncements();
+        checkLeaveProgress();
+    }
+
+    /**
+     * One gossip round's packets. Only called with something queued: choosing targets for nothing
+     * was most of an idle node's protocol work, five times a second.
+     */
+    private void gossipQueued() {
         long now = clock.nowMillis();
         List<MemberEntry> targets = table.randomMembers(config.gossipNodes(), e -> e != self
                 && (e.state.isLive() || (e.state == MemberState.DEAD && now - e.stateSinceMillis <= config.gossipToTheDeadMillis())),
@@ -1033,8 +1057,6 @@ public final class MembershipEngine {
             counters.gossipPacketsSent++;
             out.sendPacket(target.address, batch);
         }
-        sendDirectAnnouncements();
-        checkLeaveProgress();
     }
 
     /** Sends {@code parts} in one datagram, filling the rest of the packet budget with queued gossip. */
@@ -1089,7 +1111,13 @@ public final class MembershipEngine {
     }
 
     private int retransmitLimit() {
-        return Timeouts.retransmitLimit(config.retransmitMult(), Math.max(1, table.liveCount()));
+        // Asked for every packet sent; a logarithm each time was measurable on an idle node.
+        int live = Math.max(1, table.liveCount());
+        if (live != retransmitLimitFor) {
+            retransmitLimit = Timeouts.retransmitLimit(config.retransmitMult(), live);
+            retransmitLimitFor = live;
+        }
+        return retransmitLimit;
     }
 
     private Alive selfAlive() {

@@ -33,6 +33,16 @@ public interface Outbox {
     }
 
     /**
+     * Probe {@code seqNo} has its outcome (acked, given up, or abandoned by a leave or stop): a
+     * driver that watches the probe's own socket for an unreachable answer can stop watching. Sent
+     * at most once per probe, and only for probes sent through {@link #sendProbe}.
+     *
+     * @param seqNo the probe's sequence number
+     */
+    default void probeEnded(long seqNo) {
+    }
+
+    /**
      * Open a stream, send one request and report the outcome back through
      * {@link MembershipEngine#handleStreamReply} or {@link MembershipEngine#handleStreamFailure}
      * (exactly one of them, within the configured stream timeout).

@@ -491,6 +491,11 @@ public final class NetworkNode implements AutoCloseable {
             }
         }
 
+        @Override
+        public void probeEnded(long seqNo) {
+            probes.end(seqNo);
+        }
+
         /** The datagram for {@code messages}, or null if the node is closed or encoding failed (counted). */
         private byte[] encode(Endpoint to, List<Message> messages) {
             if (closed) {

@@ -17,7 +17,9 @@ import java.nio.channels.DatagramChannel;
  * <p>The ping names our shared address as its source, so its ack arrives there as usual; a datagram
  * that does arrive on the probe socket (a peer answering the sender's address instead) is passed on
  * as if received on the shared one. The socket is checked, without blocking, at
- * {@link #CHECK_DELAYS_MILLIS} after sending, then closed; at most one is open at a time, since a
+ * {@link #CHECK_DELAYS_MILLIS} after sending, each check scheduled by the one before, then closed;
+ * it is closed at once when the engine says the probe has its outcome ({@link #end}), so a probe
+ * acked within a few milliseconds costs one check, not four. At most one is open at a time, since a
  * node runs one probe at a time. Everything here runs on the protocol thread.
  */
 final class ProbeChannel implements AutoCloseable {
@@ -38,6 +40,7 @@ final class ProbeChannel implements AutoCloseable {
     private final Sink sink;
     private final ByteBuffer buffer;
     private DatagramChannel current;
+    private long currentSeqNo;
 
     ProbeChannel(InetAddress bindIp, ProtocolLoop loop, int maxDatagramBytes, Sink sink) {
         this.bindIp = bindIp;
@@ -72,15 +75,24 @@ final class ProbeChannel implements AutoCloseable {
             return false;
         }
         current = ch;
-        DatagramChannel sent = ch;
-        for (int i = 0; i < CHECK_DELAYS_MILLIS.length; i++) {
-            boolean last = i == CHECK_DELAYS_MILLIS.length - 1;
-            loop.schedule(CHECK_DELAYS_MILLIS[i], () -> check(sent, seqNo, last));
-        }
+        currentSeqNo = seqNo;
+        scheduleCheck(ch, seqNo, 0);
         return true;
     }
 
-    private void check(DatagramChannel ch, long seqNo, boolean last) {
+    /** The engine has the outcome of probe {@code seqNo}: its socket has nothing more to tell. */
+    void end(long seqNo) {
+        if (current != null && currentSeqNo == seqNo) {
+            close();
+        }
+    }
+
+    private void scheduleCheck(DatagramChannel ch, long seqNo, int index) {
+        long delay = CHECK_DELAYS_MILLIS[index] - (index == 0 ? 0 : CHECK_DELAYS_MILLIS[index - 1]);
+        loop.schedule(delay, () -> check(ch, seqNo, index));
+    }
+
+    private void check(DatagramChannel ch, long seqNo, int index) {
         if (ch != current) {
             return; // superseded by the next probe, or closed
         }
@@ -102,8 +114,10 @@ final class ProbeChannel implements AutoCloseable {
             close();
             return;
         }
-        if (last) {
+        if (index == CHECK_DELAYS_MILLIS.length - 1) {
             close();
+        } else {
+            scheduleCheck(ch, seqNo, index + 1);
         }
     }
 

@@ -63,6 +63,31 @@ class ProbeCycleTest {
     }
 
     @Test
+    void everyProbeEndsExactlyOnceSoTheDriverCanStopWatchingItsSocket() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
+        // Acked at once: the end comes with the ack; the timers firing later add nothing.
+        Ping acked = startProbe(h);
+        h.receive(2, new Ack(acked.seqNo(), Bytes.EMPTY));
+        assertThat(of(h.drain(), Effect.ProbeEnded.class)).containsExactly(new Effect.ProbeEnded(acked.seqNo()));
+        h.fire(new Timer.ProbeTimeout(acked.seqNo()));
+        h.fire(new Timer.ProbeDeadline(acked.seqNo()));
+        assertThat(of(h.drain(), Effect.ProbeEnded.class)).isEmpty();
+        // Never answered: it ends at its deadline, not at the direct timeout.
+        Ping silent = startProbe(h);
+        h.fire(new Timer.ProbeTimeout(silent.seqNo()));
+        assertThat(of(h.drain(), Effect.ProbeEnded.class)).isEmpty();
+        h.fire(new Timer.ProbeDeadline(silent.seqNo()));
+        assertThat(of(h.drain(), Effect.ProbeEnded.class)).containsExactly(new Effect.ProbeEnded(silent.seqNo()));
+        // Port unreachable, then a leave with a probe in flight.
+        Ping unreachable = startProbe(h);
+        h.engine.handleProbeUnreachable(unreachable.seqNo());
+        assertThat(of(h.drain(), Effect.ProbeEnded.class)).containsExactly(new Effect.ProbeEnded(unreachable.seqNo()));
+        Ping abandoned = startProbe(h);
+        h.engine.leave(5_000);
+        assertThat(of(h.drain(), Effect.ProbeEnded.class)).containsExactly(new Effect.ProbeEnded(abandoned.seqNo()));
+    }
+
+    @Test
     void aMissedAckGoesIndirectThenSuspectsAndCountsMissingNacksAgainstOurHealth() {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(5);
         Ping ping = startProbe(h);
