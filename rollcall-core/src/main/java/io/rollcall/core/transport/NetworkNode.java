@@ -420,12 +420,7 @@ public final class NetworkNode implements AutoCloseable {
             if (messages == null) {
                 continue;
             }
-            Endpoint from = new Endpoint(source.getAddress(), source.getPort());
-            if (!loop.offerTraffic(() -> {
-                for (Message m : messages) {
-                    engine.handlePacket(from, m);
-                }
-            })) {
+            if (!loop.offerTraffic(() -> deliver(source, messages))) {
                 counters.drop(TransportCounters.TransportDrop.RECEIVE_QUEUE_FULL);
             }
         }
@@ -449,6 +444,14 @@ public final class NetworkNode implements AutoCloseable {
         return result.messages().isEmpty() ? null : result.messages();
     }
 
+    /** Hands a datagram's messages to the engine; on the protocol thread. */
+    private void deliver(InetSocketAddress source, List<Message> messages) {
+        Endpoint from = new Endpoint(source.getAddress(), source.getPort());
+        for (Message m : messages) {
+            engine.handlePacket(from, m);
+        }
+    }
+
     /** What the probe socket reports, on the protocol thread. */
     private final class ProbeSink implements ProbeChannel.Sink {
         @Override
@@ -460,10 +463,7 @@ public final class NetworkNode implements AutoCloseable {
         public void received(InetSocketAddress source, ByteBuffer datagram) {
             List<Message> messages = decode(source, datagram);
             if (messages != null) {
-                Endpoint from = new Endpoint(source.getAddress(), source.getPort());
-                for (Message m : messages) {
-                    engine.handlePacket(from, m);
-                }
+                deliver(source, messages);
             }
         }
     }

@@ -116,13 +116,12 @@ final class StreamClient {
                 }
             }
         } catch (SocketTimeoutException e) {
-            outcome = failure(requestId, StreamFailure.Kind.TIMED_OUT, "no answer from " + to + " within " + timeoutMillis + " ms");
+            outcome = timedOut(requestId, to);
         } catch (ConnectException e) {
             outcome = failure(requestId, StreamFailure.Kind.REFUSED, "cannot connect to " + to + ": " + e.getMessage());
         } catch (IOException e) {
             // The deadline closes the socket under a blocked read: that is a timeout, not an I/O error.
-            outcome = expired.get()
-                    ? failure(requestId, StreamFailure.Kind.TIMED_OUT, "no answer from " + to + " within " + timeoutMillis + " ms")
+            outcome = expired.get() ? timedOut(requestId, to)
                     : failure(requestId, StreamFailure.Kind.FAILED, "stream to " + to + " failed: " + e.getMessage());
         } finally {
             deadline.cancel(false);
@@ -140,6 +139,10 @@ final class StreamClient {
             case LABEL_MISMATCH -> peer + " belongs to a cluster with another label";
             default -> "unreadable answer from " + peer + ": " + drop;
         };
+    }
+
+    private Runnable timedOut(long requestId, Endpoint to) {
+        return failure(requestId, StreamFailure.Kind.TIMED_OUT, "no answer from " + to + " within " + timeoutMillis + " ms");
     }
 
     private Runnable failure(long requestId, StreamFailure.Kind kind, String reason) {
