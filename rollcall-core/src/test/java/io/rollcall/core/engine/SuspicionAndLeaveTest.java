@@ -4,11 +4,15 @@ import static io.rollcall.core.engine.EngineHarness.of;
 import static io.rollcall.core.engine.EngineHarness.sent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollcall.core.Endpoint;
 import io.rollcall.core.MemberState;
 import io.rollcall.core.message.Alive;
 import io.rollcall.core.message.Dead;
 import io.rollcall.core.message.Suspect;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class SuspicionAndLeaveTest {
@@ -86,6 +90,61 @@ class SuspicionAndLeaveTest {
         h.fire(timer);
         assertThat(of(h.drain(), MembershipEvent.Failed.class)).as("stale timer ignored").isEmpty();
         assertThat(h.stateOf(2)).isEqualTo(MemberState.ALIVE);
+    }
+
+    /**
+     * Where our own alive at {@code incarnation} went alone in a packet: the direct refutations, and
+     * gossip rounds (to at most 3 members each) that had nothing else to send.
+     */
+    private static Set<Endpoint> refutationsSentTo(List<Effect> effects, long incarnation) {
+        return of(effects, Effect.SendPacket.class).stream()
+                .filter(p -> p.messages().size() == 1 && p.messages().get(0) instanceof Alive a
+                        && a.node().equals("self") && a.incarnation() == incarnation)
+                .map(Effect.SendPacket::to).collect(Collectors.toSet());
+    }
+
+    private static final Set<Endpoint> FOUR_MEMBERS =
+            Set.of(EngineHarness.addr(2), EngineHarness.addr(3), EngineHarness.addr(4), EngineHarness.addr(5));
+
+    @Test
+    void ourOwnRefutationGoesAtOnceToEveryLiveMemberInASmallCluster() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
+        // No gossip tick runs: these are the direct sends.
+        h.receive(3, new Suspect(1, "self", "n3"));
+        assertThat(refutationsSentTo(h.drain(), 2)).isEqualTo(FOUR_MEMBERS);
+    }
+
+    @Test
+    void directRefutationsAreSentAtMostOncePerProbeIntervalTheLatestGoingOutAfterIt() {
+        EngineConfig config = EngineConfig.lan();
+        EngineHarness h = new EngineHarness(config, 1).started().withMembers(4);
+        h.receive(3, new Suspect(1, "self", "n3"));
+        assertThat(refutationsSentTo(h.drain(), 2)).isEqualTo(FOUR_MEMBERS);
+        // More accusations within the interval: each is refuted, by gossip only for now.
+        h.receive(3, new Suspect(2, "self", "n3"));
+        h.receive(4, new Dead(3, "self", "n4"));
+        List<Effect> meanwhile = new ArrayList<>(h.drain());
+        h.fire(new Timer.GossipTick());
+        meanwhile.addAll(h.drain());
+        assertThat(h.engine.localMember().incarnation()).isEqualTo(4);
+        assertThat(refutationsSentTo(meanwhile, 3)).isEmpty();
+        assertThat(refutationsSentTo(meanwhile, 4)).as("a gossip round reaches 3 members, not all 4").hasSizeLessThan(4);
+        h.now += config.probeIntervalMillis();
+        h.fire(new Timer.GossipTick());
+        assertThat(refutationsSentTo(h.drain(), 4)).as("the latest refutation, to everyone, once the interval is over")
+                .isEqualTo(FOUR_MEMBERS);
+        h.now += config.probeIntervalMillis();
+        h.fire(new Timer.GossipTick());
+        assertThat(refutationsSentTo(h.drain(), 4)).as("nothing pending, nothing sent to everyone again").hasSizeLessThan(4);
+    }
+
+    @Test
+    void aLargeClusterLeavesTheRefutationToGossip() {
+        int members = MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL + 1;
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(members);
+        h.receive(3, new Suspect(1, "self", "n3"));
+        assertThat(refutationsSentTo(h.drain(), 2)).isEmpty();
+        assertThat(h.engine.localMember().incarnation()).isEqualTo(2);
     }
 
     @Test
