@@ -857,8 +857,13 @@ public final class MembershipEngine {
             return;
         }
         if (entry == self) {
-            if (phase == Phase.RUNNING && suspect.incarnation() >= self.incarnation) {
-                refute(suspect.incarnation());
+            if (phase == Phase.RUNNING) {
+                if (suspect.incarnation() >= self.incarnation) {
+                    refute(suspect.incarnation());
+                } else {
+                    // The sender still holds a suspicion we refuted: it missed the refutation.
+                    correctIfStale(self, suspect.incarnation(), MemberState.SUSPECT, sender);
+                }
             }
             return;
         }
@@ -892,8 +897,12 @@ public final class MembershipEngine {
             return;
         }
         if (entry == self) {
-            if (phase == Phase.RUNNING && dead.incarnation() >= self.incarnation) {
-                refute(dead.incarnation());
+            if (phase == Phase.RUNNING) {
+                if (dead.incarnation() >= self.incarnation) {
+                    refute(dead.incarnation());
+                } else {
+                    correctIfStale(self, dead.incarnation(), dead.isLeave() ? MemberState.LEFT : MemberState.DEAD, sender);
+                }
             }
             return;
         }

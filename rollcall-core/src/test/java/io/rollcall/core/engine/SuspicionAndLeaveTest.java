@@ -148,6 +148,27 @@ class SuspicionAndLeaveTest {
     }
 
     @Test
+    void aStaleAccusationAboutUsIsAnsweredWithOurCurrentAliveToItsSender() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
+        h.receive(3, new Suspect(1, "self", "n3"));
+        h.drain();
+        // n4 missed the refutation and still accuses us at incarnation 1, as a buddy-system ping would.
+        h.receive(4, new Suspect(1, "self", "n4"));
+        h.receive(5, new Dead(1, "self", "n5"));
+        List<Effect.SendPacket> packets = of(h.drain(), Effect.SendPacket.class);
+        for (int host : new int[] {4, 5}) {
+            assertThat(packets).as("answer to n%d", host).anySatisfy(p -> {
+                assertThat(p.to()).isEqualTo(EngineHarness.addr(host));
+                assertThat(p.messages()).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(Alive.class, a -> {
+                    assertThat(a.node()).isEqualTo("self");
+                    assertThat(a.incarnation()).isEqualTo(2);
+                }));
+            });
+        }
+        assertThat(h.engine.localMember().incarnation()).as("no new refutation for an old claim").isEqualTo(2);
+    }
+
+    @Test
     void refutationIsGossipedWithTheRaisedIncarnation() {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(3);
         h.receive(2, new Suspect(4, "self", "n2"));
