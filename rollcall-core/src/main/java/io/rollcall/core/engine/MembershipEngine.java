@@ -97,7 +97,7 @@ public final class MembershipEngine {
     private int retransmitLimitFor;
     /** A refutation waits to be sent to every member directly ({@link #sendRefutationDirectly}). */
     private boolean directRefutationPending;
-    private long lastDirectRefutationMillis = Long.MIN_VALUE;
+    private long nextDirectRefutationMillis = Long.MIN_VALUE;
     private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
     private List<Message> announcement = List.of();
     private UserDelegate delegate = UserDelegate.NONE;
@@ -987,22 +987,17 @@ public final class MembershipEngine {
         if (!directRefutationPending || phase != Phase.RUNNING) {
             return;
         }
-        if (table.liveCount() > MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL) {
+        if (!directSendsCoverTheCluster()) {
             directRefutationPending = false;
             return;
         }
         long now = clock.nowMillis();
-        if (lastDirectRefutationMillis != Long.MIN_VALUE && now - lastDirectRefutationMillis < config.probeIntervalMillis()) {
+        if (now < nextDirectRefutationMillis) {
             return;
         }
         directRefutationPending = false;
-        lastDirectRefutationMillis = now;
-        List<Message> refutation = List.of(selfAlive());
-        for (MemberEntry e : table.all()) {
-            if (e != self && e.state.isLive()) {
-                out.sendPacket(e.address, refutation);
-            }
-        }
+        nextDirectRefutationMillis = now + config.probeIntervalMillis();
+        sendToEveryLiveMember(List.of(selfAlive()), null);
     }
 
     // ------------------------------------------------------------------ suspicion
@@ -1059,12 +1054,22 @@ public final class MembershipEngine {
      * as memberlist does.
      */
     private void sendVerdictDirectly(Dead verdict, MemberEntry accused) {
-        if (phase != Phase.RUNNING || table.liveCount() > MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL) {
+        if (phase != Phase.RUNNING || !directSendsCoverTheCluster()) {
             return;
         }
+        sendToEveryLiveMember(List.of(verdict), accused);
+    }
+
+    /** @return true when one gossip interval's direct-send budget covers every live member */
+    private boolean directSendsCoverTheCluster() {
+        return table.liveCount() <= MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL;
+    }
+
+    /** Sends {@code messages} in one packet to every live member but us, and to {@code also} if not null. */
+    private void sendToEveryLiveMember(List<Message> messages, MemberEntry also) {
         for (MemberEntry e : table.all()) {
-            if (e != self && (e.state.isLive() || e == accused)) {
-                out.sendPacket(e.address, List.of(verdict));
+            if (e != self && (e.state.isLive() || e == also)) {
+                out.sendPacket(e.address, messages);
             }
         }
     }
