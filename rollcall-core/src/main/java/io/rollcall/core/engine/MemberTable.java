@@ -57,6 +57,23 @@ final class MemberTable {
         }
     }
 
+    /**
+     * Makes room for this many entries in all, so that adding up to that many grows neither the list
+     * nor the name index.
+     *
+     * @param entries the number of entries the table will hold
+     */
+    void ensureCapacity(int entries) {
+        list.ensureCapacity(entries);
+        if (entries * 4L > slots.length * 3L) {
+            int length = slots.length;
+            while (entries * 4L > length * 3L) {
+                length *= 2;
+            }
+            rehash(length);
+        }
+    }
+
     void remove(MemberEntry entry) {
         if (get(entry.name) != entry) {
             return;
@@ -226,7 +243,11 @@ final class MemberTable {
     }
 
     private void grow() {
-        slots = new MemberEntry[slots.length * 2];
+        rehash(slots.length * 2);
+    }
+
+    private void rehash(int length) {
+        slots = new MemberEntry[length];
         for (MemberEntry e : list) {
             insertSlot(e);
         }

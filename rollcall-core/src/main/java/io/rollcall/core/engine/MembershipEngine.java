@@ -949,6 +949,12 @@ public final class MembershipEngine {
     }
 
     private void merge(PushPull state) {
+        // The merged table holds at least as many members as the larger of the two lists: room for
+        // them at once, rather than growing the name index and the probe order step by step while a
+        // joiner (or a simulated node) learns a large cluster.
+        int atLeast = Math.max(table.size(), state.nodes().size());
+        table.ensureCapacity(atLeast);
+        rotation.ensureCapacity(atLeast);
         for (PushNodeState n : state.nodes()) {
             switch (n.state()) {
                 case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()), null);

@@ -13,6 +13,11 @@ final class ProbeRotation {
     private final ArrayList<MemberEntry> order = new ArrayList<>();
     private int cursor;
 
+    /** @param members how many members the order will hold: room for them at once */
+    void ensureCapacity(int members) {
+        order.ensureCapacity(members);
+    }
+
     void insert(MemberEntry entry, RandomGenerator random) {
         order.add(entry);
         int at = random.nextInt(order.size());

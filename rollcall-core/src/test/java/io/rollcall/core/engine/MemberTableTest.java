@@ -95,6 +95,30 @@ class MemberTableTest {
         assertThat(table.capacity()).isEqualTo(16_384);
     }
 
+    @Test
+    void roomMadeAheadKeepsEveryEntryFindableAndAddsWithoutGrowing() {
+        MemberTable table = new MemberTable();
+        Map<String, MemberEntry> model = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            MemberEntry e = entry("m" + i, MemberState.ALIVE);
+            table.add(e);
+            model.put(e.name, e);
+        }
+        table.ensureCapacity(10_000);
+        int capacity = table.capacity();
+        assertThat(capacity).isEqualTo(16_384);
+        assertMatches(table, model);
+        for (int i = 100; i < 10_000; i++) {
+            MemberEntry e = entry("m" + i, MemberState.ALIVE);
+            table.add(e);
+            model.put(e.name, e);
+        }
+        assertThat(table.capacity()).isEqualTo(capacity);
+        assertMatches(table, model);
+        table.ensureCapacity(50);
+        assertThat(table.capacity()).isEqualTo(capacity);
+    }
+
     private static void assertMatches(MemberTable table, Map<String, MemberEntry> model) {
         assertThat(table.size()).isEqualTo(model.size());
         for (Map.Entry<String, MemberEntry> e : model.entrySet()) {
