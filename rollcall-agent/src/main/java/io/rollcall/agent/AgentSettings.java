@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * What {@code rollcall agent} runs with. Each setting comes from, in order of precedence: a flag,
@@ -85,15 +84,15 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
                 default -> throw new UsageException("unknown flag --" + name + " (see 'rollcall agent --help')");
             }
         }
-        Map<String, Object> file = loadConfig(pick("config", single, env, Map.of(), AgentSettings::text));
-        String node = pick("node", single, env, file, AgentSettings::text);
-        String bind = orDefault(pick("bind", single, env, file, AgentSettings::text), DEFAULT_BIND);
-        String advertise = pick("advertise", single, env, file, AgentSettings::text);
+        Map<String, Object> file = loadConfig(pick("config", single, env, Map.of()));
+        String node = pick("node", single, env, file);
+        String bind = orDefault(pick("bind", single, env, file), DEFAULT_BIND);
+        String advertise = pick("advertise", single, env, file);
         List<String> join = pickList("join", multi, env, file);
         List<String> retryJoin = pickList("retry-join", multi, env, file);
-        String dataDir = orDefault(pick("data-dir", single, env, file, AgentSettings::text), "data");
-        String http = orDefault(pick("http", single, env, file, AgentSettings::text), DEFAULT_HTTP);
-        String profileText = orDefault(pick("profile", single, env, file, AgentSettings::text), "lan");
+        String dataDir = orDefault(pick("data-dir", single, env, file), "data");
+        String http = orDefault(pick("http", single, env, file), DEFAULT_HTTP);
+        String profileText = orDefault(pick("profile", single, env, file), "lan");
         Profile profile = switch (profileText.toLowerCase(Locale.ROOT)) {
             case "lan" -> Profile.LAN;
             case "wan" -> Profile.WAN;
@@ -101,7 +100,7 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
             default -> throw new UsageException("--profile must be lan, wan or local, not '" + profileText + "'");
         };
         List<String> handlers = pickList("event-handler", multi, env, file);
-        String logLevel = orDefault(pick("log-level", single, env, file, AgentSettings::text), "info").toLowerCase(Locale.ROOT);
+        String logLevel = orDefault(pick("log-level", single, env, file), "info").toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(logLevel)) {
             throw new UsageException("--log-level must be one of trace, debug, info, warn, error, not '" + logLevel + "'");
         }
@@ -121,13 +120,13 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
             }
             tags.put(t.substring(0, eq), t.substring(eq + 1));
         }
-        String encrypt = pick("encrypt", single, env, file, AgentSettings::text);
-        String keyringFile = pick("keyring-file", single, env, file, AgentSettings::text);
-        boolean verifyIncoming = bool("gossip-verify-incoming", pick("gossip-verify-incoming", single, env, file, AgentSettings::text));
-        boolean verifyOutgoing = bool("gossip-verify-outgoing", pick("gossip-verify-outgoing", single, env, file, AgentSettings::text));
-        String label = orDefault(pick("label", single, env, file, AgentSettings::text), "");
+        String encrypt = pick("encrypt", single, env, file);
+        String keyringFile = pick("keyring-file", single, env, file);
+        boolean verifyIncoming = bool("gossip-verify-incoming", pick("gossip-verify-incoming", single, env, file));
+        boolean verifyOutgoing = bool("gossip-verify-outgoing", pick("gossip-verify-outgoing", single, env, file));
+        String label = orDefault(pick("label", single, env, file), "");
         List<String> allowCidrs = pickList("allow-cidr", multi, env, file);
-        String httpToken = pick("http-token", single, env, file, AgentSettings::text);
+        String httpToken = pick("http-token", single, env, file);
         return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel,
                 encrypt, keyringFile == null ? null : Path.of(keyringFile), verifyIncoming, verifyOutgoing, label, allowCidrs,
                 httpToken == null || httpToken.isEmpty() ? null : httpToken);
@@ -167,17 +166,19 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         return out;
     }
 
-    private static <T> T pick(String flag, Map<String, String> flags, Map<String, String> env, Map<String, Object> file,
-                              Function<Object, T> convert) {
+    // No converter argument: every setting is text until checked, and each method reference passed
+    // here was a lambda class of its own, made at run time on every agent start (the class-data
+    // archive holds one per distinct shape, not one per call site).
+    private static String pick(String flag, Map<String, String> flags, Map<String, String> env, Map<String, Object> file) {
         if (flags.containsKey(flag)) {
-            return convert.apply(flags.get(flag));
+            return flags.get(flag);
         }
         String fromEnv = env.get(envName(flag));
         if (fromEnv != null && !fromEnv.isEmpty()) {
-            return convert.apply(fromEnv);
+            return fromEnv;
         }
         Object fromFile = file.get(flag.replace('-', '_'));
-        return fromFile == null ? null : convert.apply(fromFile);
+        return fromFile == null ? null : String.valueOf(fromFile);
     }
 
     private static List<String> pickList(String flag, Map<String, List<String>> flags, Map<String, String> env,
@@ -226,10 +227,6 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
             }
         }
         return out;
-    }
-
-    private static String text(Object value) {
-        return value == null ? null : String.valueOf(value);
     }
 
     private static String orDefault(String value, String fallback) {
