@@ -100,6 +100,8 @@ public final class MembershipEngine {
     private long nextDirectRefutationMillis = Long.MIN_VALUE;
     private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
     private List<Message> announcement = List.of();
+    /** When the last batch of direct announcements went out (batches are a gossip interval apart); MIN_VALUE: none yet. */
+    private long lastAnnouncementBatchMillis = Long.MIN_VALUE;
     private UserDelegate delegate = UserDelegate.NONE;
 
     /**
@@ -263,6 +265,7 @@ public final class MembershipEngine {
             completeLeave(false);
         } else {
             out.setTimer(new Timer.LeaveDeadline(), timeoutMillis);
+            sendDirectAnnouncements();
         }
     }
 
@@ -1163,6 +1166,14 @@ public final class MembershipEngine {
     }
 
     private void sendDirectAnnouncements() {
+        if (announcementTargets.isEmpty()) {
+            return;
+        }
+        long now = clock.nowMillis();
+        if (lastAnnouncementBatchMillis != Long.MIN_VALUE && now - lastAnnouncementBatchMillis < config.gossipIntervalMillis()) {
+            return;
+        }
+        lastAnnouncementBatchMillis = now;
         for (int i = 0; i < MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL && !announcementTargets.isEmpty(); i++) {
             sendWithPiggyback(announcementTargets.poll(), announcement);
         }
@@ -1248,8 +1259,11 @@ public final class MembershipEngine {
         }
         if (failure == null) {
             if (progress.succeeded++ == 0 && phase == Phase.RUNNING) {
-                // The first seed's answer told us who is there: tell each of them we have arrived.
+                // The first seed's answer told us who is there: tell each of them we have arrived, the
+                // first batch now rather than at the next gossip round (up to an interval later), because
+                // a member that joined just before us learns of us only from this announcement or gossip.
                 announceDirectly(selfAlive(), delegate.announcement(false));
+                sendDirectAnnouncements();
             }
         } else {
             progress.failures.add(failure);

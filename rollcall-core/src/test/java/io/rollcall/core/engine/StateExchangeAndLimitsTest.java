@@ -212,7 +212,7 @@ class StateExchangeAndLimitsTest {
     }
 
     @Test
-    void afterJoiningWeTellEveryMemberDirectlyAndSyncOnceMore() {
+    void afterJoiningWeTellEveryMemberDirectlyAtOnceAndSyncOnceMore() {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started();
         h.engine.join(List.of(addr(2)));
         Effect.SendStream request = of(h.drain(), Effect.SendStream.class).get(0);
@@ -223,16 +223,50 @@ class StateExchangeAndLimitsTest {
         h.engine.handleStreamReply(request.requestId(), new PushPull(true, known, Bytes.EMPTY));
         List<Effect> effects = h.drain();
         Timer followUp = of(effects, Timer.FollowUpSync.class).get(0);
+        // With the seed's answer, not at the next gossip round.
+        assertThat(selfAnnouncementTargets(effects)).hasSize(6);
         h.fire(new Timer.GossipTick());
-        java.util.Set<io.rollcall.core.Endpoint> told = new java.util.HashSet<>();
-        for (Effect.SendPacket p : of(h.drain(), Effect.SendPacket.class)) {
-            if (p.messages().get(0) instanceof Alive a && a.node().equals("self")) {
-                told.add(p.to());
-            }
-        }
-        assertThat(told).hasSize(6);
+        assertThat(selfAnnouncementTargets(h.drain())).isEmpty();
         h.fire(followUp);
         assertThat(of(h.drain(), Effect.SendStream.class)).hasSize(1);
+    }
+
+    @Test
+    void aJoinInALargeClusterTellsAtMostOneBatchOfMembersPerGossipInterval() {
+        int batch = MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL;
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started();
+        h.engine.join(List.of(addr(2)));
+        Effect.SendStream request = of(h.drain(), Effect.SendStream.class).get(0);
+        List<PushNodeState> known = new ArrayList<>();
+        for (int i = 2; i < 2 + batch * 2 + 10; i++) {
+            known.add(node(i, 1, MemberState.ALIVE));
+        }
+        h.engine.handleStreamReply(request.requestId(), new PushPull(true, known, Bytes.EMPTY));
+        java.util.Set<io.rollcall.core.Endpoint> told = new java.util.HashSet<>(selfAnnouncementTargets(h.drain()));
+        assertThat(told).hasSize(batch);
+        // A gossip round sooner than an interval after that batch sends none; each later one, one batch.
+        h.now += EngineConfig.lan().gossipIntervalMillis() / 2;
+        h.fire(new Timer.GossipTick());
+        assertThat(selfAnnouncementTargets(h.drain())).isEmpty();
+        h.now += EngineConfig.lan().gossipIntervalMillis();
+        h.fire(new Timer.GossipTick());
+        List<io.rollcall.core.Endpoint> second = selfAnnouncementTargets(h.drain());
+        assertThat(second).hasSize(batch).doesNotContainAnyElementsOf(told);
+        told.addAll(second);
+        h.now += EngineConfig.lan().gossipIntervalMillis();
+        h.fire(new Timer.GossipTick());
+        told.addAll(selfAnnouncementTargets(h.drain()));
+        assertThat(told).hasSize(known.size());
+    }
+
+    private static List<io.rollcall.core.Endpoint> selfAnnouncementTargets(List<Effect> effects) {
+        List<io.rollcall.core.Endpoint> to = new ArrayList<>();
+        for (Effect.SendPacket p : of(effects, Effect.SendPacket.class)) {
+            if (p.messages().get(0) instanceof Alive a && a.node().equals("self")) {
+                to.add(p.to());
+            }
+        }
+        return to;
     }
 
     @Test

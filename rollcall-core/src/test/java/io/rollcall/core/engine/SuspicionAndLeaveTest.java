@@ -192,14 +192,19 @@ class SuspicionAndLeaveTest {
         java.util.Set<io.rollcall.core.Endpoint> toldDirectly = new java.util.HashSet<>();
         Timer propagated = null;
         for (int round = 0; round < 20 && propagated == null; round++) {
-            h.fire(new Timer.GossipTick());
-            effects = h.drain();
+            if (round > 0) {
+                h.fire(new Timer.GossipTick());
+                effects = h.drain();
+            }
             for (Effect.SendPacket p : of(effects, Effect.SendPacket.class)) {
                 long leaves = p.messages().stream().filter(m -> m instanceof Dead d && d.isLeave()).count();
                 sentTimes += (int) leaves;
                 if (leaves > 0 && p.messages().get(0) instanceof Dead) {
                     toldDirectly.add(p.to());
                 }
+            }
+            if (round == 0) {
+                assertThat(toldDirectly).as("told directly with the leave itself, not at the next gossip round").hasSize(3);
             }
             propagated = of(effects, Timer.LeavePropagated.class).stream().findFirst().orElse(null);
         }
