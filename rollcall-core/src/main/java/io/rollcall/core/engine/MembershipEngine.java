@@ -100,8 +100,8 @@ public final class MembershipEngine {
     private long nextDirectRefutationMillis = Long.MIN_VALUE;
     private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
     private List<Message> announcement = List.of();
-    /** When the last batch of direct announcements went out (batches are a gossip interval apart); MIN_VALUE: none yet. */
-    private long lastAnnouncementBatchMillis = Long.MIN_VALUE;
+    /** The earliest time the next batch of direct announcements may go out (batches are a gossip interval apart). */
+    private long nextAnnouncementBatchMillis = Long.MIN_VALUE;
     private UserDelegate delegate = UserDelegate.NONE;
 
     /**
@@ -265,7 +265,6 @@ public final class MembershipEngine {
             completeLeave(false);
         } else {
             out.setTimer(new Timer.LeaveDeadline(), timeoutMillis);
-            sendDirectAnnouncements();
         }
     }
 
@@ -1154,6 +1153,9 @@ public final class MembershipEngine {
      * the epidemic. Random gossip leaves a small chance that some member hears nothing (about e^-8
      * per member at LAN settings), after which it learns only at its next state exchange, minutes
      * later in a large cluster; first-hand news is cheap to deliver to everyone once.
+     *
+     * <p>The first batch goes out now, not at the next gossip round (up to an interval later): a
+     * member that joined just before us learns of us only from this announcement or from gossip.
      */
     private void announceDirectly(Message message, Bytes userMessage) {
         announcement = userMessage.isEmpty() ? List.of(message) : List.of(message, new UserData(userMessage));
@@ -1163,6 +1165,7 @@ public final class MembershipEngine {
                 announcementTargets.add(e.address);
             }
         }
+        sendDirectAnnouncements();
     }
 
     private void sendDirectAnnouncements() {
@@ -1170,10 +1173,10 @@ public final class MembershipEngine {
             return;
         }
         long now = clock.nowMillis();
-        if (lastAnnouncementBatchMillis != Long.MIN_VALUE && now - lastAnnouncementBatchMillis < config.gossipIntervalMillis()) {
+        if (now < nextAnnouncementBatchMillis) {
             return;
         }
-        lastAnnouncementBatchMillis = now;
+        nextAnnouncementBatchMillis = now + config.gossipIntervalMillis();
         for (int i = 0; i < MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL && !announcementTargets.isEmpty(); i++) {
             sendWithPiggyback(announcementTargets.poll(), announcement);
         }
@@ -1259,11 +1262,8 @@ public final class MembershipEngine {
         }
         if (failure == null) {
             if (progress.succeeded++ == 0 && phase == Phase.RUNNING) {
-                // The first seed's answer told us who is there: tell each of them we have arrived, the
-                // first batch now rather than at the next gossip round (up to an interval later), because
-                // a member that joined just before us learns of us only from this announcement or gossip.
+                // The first seed's answer told us who is there: tell each of them we have arrived.
                 announceDirectly(selfAlive(), delegate.announcement(false));
-                sendDirectAnnouncements();
             }
         } else {
             progress.failures.add(failure);
