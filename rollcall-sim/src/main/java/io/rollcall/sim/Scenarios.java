@@ -91,7 +91,8 @@ public final class Scenarios {
     private static void crash(Run run) {
         run.bootstrap();
         SimNode victim = run.pickVictim();
-        long t0 = WARM_UP_MILLIS;
+        // At a random point of a probe interval: a crash does not wait for a round to begin.
+        long t0 = WARM_UP_MILLIS + run.random.nextLong(run.options.config().probeIntervalMillis());
         run.sim.runUntil(t0);
         run.windowStart();
         EventClock detections = run.watch(victim.name(), MembershipEvent.Failed.class);

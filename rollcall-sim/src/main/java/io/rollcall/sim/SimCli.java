@@ -14,7 +14,7 @@ public final class SimCli {
     private static final String USAGE = String.join(System.lineSeparator(),
             "usage: rollcall sim [--nodes N] [--scenario NAME|all] [--seed S] [--profile lan|wan|local]",
             "                    [--duration SECONDS] [--pause SECONDS] [--loss RATE] [--seeds K] [--udp-only]",
-            "                    [--icmp]",
+            "                    [--icmp] [--clock-skew SECONDS]",
             "  --nodes N        cluster size (default 100)",
             "  --scenario NAME  one of " + String.join(", ", Scenarios.NAMES) + ", or all (default all)",
             "  --seed S         seed that every random choice derives from (default 1)",
@@ -26,6 +26,8 @@ public final class SimCli {
             "  --udp-only       disable the TCP fallback probe (only UDP probes and indirect probes)",
             "  --icmp           the network answers a probe of a gone process with ICMP port unreachable",
             "                   (as loopback and most LANs do; default: dropped, as behind a firewall)",
+            "  --clock-skew S   every node's wall clock is off by up to S seconds either way (default 0);",
+            "                   only the probe rounds read it",
             "       rollcall sim --scaling [options]   scaling benchmark (rollcall sim --scaling --help)");
 
     private SimCli() {
@@ -56,6 +58,7 @@ public final class SimCli {
         int seeds = 1;
         boolean udpOnly = false;
         boolean icmp = false;
+        double skewSeconds = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -74,6 +77,7 @@ public final class SimCli {
                     case "--seeds" -> seeds = parseInt(arg, value(args, ++i, arg));
                     case "--udp-only" -> udpOnly = true;
                     case "--icmp" -> icmp = true;
+                    case "--clock-skew" -> skewSeconds = parseDouble(arg, value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
@@ -85,6 +89,9 @@ public final class SimCli {
             if (udpOnly) {
                 config = config.toBuilder().tcpFallbackProbe(false).build();
             }
+            if (!(skewSeconds >= 0 && skewSeconds <= 86_400)) {
+                throw new IllegalArgumentException("--clock-skew must be 0..86400 seconds, got " + skewSeconds);
+            }
             if (seeds < 1 || seeds > 10_000) {
                 throw new IllegalArgumentException("--seeds must be 1..10000, got " + seeds);
             }
@@ -92,7 +99,8 @@ public final class SimCli {
             for (String name : names) {
                 List<SimReport> runs = new ArrayList<>();
                 for (long s = seed; s < seed + seeds; s++) {
-                    ScenarioOptions options = new ScenarioOptions(nodes, s, config, NetworkModel.lan().withPortUnreachable(icmp),
+                    ScenarioOptions options = new ScenarioOptions(nodes, s, config, NetworkModel.lan().withPortUnreachable(icmp)
+                            .withClockSkew(Math.round(skewSeconds * 1000)),
                             Math.round(durationSeconds * 1000), Math.round(pauseSeconds * 1000), loss);
                     SimReport report = Scenarios.run(name, options);
                     runs.add(report);

@@ -5,6 +5,7 @@ import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
 import io.rollcall.core.VersionVector;
+import io.rollcall.core.engine.Clock;
 import io.rollcall.core.engine.EngineConfig;
 import io.rollcall.core.engine.LocalIdentity;
 import io.rollcall.core.engine.MembershipEngine;
@@ -14,6 +15,7 @@ import io.rollcall.core.message.Message;
 import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.WireSizes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +90,29 @@ public final class Simulation {
      */
     public void start(SimNode node, long incarnation) {
         MembershipEngine engine = new MembershipEngine(new LocalIdentity(node.name(), node.address(), Bytes.EMPTY, incarnation),
-                config, () -> now, master.split(), node);
+                config, clockOf(node), master.split(), node);
         node.beginLife(engine);
         engine.start();
+    }
+
+    /**
+     * A node's clock: the virtual time, and as its wall clock the virtual time plus the node's own
+     * offset when the network model has clock skew (a drawing per node, the same in every life).
+     */
+    private Clock clockOf(SimNode node) {
+        long skew = network.clockSkewMaxMillis();
+        long offset = skew == 0 ? 0 : new SplittableRandom(seed * 31 + node.index()).nextLong(-skew, skew + 1);
+        return new Clock() {
+            @Override
+            public long nowMillis() {
+                return now;
+            }
+
+            @Override
+            public long wallMillis() {
+                return now + offset;
+            }
+        };
     }
 
     /**
@@ -105,6 +127,9 @@ public final class Simulation {
                 all.add(new PushNodeState(m.name(), m.address(), m.meta(), m.incarnation(), MemberState.ALIVE, VersionVector.ROLLCALL));
             }
         }
+        // In the probe ring's order, so that no node has to sort 10,000 members to take them in.
+        Comparator<String> ringOrder = MembershipEngine.probeRingOrder();
+        all.sort((a, b) -> ringOrder.compare(a.name(), b.name()));
         for (SimNode n : nodes) {
             if (n.isUp()) {
                 n.engine().learnWithoutGossip(all);

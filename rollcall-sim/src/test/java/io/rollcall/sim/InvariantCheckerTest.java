@@ -14,7 +14,7 @@ class InvariantCheckerTest {
         // across a 5 ms network, so healthy nodes get accused and the checker must notice.
         EngineConfig hairTrigger = EngineConfig.builder().probeIntervalMillis(2).probeTimeoutMillis(1)
                 .suspicionMult(1).suspicionMaxTimeoutMult(1).tcpFallbackProbe(false).build();
-        Simulation sim = new Simulation(3, hairTrigger, new NetworkModel(5, 0, 5, 0, false));
+        Simulation sim = new Simulation(3, hairTrigger, new NetworkModel(5, 0, 5, 0, false, 0));
         for (int i = 0; i < 5; i++) {
             sim.addNode();
         }

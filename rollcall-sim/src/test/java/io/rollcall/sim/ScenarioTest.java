@@ -55,6 +55,31 @@ class ScenarioTest {
     }
 
     @Test
+    void everyMemberIsProbedOncePerRoundSoACrashIsFirstProbedWithinTwoIntervals() {
+        // With port-unreachable answers the first probe of the crashed node is its first suspicion.
+        // Under independent random orders a crash waits over two intervals in about one run of seven.
+        for (long seed = 1; seed <= 20; seed++) {
+            ScenarioOptions options = ScenarioOptions.lan(32, seed);
+            SimReport report = run("crash", options.withNetwork(options.network().withPortUnreachable(true)));
+            assertThat(report.figure("first suspicion after s")).as(report.format()).isLessThan(2.0);
+        }
+    }
+
+    @Test
+    void clocksThatDisagreeCostOnlyTheCoordinationOfProbes() {
+        // Wall clocks up to 30 probe intervals apart: the rounds no longer line up, nothing else changes.
+        double bound = Timeouts.crashDetectionBoundMillis(EngineConfig.lan(), 100) / 1000.0;
+        for (long seed = 1; seed <= 3; seed++) {
+            ScenarioOptions options = ScenarioOptions.lan(100, seed);
+            ScenarioOptions skewed = options.withNetwork(options.network().withClockSkew(30_000));
+            SimReport crash = run("crash", skewed);
+            assertThat(crash.figure("failed at every survivor after s")).as(crash.format()).isLessThanOrEqualTo(bound);
+            SimReport pause = run("pause", skewed);
+            assertThat(pause.figure("failed declarations about the paused node")).as(pause.format()).isZero();
+        }
+    }
+
+    @Test
     void portUnreachableAnswersNeverFailAPausedOrLossyNode() {
         for (long seed = 1; seed <= 3; seed++) {
             ScenarioOptions options = ScenarioOptions.lan(50, seed);

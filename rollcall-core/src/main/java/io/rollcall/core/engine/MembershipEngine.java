@@ -20,6 +20,7 @@ import io.rollcall.core.message.Suspect;
 import io.rollcall.core.message.UserData;
 import io.rollcall.core.message.WireSizes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class MembershipEngine {
     private final String selfName;
     private final MemberEntry self;
     private final MemberTable table = new MemberTable();
-    private final ProbeRotation rotation = new ProbeRotation();
+    private final ProbeRing ring = new ProbeRing();
     private final BroadcastQueue broadcasts;
     private final Awareness awareness;
     private final Map<String, Suspicion> suspicions = new HashMap<>();
@@ -187,6 +188,7 @@ public final class MembershipEngine {
         }
         phase = Phase.RUNNING;
         table.add(self);
+        ring.insert(self);
         out.notify(new MembershipEvent.Joined(self.snapshot()));
         // Random stagger so nodes started together do not probe and gossip in lockstep.
         out.setTimer(new Timer.ProbeTick(), random.nextLong(config.probeIntervalMillis()));
@@ -310,6 +312,14 @@ public final class MembershipEngine {
         out.cancelTimer(new Timer.PushPullTick(pushPullToken));
         pushPullToken++;
         out.setTimer(new Timer.PushPullTick(pushPullToken), random.nextLong(pushPullInterval()));
+    }
+
+    /**
+     * @return the order of every node's probe ring, by member name: a list of members given to
+     *         {@link #learnWithoutGossip} in this order is taken in without sorting
+     */
+    public static Comparator<String> probeRingOrder() {
+        return ProbeRing.ORDER;
     }
 
     /** Stops the engine: later input is ignored and no further effects are produced. */
@@ -599,7 +609,9 @@ public final class MembershipEngine {
             // A probe stretched by poor local health is still running; skip this tick as memberlist's ticker does.
             return;
         }
-        MemberEntry target = rotation.next(e -> e != self && e.state.isLive(), random);
+        // Rounds by wall-clock time, so that nodes agree on them (ProbeRing): each member probed by one node per round.
+        long round = Math.floorDiv(clock.wallMillis(), config.probeIntervalMillis());
+        MemberEntry target = ring.target(self, round, e -> e.state.isLive());
         if (target == null) {
             return;
         }
@@ -799,7 +811,7 @@ public final class MembershipEngine {
             entry = new MemberEntry(alive.node(), alive.address(), alive.meta(), alive.versions(), alive.incarnation(),
                     MemberState.ALIVE, now);
             table.add(entry);
-            rotation.insert(entry, random);
+            ring.insert(entry);
             gossip(alive.node(), alive);
             out.notify(new MembershipEvent.Joined(entry.snapshot()));
             return;
@@ -956,7 +968,7 @@ public final class MembershipEngine {
         // joiner (or a simulated node) learns a large cluster.
         int atLeast = Math.max(table.size(), state.nodes().size());
         table.ensureCapacity(atLeast);
-        rotation.ensureCapacity(atLeast);
+        ring.ensureCapacity(atLeast);
         for (PushNodeState n : state.nodes()) {
             switch (n.state()) {
                 case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()), null);
@@ -1311,6 +1323,7 @@ public final class MembershipEngine {
     private void remove(MemberEntry e) {
         endSuspicion(e);
         table.remove(e);
+        ring.remove(e);
         out.notify(new MembershipEvent.Removed(e.snapshot()));
     }
 
