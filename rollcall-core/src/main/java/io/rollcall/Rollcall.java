@@ -230,7 +230,8 @@ public final class Rollcall implements AutoCloseable {
      * Every change after {@code version}, for a caller that kept a version and wants to catch up.
      *
      * @param version a version the caller has seen
-     * @return the changes since, or, when the bounded history no longer reaches back that far, the
+     * @return the changes since, or, when the bounded history no longer reaches back that far or the
+     *         version is newer than any this node has had (one kept from before a restart), the
      *         current view to start over from
      */
     public Catchup changesSince(long version) {

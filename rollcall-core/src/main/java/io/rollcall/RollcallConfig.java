@@ -22,6 +22,8 @@ public final class RollcallConfig {
     public static final int DEFAULT_PORT = 7946;
     /** Most bytes of encoded metadata (memberlist's limit). */
     public static final int METADATA_MAX_BYTES = 512;
+    /** Largest starting incarnation: one below the wire format's 32-bit maximum, so a refutation still fits. */
+    public static final long MAX_INITIAL_INCARNATION = 0xFFFF_FFFEL;
 
     private final String nodeName;
     private final InetSocketAddress bind;
@@ -557,8 +559,9 @@ public final class RollcallConfig {
             if (metaBytes > METADATA_MAX_BYTES) {
                 throw new IllegalArgumentException("metadata encodes to " + metaBytes + " bytes; the limit is " + METADATA_MAX_BYTES);
             }
-            if (initialIncarnation < 1 || initialIncarnation >= 0xFFFF_FFFFL) {
-                throw new IllegalArgumentException("initialIncarnation must be within 1..4294967294, got " + initialIncarnation);
+            if (initialIncarnation < 1 || initialIncarnation > MAX_INITIAL_INCARNATION) {
+                throw new IllegalArgumentException("initialIncarnation must be within 1.." + MAX_INITIAL_INCARNATION + ", got "
+                        + initialIncarnation);
             }
             if (subscriberBufferSize < 1 || subscriberBufferSize > 1_000_000) {
                 throw new IllegalArgumentException("subscriberBufferSize must be within 1..1000000, got " + subscriberBufferSize);

@@ -80,8 +80,13 @@ final class ViewTracker implements Consumer<Notification> {
     }
 
     Catchup since(long after) {
-        if (after >= version) {
+        if (after == version) {
             return new Catchup(List.of(), null);
+        }
+        if (after > version) {
+            // A version we never reached: the caller kept it from another life of this node (versions
+            // start again at a restart), so what it holds must be replaced, not topped up.
+            return new Catchup(List.of(), snapshot());
         }
         MembershipChange oldest = history.peekFirst();
         if (oldest == null || oldest.version() > after + 1 || after < 0) {

@@ -72,11 +72,27 @@ final class Agent {
         this.background = exec;
     }
 
+    /**
+     * @param tags tags we would publish
+     * @return why they cannot be ours, or null: a NUL character cannot reach an event handler's
+     *         environment, where our own tags go
+     */
+    static String tagProblem(Map<String, String> tags) {
+        for (Map.Entry<String, String> e : tags.entrySet()) {
+            if (e.getKey().indexOf('\0') >= 0 || e.getValue().indexOf('\0') >= 0) {
+                return "tag '" + e.getKey().replace("\0", "\\0") + "' contains a NUL character";
+            }
+        }
+        return null;
+    }
+
     /** @return the process exit status */
     int run() {
         LineLoggerFinder.configure(settings.logLevel());
         String name;
         long incarnation;
+        // Nothing is written until every setting has been checked: a start that fails on a bad flag
+        // must leave the data directory as it found it, or the corrected start would be refused.
         try {
             data = new DataDirectory(settings.dataDir());
             DataDirectory.Identity identity = data.identity();
@@ -85,10 +101,13 @@ final class Agent {
                         + "'; start with --node " + identity.name() + " or use another --data-dir");
             }
             name = settings.node() != null ? settings.node() : identity != null ? identity.name() : hostName();
+            if (identity != null && identity.incarnation() >= RollcallConfig.MAX_INITIAL_INCARNATION) {
+                return fail(ExitCode.DATA_DIR, "node '" + identity.name() + "' has used every incarnation (last "
+                        + identity.incarnation() + "); remove " + data.path().resolve("identity.json")
+                        + " to start it as a new member");
+            }
             // Start above the last incarnation the cluster may remember, so our new life wins at once.
             incarnation = identity == null ? 1 : identity.incarnation() + 1;
-            data.saveIdentity(new DataDirectory.Identity(name, incarnation));
-            savedIncarnation = incarnation;
             Map<String, String> runtimeTags = data.tags();
             if (runtimeTags != null) {
                 tags.putAll(runtimeTags);
@@ -96,6 +115,10 @@ final class Agent {
             tags.putAll(settings.tags());
         } catch (DataDirectory.DataDirectoryException e) {
             return fail(ExitCode.DATA_DIR, e.getMessage());
+        }
+        String badTag = tagProblem(tags);
+        if (badTag != null) {
+            return fail(ExitCode.USAGE, badTag);
         }
 
         List<String> keys = new ArrayList<>();
@@ -132,15 +155,33 @@ final class Agent {
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(ExitCode.USAGE, "bad --http address '" + settings.http() + "': " + e.getMessage());
         }
+        for (String seed : settings.join()) {
+            String problem = Addresses.problem(seed);
+            if (problem != null) {
+                return fail(ExitCode.USAGE, "--join: " + problem);
+            }
+        }
+        for (String seed : settings.retryJoin()) {
+            String problem = Addresses.problem(seed);
+            if (problem != null) {
+                return fail(ExitCode.USAGE, "--retry-join: " + problem);
+            }
+        }
         if (!httpAddress.getAddress().isLoopbackAddress() && settings.httpToken() == null) {
             return fail(ExitCode.USAGE, "the HTTP API on " + settings.http() + " would be reachable from other hosts;"
                     + " set --http-token (or ROLLCALL_HTTP_TOKEN) to require a token");
         }
+        try {
+            data.saveIdentity(new DataDirectory.Identity(name, incarnation));
+        } catch (DataDirectory.DataDirectoryException e) {
+            return fail(ExitCode.DATA_DIR, e.getMessage());
+        }
+        savedIncarnation = incarnation;
         if (keyringFile != null && !keys.isEmpty()) {
             try {
                 keyringFile.write(keys);
             } catch (IOException e) {
-                return fail(ExitCode.DATA_DIR, "cannot write keyring file " + settings.keyringFile() + ": " + e.getMessage());
+                return fail(ExitCode.DATA_DIR, "cannot write keyring file " + settings.keyringFile() + ": " + IoProblems.describe(e));
             }
         }
 
@@ -162,7 +203,7 @@ final class Agent {
                     keyringFile.write(current);
                     LOG.log(Level.INFO, "keyring changed; saved " + current.size() + " key(s) to " + settings.keyringFile());
                 } catch (IOException e) {
-                    LOG.log(Level.WARNING, "could not save the keyring file " + settings.keyringFile() + ": " + e.getMessage());
+                    LOG.log(Level.WARNING, "could not save the keyring file " + settings.keyringFile() + ": " + IoProblems.describe(e));
                 }
             }));
         }

@@ -140,7 +140,7 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         try {
             text = Files.readString(Path.of(path), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UsageException("cannot read config file " + path + ": " + e.getMessage());
+            throw new UsageException("cannot read config file " + path + ": " + IoProblems.describe(e));
         }
         Object doc;
         try {

@@ -22,6 +22,8 @@ import java.util.TreeMap;
 /** The commands that talk to a running agent over its HTTP API. */
 final class Cli {
     private static final String DEFAULT_AGENT = "http://127.0.0.1:7947";
+    /** How long {@code monitor} waits for the event stream to begin. */
+    private static final Duration MONITOR_HEADERS_TIMEOUT = Duration.ofSeconds(60);
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -35,6 +37,10 @@ final class Cli {
     }
 
     int run(String command, List<String> args) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println(usageOf(command));
+            return ExitCode.OK.status;
+        }
         List<String> positional = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
@@ -63,7 +69,11 @@ final class Cli {
             agent = agent.substring(0, agent.length() - 1);
         }
         try {
-            URI.create(agent + "/v1/self").toURL();
+            URI uri = URI.create(agent + "/v1/self");
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not http");
+            }
+            uri.toURL();
         } catch (IllegalArgumentException | java.net.MalformedURLException e) {
             throw new AgentSettings.UsageException("bad agent address '" + agent + "' (expected http://HOST:PORT)");
         }
@@ -80,6 +90,18 @@ final class Cli {
             default -> throw new AgentSettings.UsageException("unknown command '" + command + "'");
         }
         return ExitCode.OK.status;
+    }
+
+    /** @return the usage line of one command, from the overview's */
+    private static String usageOf(String command) {
+        for (String line : Main.USAGE.split(System.lineSeparator())) {
+            if (line.startsWith("  " + command + " ")) {
+                return "usage: rollcall " + command + " " + line.substring(2 + command.length()).strip()
+                        + System.lineSeparator() + "  --agent URL (or ROLLCALL_AGENT; default " + DEFAULT_AGENT
+                        + "), --token TOKEN (or ROLLCALL_HTTP_TOKEN)";
+            }
+        }
+        return Main.USAGE;
     }
 
     private static void only(Map<String, String> options, String... allowed) {
@@ -104,8 +126,11 @@ final class Cli {
             throw new AgentSettings.UsageException("--format must be table or json, not '" + format + "'");
         }
         String status = options.get("status");
+        if (status != null && !List.of("alive", "suspect", "failed", "left").contains(status)) {
+            throw new AgentSettings.UsageException("--status must be alive, suspect, failed or left, not '" + status + "'");
+        }
         Object body = request("GET", "/v1/members" + (status == null ? "" : "?status=" + status), null);
-        List<?> members = (List<?>) ((Map<?, ?>) body).get("members");
+        List<?> members = list(object(body).get("members"), "members");
         if (format.equals("json")) {
             out.println(Json.write(members));
             return;
@@ -113,9 +138,10 @@ final class Cli {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "ADDRESS", "STATUS", "TAGS"});
         for (Object o : members) {
-            Map<?, ?> m = (Map<?, ?>) o;
+            Map<?, ?> m = object(o);
             StringBuilder tags = new StringBuilder();
-            new TreeMap<>((Map<?, ?>) m.get("tags")).forEach((k, v) -> {
+            Object memberTags = m.get("tags");
+            new TreeMap<>(memberTags == null ? Map.of() : object(memberTags)).forEach((k, v) -> {
                 if (tags.length() > 0) {
                     tags.append(',');
                 }
@@ -149,14 +175,17 @@ final class Cli {
             }
         }
         Object body = request("POST", "/v1/join", Map.of("addresses", positional));
-        out.println("joined through " + ((Map<?, ?>) body).get("joined") + " of " + positional.size() + " address(es)");
+        out.println("joined through " + number(object(body).get("joined"), "joined") + " of " + positional.size()
+                + " address(es)");
     }
 
     private void leave(Map<String, String> options, List<String> positional) {
         only(options);
         noArgs(positional);
         Object body = request("POST", "/v1/leave", Map.of());
-        boolean timedOut = Boolean.TRUE.equals(((Map<?, ?>) body).get("timed_out"));
+        if (!(object(body).get("timed_out") instanceof Boolean timedOut)) {
+            throw unexpected("timed_out");
+        }
         out.println(timedOut ? "left the cluster (the announcement timed out before reaching everyone); the agent is stopping"
                 : "left the cluster; the agent is stopping");
     }
@@ -164,12 +193,16 @@ final class Cli {
     private void info(Map<String, String> options, List<String> positional) {
         only(options, "format");
         noArgs(positional);
-        Object body = request("GET", "/v1/self", null);
-        if ("json".equals(options.get("format"))) {
+        String format = options.getOrDefault("format", "table");
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new AgentSettings.UsageException("--format must be table or json, not '" + format + "'");
+        }
+        Map<?, ?> body = object(request("GET", "/v1/self", null));
+        if (format.equals("json")) {
             out.println(Json.write(body));
             return;
         }
-        print("", (Map<?, ?>) body);
+        print("", body);
     }
 
     private void print(String indent, Map<?, ?> map) {
@@ -205,7 +238,7 @@ final class Cli {
             body.put("delete", positional.subList(1, positional.size()));
         }
         Object result = request("PUT", "/v1/tags", body);
-        out.println("tags: " + Json.write(((Map<?, ?>) result).get("tags")));
+        out.println("tags: " + Json.write(object(object(result).get("tags"))));
     }
 
     private int keys(Map<String, String> options, List<String> positional) {
@@ -219,15 +252,17 @@ final class Cli {
         } else {
             throw new AgentSettings.UsageException("usage: rollcall keys list | install KEY | use KEY | remove KEY");
         }
-        Map<?, ?> result = (Map<?, ?>) body;
-        out.println("members: " + result.get("members") + ", responses: " + result.get("responses"));
-        Map<?, ?> failures = (Map<?, ?>) result.get("failures");
+        Map<?, ?> result = object(body);
+        long members = number(result.get("members"), "members");
+        long responses = number(result.get("responses"), "responses");
+        out.println("members: " + members + ", responses: " + responses);
+        Map<?, ?> failures = object(result.get("failures"));
         failures.forEach((node, why) -> out.println("  failed at " + node + ": " + why));
         if (op.equals("list")) {
-            ((Map<?, ?>) result.get("keys")).forEach((k, n) -> out.println("  key " + k + " on " + n + " member(s)"));
-            ((Map<?, ?>) result.get("primary_keys")).forEach((k, n) -> out.println("  primary " + k + " on " + n + " member(s)"));
+            object(result.get("keys")).forEach((k, n) -> out.println("  key " + k + " on " + n + " member(s)"));
+            object(result.get("primary_keys")).forEach((k, n) -> out.println("  primary " + k + " on " + n + " member(s)"));
         }
-        boolean ok = failures.isEmpty() && ((Number) result.get("responses")).intValue() >= ((Number) result.get("members")).intValue();
+        boolean ok = failures.isEmpty() && responses >= members;
         if (!ok) {
             System.err.println("rollcall: not every member answered or agreed (see above)");
         }
@@ -238,11 +273,17 @@ final class Cli {
     private void monitor(Map<String, String> options, List<String> positional) {
         only(options, "since");
         noArgs(positional);
+        if (options.containsKey("since") && !options.get("since").matches("[0-9]{1,18}")) {
+            throw new AgentSettings.UsageException("--since must be an event sequence number, not '" + options.get("since") + "'");
+        }
+        // No request timeout: the stream is meant to stay open. The headers must come soon, though,
+        // or something that is not an agent is holding the connection.
         HttpRequest.Builder req = authorized(HttpRequest.newBuilder(URI.create(agent + "/v1/events")).GET());
         if (options.containsKey("since")) {
             req.header("Last-Event-ID", options.get("since"));
         }
-        HttpResponse<InputStream> response = send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = sendWithin(req.build(), HttpResponse.BodyHandlers.ofInputStream(),
+                MONITOR_HEADERS_TIMEOUT);
         if (response.statusCode() != 200) {
             throw new CliException(errorOf(response.statusCode(), readAll(response.body())));
         }
@@ -256,10 +297,17 @@ final class Cli {
                 } else if (line.startsWith("event: ")) {
                     event = line.substring(7);
                 } else if (line.startsWith("data: ") && event != null && !event.equals("snapshot")) {
-                    Map<?, ?> change = (Map<?, ?>) Json.read(line.substring(6));
-                    Map<?, ?> member = (Map<?, ?>) change.get("member");
+                    Map<?, ?> change;
+                    long sequence;
+                    try {
+                        change = object(Json.read(line.substring(6)));
+                        sequence = Long.parseLong(String.valueOf(id));
+                    } catch (IllegalArgumentException e) {
+                        throw unexpected("event");
+                    }
+                    Map<?, ?> member = object(change.get("member"));
                     Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("sequence", Long.parseLong(id));
+                    row.put("sequence", sequence);
                     row.put("time", change.get("time"));
                     row.put("type", change.get("type"));
                     row.put("member", member.get("name"));
@@ -297,8 +345,53 @@ final class Cli {
         }
     }
 
+    private Map<?, ?> object(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return map;
+        }
+        throw unexpected(value == null ? "a field is missing" : "an object expected");
+    }
+
+    private List<?> list(Object value, String field) {
+        if (value instanceof List<?> list) {
+            return list;
+        }
+        throw unexpected(field);
+    }
+
+    private long number(Object value, String field) {
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        throw unexpected(field);
+    }
+
+    /** The reply was JSON but not the agent's: something else listens at the address. */
+    private CliException unexpected(String what) {
+        return new CliException("the server at " + agent + " sent an answer that is not a Rollcall agent's (" + what
+                + "); check --agent");
+    }
+
     private HttpRequest.Builder authorized(HttpRequest.Builder b) {
         return token == null || token.isEmpty() ? b : b.header("Authorization", "Bearer " + token);
+    }
+
+    /** As {@link #send}, but the response's headers must arrive within {@code limit}. */
+    private <T> HttpResponse<T> sendWithin(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration limit) {
+        try {
+            return http.sendAsync(request, handler).get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new CliException("the agent at " + agent + " did not answer in time");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ConnectException) {
+                throw new CliException("no agent answering at " + agent + " (is 'rollcall agent' running? set --agent or ROLLCALL_AGENT)");
+            }
+            throw new CliException("cannot talk to the agent at " + agent + ": " + (cause == null ? e : cause.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
     }
 
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {

@@ -50,7 +50,7 @@ final class DataDirectory {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new DataDirectoryException("cannot create data directory " + dir + ": " + e.getMessage());
+            throw new DataDirectoryException("cannot create data directory " + dir + ": " + IoProblems.describe(e));
         }
         if (!Files.isWritable(dir)) {
             throw new DataDirectoryException("data directory " + dir + " is not writable");
@@ -134,7 +134,7 @@ final class DataDirectory {
         try {
             text = Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DataDirectoryException("cannot read " + p + ": " + e.getMessage());
+            throw new DataDirectoryException("cannot read " + p + ": " + IoProblems.describe(e));
         }
         Object doc;
         try {
@@ -173,7 +173,7 @@ final class DataDirectory {
                 // Not every file system lets a directory be synced; the rename itself is still atomic.
             }
         } catch (IOException e) {
-            throw new DataDirectoryException("cannot write " + target + ": " + e.getMessage());
+            throw new DataDirectoryException("cannot write " + target + ": " + IoProblems.describe(e));
         }
     }
 }

@@ -124,7 +124,12 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
         Map<String, String> env = pb.environment();
         env.put("ROLLCALL_EVENT", event);
         env.put("ROLLCALL_SELF_NAME", selfName);
-        selfTags.get().forEach((k, v) -> env.put("ROLLCALL_TAG_" + k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"), v));
+        // A NUL cannot be in an environment; the agent refuses such tags, this guards the worker anyway.
+        selfTags.get().forEach((k, v) -> {
+            if (v.indexOf('\0') < 0) {
+                env.put("ROLLCALL_TAG_" + k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"), v);
+            }
+        });
         Process p = null;
         try {
             p = pb.start();
@@ -144,7 +149,8 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
                 LOG.log(Level.WARNING, "event handler '" + command + "' for " + event +
                         " " + change.member().name() + " exited with status " + p.exitValue());
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // One handler that cannot start must not end the worker: later events still run every handler.
             failed.incrementAndGet();
             LOG.log(Level.WARNING, "event handler '" + command + "' could not be started: " + e.getMessage());
         } catch (InterruptedException e) {

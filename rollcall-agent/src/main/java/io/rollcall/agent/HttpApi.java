@@ -104,8 +104,8 @@ final class HttpApi implements AutoCloseable {
         try {
             String path = req.path();
             String method = req.method();
-            Map<String, String> query = query(req.query());
             authorize(req);
+            Map<String, String> query = query(req.query());
             if (path.equals("/v1/self")) {
                 requireMethod(method, "GET");
                 json(ex, 200, self());
@@ -258,17 +258,42 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
+    private static final String TAGS_SHAPE = "expected {\"set\": {\"key\": \"value\"}, \"delete\": [\"key\"]}";
+
     private Map<String, String> tags(Object body) {
-        if (!(body instanceof Map<?, ?> map)) {
-            throw new ApiError(400, "expected {\"set\": {\"key\": \"value\"}, \"delete\": [\"key\"]}");
+        if (!(body instanceof Map<?, ?> map) || map.isEmpty()
+                || !List.of("set", "delete").containsAll(map.keySet())) {
+            throw new ApiError(400, TAGS_SHAPE);
         }
         Map<String, String> set = new LinkedHashMap<>();
-        if (map.get("set") instanceof Map<?, ?> s) {
-            s.forEach((k, v) -> set.put(String.valueOf(k), String.valueOf(v)));
+        Object setField = map.get("set");
+        if (setField != null) {
+            if (!(setField instanceof Map<?, ?> s)) {
+                throw new ApiError(400, "\"set\" must be an object of strings; " + TAGS_SHAPE);
+            }
+            for (Map.Entry<?, ?> e : s.entrySet()) {
+                if (!(e.getValue() instanceof String v)) {
+                    throw new ApiError(400, "tag '" + e.getKey() + "' must have a string value");
+                }
+                set.put(String.valueOf(e.getKey()), v);
+            }
         }
         List<String> delete = new ArrayList<>();
-        if (map.get("delete") instanceof List<?> d) {
-            d.forEach(k -> delete.add(String.valueOf(k)));
+        Object deleteField = map.get("delete");
+        if (deleteField != null) {
+            if (!(deleteField instanceof List<?> d)) {
+                throw new ApiError(400, "\"delete\" must be an array of strings; " + TAGS_SHAPE);
+            }
+            for (Object k : d) {
+                if (!(k instanceof String key)) {
+                    throw new ApiError(400, "\"delete\" must be an array of strings; " + TAGS_SHAPE);
+                }
+                delete.add(key);
+            }
+        }
+        String bad = Agent.tagProblem(set);
+        if (bad != null) {
+            throw new ApiError(400, bad);
         }
         try {
             return control.updateTags(set, delete);
@@ -369,7 +394,12 @@ final class HttpApi implements AutoCloseable {
 
     private static Object body(PlainHttpServer.Request req) throws IOException {
         try (InputStream in = req.body()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            byte[] bytes;
+            try {
+                bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            } catch (java.net.SocketTimeoutException e) {
+                throw new ApiError(408, "the request body did not arrive in time (fewer bytes than its Content-Length)");
+            }
             if (bytes.length > MAX_BODY_BYTES) {
                 throw new ApiError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
             }

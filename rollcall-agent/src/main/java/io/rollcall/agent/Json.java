@@ -113,7 +113,7 @@ final class Json {
 
     private static void checkSize(String text) {
         if (text.length() > MAX_INPUT_CHARS) {
-            throw new IllegalArgumentException("document is larger than " + MAX_INPUT_CHARS + " characters");
+            throw new IllegalArgumentException("larger than " + MAX_INPUT_CHARS + " characters");
         }
     }
 }

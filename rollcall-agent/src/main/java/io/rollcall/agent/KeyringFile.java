@@ -32,7 +32,7 @@ final class KeyringFile {
         try {
             doc = Json.read(Files.readString(path, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new DataDirectory.DataDirectoryException("cannot read keyring file " + path + ": " + e.getMessage());
+            throw new DataDirectory.DataDirectoryException("cannot read keyring file " + path + ": " + IoProblems.describe(e));
         } catch (IllegalArgumentException e) {
             throw new DataDirectory.DataDirectoryException("keyring file " + path + " is corrupt: it is not valid JSON");
         }
@@ -41,9 +41,22 @@ final class KeyringFile {
         }
         List<String> keys = new ArrayList<>();
         for (Object o : list) {
-            keys.add(String.valueOf(o));
+            if (!(o instanceof String key) || !isKey(key)) {
+                throw new DataDirectory.DataDirectoryException("keyring file " + path + " is corrupt: entry " + (keys.size() + 1)
+                        + " is not a base64 AES key of 16, 24 or 32 bytes");
+            }
+            keys.add(key);
         }
         return keys;
+    }
+
+    private static boolean isKey(String text) {
+        try {
+            int length = java.util.Base64.getDecoder().decode(text).length;
+            return length == 16 || length == 24 || length == 32;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     void write(List<String> keys) throws IOException {

@@ -205,7 +205,7 @@ final class PlainHttpServer implements AutoCloseable {
         String method = line.substring(0, sp1);
         String target = line.substring(sp1 + 1, sp2);
         String version = line.substring(sp2 + 1);
-        if (!version.startsWith("HTTP/1.")) {
+        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
             throw new BadRequest(505, "only HTTP/1.0 and HTTP/1.1 are served, not " + version);
         }
         if (target.startsWith("http://") || target.startsWith("https://")) {

@@ -314,6 +314,105 @@ class AgentIT {
         }
     }
 
+    @Test
+    void aStartRefusedForABadSettingLeavesTheDataDirectoryAsItWas() throws Exception {
+        Path data = dir.resolve("untouched");
+        String[] common = {"agent", "--bind", "127.102.33.1:7946", "--http", "127.102.33.1:7947", "--data-dir", data.toString()};
+        AgentProcess.Result emptyName = AgentProcess.cli(Map.of(), concat(common, "--node="));
+        assertThat(emptyName.status()).as(emptyName.err()).isEqualTo(2);
+        assertThat(emptyName.err().strip()).isEqualTo("rollcall: node name must not be empty");
+        AgentProcess.Result badSeed = AgentProcess.cli(Map.of(), concat(common, "--node", "n1", "--join", "127.102.33.2:99999"));
+        assertThat(badSeed.status()).as(badSeed.err()).isEqualTo(2);
+        assertThat(badSeed.err().strip()).isEqualTo("rollcall: --join: bad port in address '127.102.33.2:99999'");
+        AgentProcess.Result badRetry = AgentProcess.cli(Map.of(), concat(common, "--node", "n1", "--retry-join", "127.102.33.2:abc"));
+        assertThat(badRetry.status()).as(badRetry.err()).isEqualTo(2);
+        assertThat(badRetry.err().strip()).startsWith("rollcall: --retry-join: bad port");
+        assertThat(data.resolve("identity.json")).as("no identity saved by a refused start").doesNotExist();
+
+        Files.writeString(data.resolve("identity.json"), "{\"name\": \"n1\", \"incarnation\": 4294967294}");
+        AgentProcess.Result exhausted = AgentProcess.cli(Map.of(), concat(common, "--node", "n1"));
+        assertThat(exhausted.status()).as(exhausted.err()).isEqualTo(4);
+        assertThat(exhausted.err().strip()).contains("has used every incarnation").doesNotContain("\n");
+        assertThat(Files.readString(data.resolve("identity.json"))).contains("4294967294");
+
+        Path keyring = dir.resolve("keyring.json");
+        Files.writeString(keyring, "[\"not base64!\"]");
+        AgentProcess.Result badKeyring = AgentProcess.cli(Map.of(), "agent", "--node", "n2", "--bind", "127.102.33.2:7946",
+                "--http", "127.102.33.2:7947", "--data-dir", dir.resolve("keyring-data").toString(), "--keyring-file",
+                keyring.toString());
+        assertThat(badKeyring.status()).as(badKeyring.err()).isEqualTo(4);
+        assertThat(badKeyring.err().strip()).isEqualTo("rollcall: keyring file " + keyring
+                + " is corrupt: entry 1 is not a base64 AES key of 16, 24 or 32 bytes");
+    }
+
+    @Test
+    void tagsTheAgentCannotKeepAreRefusedAndEventHandlersKeepRunning() throws Exception {
+        Path out = dir.resolve("handler.out");
+        AgentProcess a = agent("n1", "127.102.34.1", "--event-handler", "echo \"$ROLLCALL_EVENT $(cat)\" >> " + out);
+        HttpClient http = HttpClient.newHttpClient();
+        for (String body : List.of("{\"set\":{\"a\":\"x\\u0000y\"}}", "{\"set\":\"notamap\"}", "{\"bogus\":1}",
+                "{\"delete\":[1]}", "{\"set\":{\"a\":1}}", "{}")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(a.url() + "/v1/tags"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.body()).startsWith("{\"error\":");
+        }
+        // A NUL cannot be passed as an argument, but a config file can hold one.
+        Path config = dir.resolve("nul.json");
+        Files.writeString(config, "{\"tags\": {\"b\": \"x\\u0000y\"}}");
+        AgentProcess.Result nulTag = AgentProcess.cli(Map.of(), "agent", "--node", "n9", "--bind", "127.102.34.9:7946",
+                "--http", "127.102.34.9:7947", "--data-dir", dir.resolve("nul").toString(), "--config", config.toString());
+        assertThat(nulTag.status()).as(nulTag.err()).isEqualTo(2);
+        assertThat(nulTag.err().strip()).isEqualTo("rollcall: tag 'b' contains a NUL character");
+        agent("n2", "127.102.34.2", "--join", "127.102.34.1:7946");
+        await("the handler ran for n2", 15_000, () -> read(out).contains("member-join n2"), () -> read(out) + a.logText());
+        assertThat(a.logText()).doesNotContain("Exception");
+    }
+
+    @Test
+    void theCliSaysSoWhenSomethingOtherThanAnAgentAnswers() throws Exception {
+        for (String reply : List.of("{}", "[]", "{\"members\": 3, \"joined\": \"x\", \"tags\": 1}")) {
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+            PlainHttpServer stub = new PlainHttpServer(new java.net.InetSocketAddress("127.102.35.1", 0), 8, threads,
+                    (req, res) -> res.send(200, "application/json", reply.getBytes(StandardCharsets.UTF_8)));
+            stub.start();
+            try {
+                Map<String, String> env = Map.of("ROLLCALL_AGENT", "http://127.102.35.1:" + stub.address().getPort());
+                for (String[] command : List.of(new String[] {"members"}, new String[] {"info"}, new String[] {"leave"},
+                        new String[] {"join", "127.102.35.2"}, new String[] {"tags", "set", "a=b"}, new String[] {"keys", "list"})) {
+                    AgentProcess.Result r = AgentProcess.cli(env, command);
+                    String what = String.join(" ", command) + " against " + reply;
+                    if (command[0].equals("info") && reply.startsWith("{")) {
+                        continue; // any object is a valid answer to print
+                    }
+                    assertThat(r.status()).as(what + ": " + r.out() + r.err()).isEqualTo(1);
+                    assertThat(r.err().strip()).as(what).contains("not a Rollcall agent's").doesNotContain("Exception")
+                            .doesNotContain("\n");
+                }
+            } finally {
+                stub.close();
+                threads.shutdownNow();
+            }
+        }
+        Map<String, String> nowhere = Map.of("ROLLCALL_AGENT", "http://127.102.35.9:7947");
+        for (String[] usage : List.of(new String[] {"members", "--status", "bogus"}, new String[] {"members", "--status", "a b"},
+                new String[] {"info", "--format", "xml"}, new String[] {"monitor", "--since", "abc"},
+                new String[] {"members", "--agent", "ftp://127.102.35.9:7947"})) {
+            AgentProcess.Result r = AgentProcess.cli(nowhere, usage);
+            assertThat(r.status()).as(String.join(" ", usage) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).doesNotContain("Exception");
+        }
+        AgentProcess.Result help = AgentProcess.cli(nowhere, "members", "--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).startsWith("usage: rollcall members");
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
     /** Reads Server-Sent Events until {@code count} events arrived; each as [id, event, data]. */
     private static List<String[]> events(AgentProcess agent, String lastEventId, int count, long timeoutMillis)
             throws Exception {

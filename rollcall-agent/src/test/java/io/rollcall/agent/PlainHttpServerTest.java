@@ -121,6 +121,8 @@ class PlainHttpServerTest {
         start(4);
         assertThat(exchange("garbage\r\n\r\n")).startsWith("HTTP/1.1 400 ").endsWith("{\"error\":\"malformed request line\"}\n");
         assertThat(exchange("GET / HTTP/2.0\r\n\r\n")).startsWith("HTTP/1.1 505 ");
+        assertThat(exchange("GET / HTTP/1.7\r\n\r\n")).startsWith("HTTP/1.1 505 ");
+        assertThat(exchange("GET / HTTP/1.1x\r\n\r\n")).startsWith("HTTP/1.1 505 ");
         assertThat(exchange("GET nopath HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
         assertThat(exchange("GET /echo HTTP/1.1\r\nno colon here\r\n\r\n")).startsWith("HTTP/1.1 400 ");
         assertThat(exchange("GET /echo HTTP/1.1\r\nContent-Length: -3\r\n\r\n")).startsWith("HTTP/1.1 400 ");
