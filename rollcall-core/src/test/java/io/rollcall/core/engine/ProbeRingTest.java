@@ -85,22 +85,41 @@ class ProbeRingTest {
         }
     }
 
-    @Test
-    void aMemberThatMayNotBeProbedIsPassedOverForTheNextOnTheRing() {
+    /** A ring of a b c d e (single letters sort alphabetically by hash code) held by "a". */
+    private static ProbeRing abcde(Map<String, MemberEntry> entries) {
         ProbeRing ring = new ProbeRing();
-        List<MemberEntry> entries = new ArrayList<>();
         for (String name : List.of("a", "b", "c", "d", "e")) {
             MemberEntry e = entry(name);
-            entries.add(e);
+            entries.put(name, e);
             ring.insert(e);
         }
-        MemberEntry self = entries.get(0);
-        // Sorted by hash code, single letters are in alphabetical order: a b c d e; round 0 shifts by 1.
-        assertThat(ring.target(self, 0, e -> true).name).isEqualTo("b");
-        assertThat(ring.target(self, 0, e -> !e.name.equals("b")).name).isEqualTo("c");
-        assertThat(ring.target(self, 3, e -> true).name).isEqualTo("e");
-        assertThat(ring.target(self, 3, e -> !e.name.equals("e")).name).isEqualTo("b");
-        assertThat(ring.target(self, 3, e -> false)).isNull();
+        return ring;
+    }
+
+    @Test
+    void aMemberThatMayNotBeProbedIsPassedOverForTheNextOnTheRing() {
+        Map<String, MemberEntry> e = new HashMap<>();
+        // Round 0 shifts by 1, round 3 by 4; each query on a fresh ring, as a first probe.
+        assertThat(abcde(e).target(e.get("a"), 0, x -> true).name).isEqualTo("b");
+        assertThat(abcde(e).target(e.get("a"), 0, x -> !x.name.equals("b")).name).isEqualTo("c");
+        assertThat(abcde(e).target(e.get("a"), 3, x -> true).name).isEqualTo("e");
+        assertThat(abcde(e).target(e.get("a"), 3, x -> !x.name.equals("e")).name).isEqualTo("b");
+        assertThat(abcde(e).target(e.get("a"), 3, x -> false)).isNull();
+    }
+
+    @Test
+    void aNodeWhoseProbesEachTakeAWholeTurnOfRoundsStillMovesOn() {
+        // M - 1 = 4: probing every 4th round lands on the same shift each time.
+        Map<String, MemberEntry> e = new HashMap<>();
+        ProbeRing ring = abcde(e);
+        Set<String> seen = new HashSet<>();
+        for (long round = 7; round < 7 + 4 * 4; round += 4) {
+            seen.add(ring.target(e.get("a"), round, x -> true).name);
+        }
+        assertThat(seen).containsExactlyInAnyOrder("b", "c", "d", "e");
+        // Probing every round again: each round's own shift.
+        assertThat(ring.target(e.get("a"), 100, x -> true).name).isEqualTo("b");
+        assertThat(ring.target(e.get("a"), 101, x -> true).name).isEqualTo("c");
     }
 
     @Test
@@ -122,7 +141,7 @@ class ProbeRingTest {
         assertThat(seen).containsExactlyInAnyOrder("d", "e");
         MemberEntry b = entry("b");
         ring.insert(b);
-        assertThat(ring.target(self, 0, e -> true)).isSameAs(b);
+        assertThat(ring.target(self, 3, e -> true)).as("round 3 of a b d e: shift 1").isSameAs(b);
         ring.remove(entry("b")); // an equal name but not the entry held: nothing changes
         assertThat(ring.size()).isEqualTo(4);
         assertThat(ring.target(entry("a"), 0, e -> true)).as("an entry that is not on the ring has no turn").isNull();
