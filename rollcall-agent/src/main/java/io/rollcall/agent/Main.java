@@ -60,9 +60,14 @@ public final class Main {
     }
 
     static int run(String[] args) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("-h") || args[0].equals("--help")) {
+        if (args.length == 0) {
+            // A usage error: the text goes where errors go, so a script sees nothing on stdout.
+            System.err.println(USAGE);
+            return ExitCode.USAGE.status;
+        }
+        if (args[0].equals("help") || args[0].equals("-h") || args[0].equals("--help")) {
             System.out.println(USAGE);
-            return args.length == 0 ? ExitCode.USAGE.status : ExitCode.OK.status;
+            return ExitCode.OK.status;
         }
         String command = args[0];
         List<String> rest = Arrays.asList(args).subList(1, args.length);

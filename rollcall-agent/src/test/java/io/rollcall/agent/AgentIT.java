@@ -402,6 +402,10 @@ class AgentIT {
             assertThat(r.status()).as(String.join(" ", usage) + ": " + r.err()).isEqualTo(2);
             assertThat(r.err()).doesNotContain("Exception");
         }
+        AgentProcess.Result bare = AgentProcess.cli(nowhere);
+        assertThat(bare.status()).isEqualTo(2);
+        assertThat(bare.out()).isEmpty();
+        assertThat(bare.err()).startsWith("usage: rollcall");
         AgentProcess.Result help = AgentProcess.cli(nowhere, "members", "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).startsWith("usage: rollcall members");
