@@ -46,19 +46,6 @@ final class Addresses {
         return InetSocketAddress.createUnresolved(host, port);
     }
 
-    /**
-     * @param text an address as typed
-     * @return why it cannot be parsed, or null if it can
-     */
-    static String problem(String text) {
-        try {
-            parse(text);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
-    }
-
     private static int port(String digits, String whole) {
         try {
             int p = Integer.parseInt(digits);

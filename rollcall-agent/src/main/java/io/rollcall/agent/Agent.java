@@ -155,18 +155,6 @@ final class Agent {
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(ExitCode.USAGE, "bad --http address '" + settings.http() + "': " + e.getMessage());
         }
-        for (String seed : settings.join()) {
-            String problem = Addresses.problem(seed);
-            if (problem != null) {
-                return fail(ExitCode.USAGE, "--join: " + problem);
-            }
-        }
-        for (String seed : settings.retryJoin()) {
-            String problem = Addresses.problem(seed);
-            if (problem != null) {
-                return fail(ExitCode.USAGE, "--retry-join: " + problem);
-            }
-        }
         if (!httpAddress.getAddress().isLoopbackAddress() && settings.httpToken() == null) {
             return fail(ExitCode.USAGE, "the HTTP API on " + settings.http() + " would be reachable from other hosts;"
                     + " set --http-token (or ROLLCALL_HTTP_TOKEN) to require a token");

@@ -90,6 +90,8 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         String advertise = pick("advertise", single, env, file);
         List<String> join = pickList("join", multi, env, file);
         List<String> retryJoin = pickList("retry-join", multi, env, file);
+        checkAddresses("join", join);
+        checkAddresses("retry-join", retryJoin);
         String dataDir = orDefault(pick("data-dir", single, env, file), "data");
         String http = orDefault(pick("http", single, env, file), DEFAULT_HTTP);
         String profileText = orDefault(pick("profile", single, env, file), "lan");
@@ -130,6 +132,17 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel,
                 encrypt, keyringFile == null ? null : Path.of(keyringFile), verifyIncoming, verifyOutgoing, label, allowCidrs,
                 httpToken == null || httpToken.isEmpty() ? null : httpToken);
+    }
+
+    /** Seeds are flags like any other: a bad one is a usage error now, not a failed join later. */
+    private static void checkAddresses(String flag, List<String> addresses) {
+        for (String address : addresses) {
+            try {
+                Addresses.parse(address);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--" + flag + ": " + e.getMessage());
+            }
+        }
     }
 
     private static Map<String, Object> loadConfig(String path) {

@@ -18,10 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The commands that talk to a running agent over its HTTP API. */
 final class Cli {
     private static final String DEFAULT_AGENT = "http://127.0.0.1:7947";
+    /** How long a request may take in all. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     /** How long {@code monitor} waits for the event stream to begin. */
     private static final Duration MONITOR_HEADERS_TIMEOUT = Duration.ofSeconds(60);
 
@@ -282,7 +287,7 @@ final class Cli {
         if (options.containsKey("since")) {
             req.header("Last-Event-ID", options.get("since"));
         }
-        HttpResponse<InputStream> response = sendWithin(req.build(), HttpResponse.BodyHandlers.ofInputStream(),
+        HttpResponse<InputStream> response = send(req.build(), HttpResponse.BodyHandlers.ofInputStream(),
                 MONITOR_HEADERS_TIMEOUT);
         if (response.statusCode() != 200) {
             throw new CliException(errorOf(response.statusCode(), readAll(response.body())));
@@ -328,13 +333,13 @@ final class Cli {
     }
 
     private Object request(String method, String path, Object body) {
-        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(agent + path)).timeout(Duration.ofSeconds(60)));
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(agent + path)).timeout(REQUEST_TIMEOUT));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
         }
-        HttpResponse<String> response = send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(b.build(), HttpResponse.BodyHandlers.ofString(), REQUEST_TIMEOUT);
         if (response.statusCode() / 100 != 2) {
             throw new CliException(errorOf(response.statusCode(), response.body()));
         }
@@ -376,33 +381,24 @@ final class Cli {
         return token == null || token.isEmpty() ? b : b.header("Authorization", "Bearer " + token);
     }
 
-    /** As {@link #send}, but the response's headers must arrive within {@code limit}. */
-    private <T> HttpResponse<T> sendWithin(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration limit) {
+    /**
+     * Sends a request; the response's headers must arrive within {@code limit} (a request of
+     * {@link #request} also has its own timeout; the event stream of {@code monitor} has none).
+     */
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration limit) {
         try {
-            return http.sendAsync(request, handler).get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            return http.sendAsync(request, handler).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
             throw new CliException("the agent at " + agent + " did not answer in time");
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof ConnectException) {
                 throw new CliException("no agent answering at " + agent + " (is 'rollcall agent' running? set --agent or ROLLCALL_AGENT)");
             }
-            throw new CliException("cannot talk to the agent at " + agent + ": " + (cause == null ? e : cause.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
-        }
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(request, handler);
-        } catch (ConnectException e) {
-            throw new CliException("no agent answering at " + agent + " (is 'rollcall agent' running? set --agent or ROLLCALL_AGENT)");
-        } catch (HttpTimeoutException e) {
-            throw new CliException("the agent at " + agent + " did not answer in time");
-        } catch (IOException e) {
-            throw new CliException("cannot talk to the agent at " + agent + ": " + e.getMessage());
+            if (cause instanceof HttpTimeoutException) {
+                throw new CliException("the agent at " + agent + " did not answer in time");
+            }
+            throw new CliException("cannot talk to the agent at " + agent + ": " + cause.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
