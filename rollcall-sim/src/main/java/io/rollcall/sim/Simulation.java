@@ -128,8 +128,7 @@ public final class Simulation {
             }
         }
         // In the probe ring's order, so that no node has to sort 10,000 members to take them in.
-        Comparator<String> ringOrder = MembershipEngine.probeRingOrder();
-        all.sort((a, b) -> ringOrder.compare(a.name(), b.name()));
+        all.sort(Comparator.comparing(PushNodeState::name, MembershipEngine.probeRingOrder()));
         for (SimNode n : nodes) {
             if (n.isUp()) {
                 n.engine().learnWithoutGossip(all);
