@@ -164,8 +164,8 @@ public final class NetworkNode implements AutoCloseable {
         if (spec.listener() != null) {
             listeners.add(spec.listener());
         }
-        this.streamServer = new StreamServer(name, tcp, streamCodec, transport.maxInboundStreams(),
-                engineConfig.streamTimeoutMillis(), loop, engine, counters, transport::allows);
+        this.streamServer = new StreamServer(name, tcp, streamCodec, transport, engineConfig.streamTimeoutMillis(),
+                loop, engine, counters);
         this.streamClient = new StreamClient(name, bind, streamCodec, transport.maxOutboundStreams(),
                 engineConfig.streamTimeoutMillis(), loop, engine, counters);
         this.probes = new ProbeChannel(bind.ip(), loop, MAX_DATAGRAM_BYTES, new ProbeSink());

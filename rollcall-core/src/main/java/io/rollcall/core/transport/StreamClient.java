@@ -106,7 +106,9 @@ final class StreamClient {
                 DecodeResult reply = codec.read(in);
                 counters.received((int) Math.min(Integer.MAX_VALUE, in.count()), true);
                 counters.decoded(reply);
-                if (reply.messages().isEmpty()) {
+                if (reply.messages().isEmpty() && in.count() == 0) {
+                    outcome = failure(requestId, StreamFailure.Kind.FAILED, closedUnanswered(to));
+                } else if (reply.messages().isEmpty()) {
                     StreamFailure why = reply.drops().isEmpty() ? new StreamFailure(StreamFailure.Kind.FAILED, "empty reply")
                             : new StreamFailure(StreamFailure.Kind.REJECTED, explain(to, reply.drops().get(0)));
                     outcome = () -> engine.handleStreamFailure(requestId, why);
@@ -119,8 +121,12 @@ final class StreamClient {
             outcome = timedOut(requestId, to);
         } catch (ConnectException e) {
             outcome = failure(requestId, StreamFailure.Kind.REFUSED, "cannot connect to " + to + ": " + e.getMessage());
-        } catch (IOException e) {
+        } catch (java.net.SocketException e) {
             // The deadline closes the socket under a blocked read: that is a timeout, not an I/O error.
+            outcome = expired.get() ? timedOut(requestId, to)
+                    : failure(requestId, StreamFailure.Kind.FAILED, "Connection reset".equals(e.getMessage())
+                    ? closedUnanswered(to) : "stream to " + to + " failed: " + e.getMessage());
+        } catch (IOException e) {
             outcome = expired.get() ? timedOut(requestId, to)
                     : failure(requestId, StreamFailure.Kind.FAILED, "stream to " + to + " failed: " + e.getMessage());
         } finally {
@@ -129,6 +135,12 @@ final class StreamClient {
         if (!loop.offerControl(outcome)) {
             counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
         }
+    }
+
+    /** A peer that accepts and closes at once is refusing: say so, rather than "stream ends after 0 bytes". */
+    private static String closedUnanswered(Endpoint peer) {
+        return peer + " closed the connection without answering (it may be at its limit of inbound streams,"
+                + " or not allow this node's address)";
     }
 
     private static String explain(Endpoint peer, io.rollcall.core.codec.DecodeDrop drop) {

@@ -22,39 +22,49 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Serves inbound TCP requests: one request and at most one reply per connection, as memberlist does
- * (push/pull, fallback ping, user message). At most {@code maxStreams} are served at once; more are
- * closed at once and counted. Each connection has a hard deadline, so a peer trickling bytes cannot
- * hold a handler longer than the stream timeout.
+ * (push/pull, fallback ping, user message). How many are served at once is bounded in total and per
+ * source by {@link ConnectionSlots}: a newcomer displaces the busiest source's oldest connection still
+ * sending its request, so slow senders from one host or many cannot keep real requests out; one that
+ * cannot be placed gets an error reply naming the limit, then the connection is closed. Every
+ * connection has a total deadline from accept to reply, however steadily its bytes trickle in.
  */
 final class StreamServer {
     private static final System.Logger LOG = System.getLogger(StreamServer.class.getName());
 
     private final ServerSocket server;
     private final StreamCodec codec;
-    private final long timeoutMillis;
+    private final long readTimeoutMillis;
+    private final long deadlineMillis;
     private final ProtocolLoop loop;
     private final MembershipEngine engine;
     private final TransportCounters counters;
+    private final ConnectionSlots slots;
     private final ThreadPoolExecutor handlers;
     private final ScheduledThreadPoolExecutor deadlines;
     private final Thread acceptor;
     private final java.util.function.Predicate<java.net.InetAddress> allowed;
     private volatile boolean closed;
 
-    StreamServer(String nodeName, ServerSocket server, StreamCodec codec, int maxStreams, long timeoutMillis,
-                 ProtocolLoop loop, MembershipEngine engine, TransportCounters counters,
-                 java.util.function.Predicate<java.net.InetAddress> allowed) {
-        this.allowed = allowed;
+    /**
+     * @param readTimeoutMillis longest wait for the next byte (the engine's stream timeout)
+     */
+    StreamServer(String nodeName, ServerSocket server, StreamCodec codec, TransportConfig limits, long readTimeoutMillis,
+                 ProtocolLoop loop, MembershipEngine engine, TransportCounters counters) {
+        this.allowed = limits::allows;
         this.server = server;
         this.codec = codec;
-        this.timeoutMillis = timeoutMillis;
+        this.readTimeoutMillis = readTimeoutMillis;
+        this.deadlineMillis = limits.inboundStreamDeadlineMillis();
         this.loop = loop;
         this.engine = engine;
         this.counters = counters;
-        this.handlers = DaemonThreads.boundedPool("rollcall-" + nodeName + "-stream-in", maxStreams);
+        this.slots = new ConnectionSlots(limits.maxInboundStreams(), limits.maxInboundStreamsPerSource());
+        // Twice the slots: a displaced connection's thread is still unwinding when its successor starts.
+        this.handlers = DaemonThreads.boundedPool("rollcall-" + nodeName + "-stream-in", 2 * limits.maxInboundStreams());
         this.deadlines = DaemonThreads.scheduler("rollcall-" + nodeName + "-stream-deadlines");
         this.acceptor = new Thread(this::acceptLoop, "rollcall-" + nodeName + "-tcp");
         this.acceptor.setDaemon(true);
@@ -98,24 +108,69 @@ final class StreamServer {
                 closeQuietly(socket);
                 continue;
             }
+            ConnectionSlots.Admission admission = slots.admit(socket.getInetAddress(), socket);
+            if (admission.displaced() != null) {
+                counters.drop(TransportCounters.TransportDrop.INBOUND_STREAM_DISPLACED);
+            }
+            if (admission.refusal() == ConnectionSlots.Refusal.PER_SOURCE_LIMIT) {
+                refuse(socket, TransportCounters.TransportDrop.INBOUND_STREAM_SOURCE_LIMIT, "busy: already serving "
+                        + slots.maxPerSource() + " streams from " + socket.getInetAddress().getHostAddress()
+                        + " (maxInboundStreamsPerSource)");
+                continue;
+            }
+            if (admission.refusal() != null) {
+                refuse(socket, TransportCounters.TransportDrop.INBOUND_STREAM_LIMIT,
+                        "busy: already serving " + slots.maxTotal() + " streams (maxInboundStreams)");
+                continue;
+            }
+            ConnectionSlots.Slot slot = admission.slot();
             try {
-                handlers.execute(() -> serve(socket));
+                handlers.execute(() -> serve(socket, slot));
             } catch (RejectedExecutionException e) {
-                counters.drop(TransportCounters.TransportDrop.INBOUND_STREAM_LIMIT);
-                closeQuietly(socket);
+                slot.close();
+                refuse(socket, TransportCounters.TransportDrop.INBOUND_STREAM_LIMIT,
+                        "busy: no thread free for another stream (maxInboundStreams)");
             }
         }
     }
 
-    private void serve(Socket socket) {
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket), timeoutMillis, TimeUnit.MILLISECONDS);
+    /**
+     * Answers a connection there is no room for with an error reply, so that the peer's operator reads
+     * why rather than an empty stream. A reply this short fits in a fresh socket's send buffer, so
+     * writing it here cannot block the acceptor.
+     */
+    private void refuse(Socket socket, TransportCounters.TransportDrop reason, String why) {
+        counters.drop(reason);
         try (socket) {
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+            OutputStream out = socket.getOutputStream();
+            out.write(codec.encode(new ErrorResponse(why)));
+            out.flush();
+            socket.shutdownOutput();
+            // Closing with unread input sends a reset, which may destroy the reply before the peer reads it.
+            InputStream in = socket.getInputStream();
+            in.skipNBytes(Math.min(in.available(), 64 * 1024));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "refusing a stream: " + e);
+        }
+    }
+
+    private void serve(Socket socket, ConnectionSlots.Slot slot) {
+        long started = System.nanoTime();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            expired.set(true);
+            closeQuietly(socket);
+        }, deadlineMillis, TimeUnit.MILLISECONDS);
+        try (socket; slot) {
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.min(readTimeoutMillis, deadlineMillis)));
             socket.setTcpNoDelay(true);
             InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
             Endpoint from = new Endpoint(remote.getAddress(), remote.getPort());
             CountingInputStream in = new CountingInputStream(new BufferedInputStream(socket.getInputStream()));
             DecodeResult request = codec.read(in);
+            if (!slot.answering()) {
+                return; // displaced as the last bytes came in: its socket is closed and it was counted
+            }
             counters.received((int) Math.min(Integer.MAX_VALUE, in.count()), true);
             counters.decoded(request);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
@@ -126,17 +181,22 @@ final class StreamServer {
                 return;
             }
             Message message = request.messages().get(0);
+            long leftMillis = deadlineMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             Message reply = loop.call(() -> engine.handleStream(from, message))
-                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
+                    .get(Math.max(1, leftMillis), TimeUnit.MILLISECONDS);
             if (reply != null) {
                 writeReply(out, reply);
             }
         } catch (TimeoutException e) {
-            counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
+            counters.drop(TransportCounters.TransportDrop.INBOUND_STREAM_DEADLINE);
         } catch (IOException | RuntimeException | java.util.concurrent.ExecutionException e) {
-            counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
-            if (!closed) {
-                LOG.log(Level.DEBUG, "inbound stream failed: " + e);
+            if (expired.get()) {
+                counters.drop(TransportCounters.TransportDrop.INBOUND_STREAM_DEADLINE);
+            } else if (!slot.displaced()) {
+                counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
+                if (!closed) {
+                    LOG.log(Level.DEBUG, "inbound stream failed: " + e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

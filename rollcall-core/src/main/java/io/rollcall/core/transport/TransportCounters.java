@@ -19,8 +19,14 @@ public final class TransportCounters {
     public enum TransportDrop {
         /** The protocol thread's queue was full. */
         RECEIVE_QUEUE_FULL,
-        /** Too many inbound streams at once. */
+        /** Too many inbound streams at once, all of them past their request (nothing could give way). */
         INBOUND_STREAM_LIMIT,
+        /** Too many inbound streams at once from one source, all of them past their request. */
+        INBOUND_STREAM_SOURCE_LIMIT,
+        /** An inbound stream still sending its request was closed to make room for a newcomer. */
+        INBOUND_STREAM_DISPLACED,
+        /** An inbound stream outlived its total deadline and was closed. */
+        INBOUND_STREAM_DEADLINE,
         /** Too many outbound streams at once. */
         OUTBOUND_STREAM_LIMIT,
         /** A stream timed out or broke. */
