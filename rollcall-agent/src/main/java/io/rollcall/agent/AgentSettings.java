@@ -129,6 +129,10 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         String label = orDefault(pick("label", single, env, file), "");
         List<String> allowCidrs = pickList("allow-cidr", multi, env, file);
         String httpToken = pick("http-token", single, env, file);
+        if (httpToken != null && !httpToken.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+            // A client could never send it: HTTP header values carry no control characters, and the CLI refuses spaces.
+            throw new UsageException("--http-token may hold only visible ASCII characters (no spaces or control characters)");
+        }
         return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel,
                 encrypt, keyringFile == null ? null : Path.of(keyringFile), verifyIncoming, verifyOutgoing, label, allowCidrs,
                 httpToken == null || httpToken.isEmpty() ? null : httpToken);

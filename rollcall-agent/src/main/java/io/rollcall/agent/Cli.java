@@ -32,7 +32,9 @@ final class Cli {
 
     private final Map<String, String> env;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    // HTTP/1.1 as the agent speaks: the default would offer every request an h2c upgrade it never takes.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
     private String agent;
     private String token;
 
@@ -70,6 +72,10 @@ final class Cli {
         }
         agent = options.getOrDefault("agent", env.getOrDefault("ROLLCALL_AGENT", DEFAULT_AGENT));
         token = options.containsKey("token") ? options.remove("token") : env.get("ROLLCALL_HTTP_TOKEN");
+        if (token != null && !token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+            throw new AgentSettings.UsageException("the token may hold only visible ASCII characters (no spaces or control"
+                    + " characters): an HTTP header cannot carry it otherwise");
+        }
         if (agent.endsWith("/")) {
             agent = agent.substring(0, agent.length() - 1);
         }

@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,8 +38,14 @@ final class HttpApi implements AutoCloseable {
     static final int MAX_EVENT_STREAMS = 64;
     /** Largest request body accepted. */
     static final int MAX_BODY_BYTES = 64 * 1024;
-    /** Most threads serving requests, event streams included. */
-    static final int MAX_THREADS = MAX_EVENT_STREAMS + 16;
+    /** Most authorised requests at once, event streams included. */
+    static final int MAX_REQUESTS = MAX_EVENT_STREAMS + 16;
+    /**
+     * What the server holds for clients: {@link #MAX_REQUESTS} authorised requests; 32 connections
+     * still reading their head, 8 of them from one address (loopback clients all share one); 10 s from
+     * accept to the end of the head, 30 s to the end of the body.
+     */
+    static final PlainHttpServer.Limits LIMITS = new PlainHttpServer.Limits(MAX_REQUESTS, 32, 8, 10_000, 30_000);
     private static final long KEEPALIVE_MILLIS = 15_000;
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
 
@@ -63,7 +67,6 @@ final class HttpApi implements AutoCloseable {
 
     private final PlainHttpServer server;
     private final Control control;
-    private final ThreadPoolExecutor threads;
     private final AtomicInteger eventStreams = new AtomicInteger();
     private final byte[] tokenDigest;
 
@@ -76,14 +79,7 @@ final class HttpApi implements AutoCloseable {
     HttpApi(InetSocketAddress address, Control control, String token) throws IOException {
         this.control = control;
         this.tokenDigest = token == null ? null : sha256(token);
-        AtomicInteger n = new AtomicInteger();
-        // No core threads: an agent nobody asks keeps none; a request's thread lingers 30 s.
-        this.threads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "rollcall-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
-        this.server = new PlainHttpServer(address, 64, threads, this::handle);
+        this.server = new PlainHttpServer(address, 64, LIMITS, this::refusal, this::handle);
     }
 
     void start() {
@@ -97,14 +93,12 @@ final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        threads.shutdownNow();
     }
 
     private void handle(PlainHttpServer.Request req, PlainHttpServer.Response ex) {
         try {
             String path = req.path();
             String method = req.method();
-            authorize(req);
             Map<String, String> query = query(req.query());
             if (path.equals("/v1/self")) {
                 requireMethod(method, "GET");
@@ -115,8 +109,7 @@ final class HttpApi implements AutoCloseable {
             } else if (path.startsWith("/v1/members/")) {
                 requireMethod(method, "GET");
                 // A path keeps '+' literal; URLDecoder would make it a space.
-                String name = URLDecoder.decode(path.substring("/v1/members/".length()).replace("+", "%2B"),
-                        StandardCharsets.UTF_8);
+                String name = decode(path.substring("/v1/members/".length()).replace("+", "%2B"), "path");
                 ClusterMember m = control.node().view().member(name)
                         .orElseThrow(() -> new ApiError(404, "no member named '" + name + "'"));
                 json(ex, 200, Views.member(m));
@@ -152,7 +145,7 @@ final class HttpApi implements AutoCloseable {
                 json(ex, 200, control.info().get("health"));
             } else if (path.equals("/metrics")) {
                 requireMethod(method, "GET");
-                byte[] text = control.metrics().getBytes(StandardCharsets.UTF_8);
+                byte[] text = (control.metrics() + httpMetrics()).getBytes(StandardCharsets.UTF_8);
                 ex.send(200, "text/plain; version=0.0.4; charset=utf-8", text);
             } else {
                 throw new ApiError(404, "no such endpoint: " + method + " " + path);
@@ -180,18 +173,43 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
-    private void authorize(PlainHttpServer.Request req) {
+    /** Checked by the server as soon as a request's head is in, before the request takes a slot. */
+    private String refusal(PlainHttpServer.Request req) {
         if (tokenDigest == null) {
-            return;
+            return null;
         }
         String given = req.header("X-Rollcall-Token");
         String auth = req.header("Authorization");
-        if (given == null && auth != null && auth.startsWith("Bearer ")) {
-            given = auth.substring("Bearer ".length()).trim();
+        if (given == null && auth != null) {
+            // Authentication schemes are case-insensitive (RFC 9110 11.1); space may be more than one.
+            String[] parts = auth.strip().split("[ \t]+", 2);
+            if (parts.length == 2 && parts[0].equalsIgnoreCase("Bearer")) {
+                given = parts[1].strip();
+            }
         }
         // Digests have equal length, so the comparison takes the same time whatever the token.
         if (given == null || !java.security.MessageDigest.isEqual(sha256(given), tokenDigest)) {
-            throw new ApiError(401, "missing or wrong token (set --token or ROLLCALL_HTTP_TOKEN)");
+            return "missing or wrong token (set --token or ROLLCALL_HTTP_TOKEN)";
+        }
+        return null;
+    }
+
+    /** The HTTP server's own refusals, in the Prometheus text format, to follow the agent's metrics. */
+    private String httpMetrics() {
+        StringBuilder out = new StringBuilder("# HELP rollcall_http_refused_total HTTP connections and requests refused or cut short, by reason\n"
+                + "# TYPE rollcall_http_refused_total counter\n");
+        server.refusals().forEach((reason, n) -> out.append("rollcall_http_refused_total{reason=\"")
+                .append(reason.name().toLowerCase(Locale.ROOT)).append("\"} ").append(n).append(".0\n"));
+        return out.toString();
+    }
+
+    /** Percent-decoding with a one-line error of ours, not the JDK's. */
+    private static String decode(String encoded, String where) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "bad percent-escape in the " + where + ": '" + encoded
+                    + "' (a % must be followed by two hex digits)");
         }
     }
 
@@ -428,8 +446,8 @@ final class HttpApi implements AutoCloseable {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1), "query");
             out.put(k, v);
         }
         return out;

@@ -1,5 +1,6 @@
 package io.rollcall.agent;
 
+import io.rollcall.core.transport.ConnectionSlots;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,8 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.EnumMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A small HTTP/1.1 server for the agent's API: one request per connection, answered with
@@ -29,10 +39,21 @@ import java.util.concurrent.RejectedExecutionException;
  * resident memory (docs/PERFORMANCE.md). The API is a dozen small JSON requests and one event
  * stream; keep-alive and pipelining buy nothing there.
  *
- * <p>Limits a client cannot exceed: {@link #MAX_HEAD_BYTES} of request line and headers,
- * {@link #MAX_HEADERS} headers, {@link #READ_TIMEOUT_MILLIS} between bytes of a request, and as many
- * connections at once as the executor has threads (others get 503 at once). Request bodies are
- * bounded by the handler, which reads them.
+ * <p>A connection lives in two budgets ({@link Limits}). While it reads its request head it holds one
+ * of a few <em>head slots</em> ({@link ConnectionSlots}: bounded in total and per source; a newcomer
+ * displaces the oldest head still arriving from its own source, or from the busiest source), for at
+ * most {@link Limits#headDeadlineMillis} in all. As soon as the head is in, the {@link Authorizer}
+ * decides: a request without the token is answered 401 from its head slot and never reaches the second
+ * budget, the <em>request slots</em>, which only authorised requests hold (event streams included).
+ * So slow or unauthenticated clients, from one host or many, can cost authorised clients at most a
+ * displaced head, never a 503. The body must be in by {@link Limits#requestDeadlineMillis} after
+ * accept. Every refusal is counted by reason ({@link #refusals()}). Request bodies are bounded by the
+ * handler, which reads them.
+ *
+ * <p>The parser is strict where leniency lets two parsers disagree on where a request ends (request
+ * smuggling): header names are tokens with no space before the colon, no obsolete line folding, no
+ * bare CR, no control characters in values, a {@code Content-Length} of digits only and never two
+ * that differ, no {@code Transfer-Encoding}, and the headers the server or API acts on may not repeat.
  */
 final class PlainHttpServer implements AutoCloseable {
     /** Largest request line plus headers. */
@@ -45,11 +66,58 @@ final class PlainHttpServer implements AutoCloseable {
     private static final int LINGER_MILLIS = 1_000;
     /** Most request bytes discarded after answering, so that closing does not reset the answer. */
     private static final int MAX_DISCARD_BYTES = 256 * 1024;
+    /** Headers that must appear at most once: the server or the API acts on them. */
+    private static final java.util.Set<String> SINGLE_HEADERS = java.util.Set.of("host", "content-length",
+            "authorization", "x-rollcall-token", "expect", "last-event-id", "content-type");
     private static final System.Logger LOG = System.getLogger(PlainHttpServer.class.getName());
+
+    /**
+     * How much the server holds for its clients.
+     *
+     * @param maxRequests            most authorised requests at once (event streams included); more get 503
+     * @param maxHeadReaders         most connections still reading their request head at once
+     * @param maxHeadReadersPerSource most of those from one address
+     * @param headDeadlineMillis     whole time from accept to the end of the head; then 408
+     * @param requestDeadlineMillis  whole time from accept to the end of the body; then 408
+     */
+    record Limits(int maxRequests, int maxHeadReaders, int maxHeadReadersPerSource, long headDeadlineMillis,
+                  long requestDeadlineMillis) {
+        /** Checks the values. */
+        Limits {
+            if (maxRequests < 1 || maxHeadReaders < 1 || maxHeadReadersPerSource < 1 || maxHeadReadersPerSource > maxHeadReaders
+                    || headDeadlineMillis < 1 || requestDeadlineMillis < headDeadlineMillis) {
+                throw new IllegalArgumentException("bad HTTP limits: " + this);
+            }
+        }
+    }
+
+    /** Why a connection or request was refused or cut short. */
+    enum Refusal {
+        /** A newer connection took its head slot while its head was still arriving. */
+        HEAD_DISPLACED,
+        /** The head was not in within {@link Limits#headDeadlineMillis} (or a byte within the read timeout). */
+        HEAD_DEADLINE,
+        /** The body was not in within {@link Limits#requestDeadlineMillis}. */
+        REQUEST_DEADLINE,
+        /** A malformed or oversized head (400, 411, 431, 505). */
+        BAD_REQUEST,
+        /** No token, or a wrong one (401). */
+        UNAUTHORIZED,
+        /** All {@link Limits#maxRequests} request slots were taken (503). */
+        REQUEST_LIMIT,
+        /** No place to read another head, or no thread (503). */
+        CONNECTION_LIMIT
+    }
 
     /** Answers one request; throwing leaves the client a 500 if nothing was sent yet. */
     interface Handler {
         void handle(Request request, Response response) throws Exception;
+    }
+
+    /** Decides, from the head alone, whether a request may go on. */
+    interface Authorizer {
+        /** @return null to go on, or the message of a 401 */
+        String refusal(Request request);
     }
 
     /**
@@ -71,17 +139,24 @@ final class PlainHttpServer implements AutoCloseable {
     }
 
     private final ServerSocket socket;
-    private final ExecutorService workers;
+    private final Limits limits;
+    private final ConnectionSlots heads;
+    private final Semaphore requests;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledThreadPoolExecutor deadlines;
+    private final Authorizer authorizer;
     private final Handler handler;
     private final Thread acceptor;
+    private final EnumMap<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
     private volatile boolean closed;
 
     /**
      * Binds at once; {@link #start()} begins accepting.
      *
-     * @param workers runs each connection; its capacity is the limit on concurrent connections
+     * @param authorizer consulted as soon as a request's head is in, before it takes a request slot
      */
-    PlainHttpServer(InetSocketAddress address, int backlog, ExecutorService workers, Handler handler) throws IOException {
+    PlainHttpServer(InetSocketAddress address, int backlog, Limits limits, Authorizer authorizer, Handler handler)
+            throws IOException {
         this.socket = new ServerSocket();
         try {
             socket.bind(address, backlog);
@@ -89,7 +164,28 @@ final class PlainHttpServer implements AutoCloseable {
             socket.close();
             throw e;
         }
-        this.workers = workers;
+        for (Refusal r : Refusal.values()) {
+            refused.put(r, new LongAdder());
+        }
+        this.limits = limits;
+        this.heads = new ConnectionSlots(limits.maxHeadReaders(), limits.maxHeadReadersPerSource());
+        this.requests = new Semaphore(limits.maxRequests());
+        AtomicInteger n = new AtomicInteger();
+        // No core threads: an agent nobody asks keeps none. Room for every slot, and for displaced heads
+        // still unwinding when their successors start.
+        this.workers = new ThreadPoolExecutor(0, limits.maxRequests() + 2 * limits.maxHeadReaders(), 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "rollcall-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "rollcall-http-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+        this.authorizer = authorizer;
         this.handler = handler;
         this.acceptor = new Thread(this::acceptLoop, "rollcall-http-accept");
         acceptor.setDaemon(true);
@@ -103,6 +199,17 @@ final class PlainHttpServer implements AutoCloseable {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
+    /** @return refusals so far, by reason */
+    Map<Refusal, Long> refusals() {
+        EnumMap<Refusal, Long> out = new EnumMap<>(Refusal.class);
+        refused.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    private void refuse(Refusal reason) {
+        refused.get(reason).increment();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -111,6 +218,8 @@ final class PlainHttpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing the HTTP socket: " + e.getMessage());
         }
+        workers.shutdownNow();
+        deadlines.shutdownNow();
     }
 
     private void acceptLoop() {
@@ -127,38 +236,138 @@ final class PlainHttpServer implements AutoCloseable {
                 sleepQuietly(100);
                 continue;
             }
-            try {
-                workers.execute(() -> serve(client));
-            } catch (RejectedExecutionException busy) {
-                // A short answer fits in the socket's send buffer: writing it here cannot block.
-                try (client) {
-                    new Response(client.getOutputStream(), true).sendError(503, "too many HTTP connections");
-                } catch (IOException e) {
-                    LOG.log(Level.DEBUG, "refusing an HTTP connection: " + e.getMessage());
-                }
+            ConnectionSlots.Admission admission = heads.admit(client.getInetAddress(), client);
+            if (admission.displaced() != null) {
+                refuse(Refusal.HEAD_DISPLACED);
+            }
+            if (admission.slot() == null) {
+                refuseAtOnce(client, "too many HTTP connections");
+                continue;
+            }
+            if (!hand(() -> serve(client, admission.slot()))) {
+                admission.slot().close();
+                refuseAtOnce(client, "too many HTTP connections");
             }
         }
     }
 
-    private void serve(Socket client) {
+    /**
+     * Gives the task a thread, waiting up to a second for one: a burst of newcomers can displace heads
+     * faster than their threads unwind, and a connection that has a slot should not be refused for that.
+     */
+    private boolean hand(Runnable task) {
+        try {
+            workers.execute(task);
+            return true;
+        } catch (RejectedExecutionException busy) {
+            try {
+                return !workers.isShutdown() && workers.getQueue().offer(task, 1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private void refuseAtOnce(Socket client, String why) {
+        refuse(Refusal.CONNECTION_LIMIT);
+        // A short answer fits in the socket's send buffer: writing it here cannot block.
         try (client) {
+            new Response(client.getOutputStream(), true).sendError(503, why);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "refusing an HTTP connection: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Ends the wait for input at a deadline: the blocked read sees end of stream, and the serving
+     * thread, finding {@code expired} set, answers 408 itself.
+     */
+    private ScheduledFuture<?> deadline(Socket client, AtomicBoolean expired, long millis) {
+        return deadlines.schedule(() -> {
+            expired.set(true);
+            try {
+                client.shutdownInput();
+            } catch (IOException e) {
+                closeQuietly(client);
+            }
+        }, Math.max(1, millis), TimeUnit.MILLISECONDS);
+    }
+
+    private void serve(Socket client, ConnectionSlots.Slot head) {
+        long accepted = System.nanoTime();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> headDeadline = deadline(client, expired, limits.headDeadlineMillis());
+        ScheduledFuture<?> bodyDeadline = null;
+        boolean holdsRequestSlot = false;
+        try (client; head) {
             client.setSoTimeout(READ_TIMEOUT_MILLIS);
             BufferedInputStream in = new BufferedInputStream(client.getInputStream(), 4096);
             Request request;
             try {
                 request = parse(in);
             } catch (BadRequest e) {
+                refuse(Refusal.BAD_REQUEST);
                 new Response(client.getOutputStream(), true).sendError(e.status, e.getMessage());
                 finish(client, in);
                 return;
+            } catch (IOException e) {
+                if (head.displaced()) {
+                    return; // counted when it was displaced; its socket is closed
+                }
+                if (expired.get() || e instanceof SocketTimeoutException) {
+                    refuse(Refusal.HEAD_DEADLINE);
+                    new Response(client.getOutputStream(), true).sendError(408,
+                            "the request head did not arrive within " + limits.headDeadlineMillis() + " ms");
+                    return;
+                }
+                throw e;
+            }
+            headDeadline.cancel(false);
+            String unauthorized = authorizer.refusal(request);
+            if (unauthorized != null) {
+                // Answered from the head slot, which stays displaceable while the answer lingers.
+                refuse(Refusal.UNAUTHORIZED);
+                new Response(client.getOutputStream(), true).send(401, "application/json; charset=utf-8",
+                        errorBody(unauthorized), "WWW-Authenticate: Bearer\r\n");
+                finish(client, in);
+                return;
+            }
+            if (!head.answering()) {
+                return; // displaced as its head came in
+            }
+            head.close();
+            if (!requests.tryAcquire()) {
+                refuse(Refusal.REQUEST_LIMIT);
+                new Response(client.getOutputStream(), request.http10()).sendError(503, "too many HTTP requests");
+                finish(client, in);
+                return;
+            }
+            holdsRequestSlot = true;
+            long left = limits.requestDeadlineMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - accepted);
+            BoundedInput body = (BoundedInput) request.body();
+            if (body.remaining > 0) {
+                bodyDeadline = deadline(client, expired, left);
+                body.expired = expired;
             }
             Response response = new Response(client.getOutputStream(), request.http10());
+            body.expectContinue = "100-continue".equalsIgnoreCase(request.header("Expect")) && !request.http10()
+                    ? response : null;
             try {
                 handler.handle(request, response);
             } catch (IOException e) {
-                throw e;
+                if (!(expired.get() && body.remaining > 0)) {
+                    throw e;
+                }
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "HTTP " + request.method() + " " + request.path() + " failed", e);
+            }
+            if (expired.get() && body.remaining > 0) {
+                refuse(Refusal.REQUEST_DEADLINE);
+                if (!response.committed()) {
+                    response.sendError(408, "the request body did not arrive within "
+                            + limits.requestDeadlineMillis() + " ms of the connection");
+                }
             }
             response.end();
             finish(client, in);
@@ -168,6 +377,22 @@ final class PlainHttpServer implements AutoCloseable {
             LOG.log(Level.DEBUG, "HTTP client went away: " + e.getMessage());
         } catch (Exception e) {
             LOG.log(Level.WARNING, "HTTP request failed", e);
+        } finally {
+            headDeadline.cancel(false);
+            if (bodyDeadline != null) {
+                bodyDeadline.cancel(false);
+            }
+            if (holdsRequestSlot) {
+                requests.release();
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // Best effort: the connection is being abandoned.
         }
     }
 
@@ -198,8 +423,8 @@ final class PlainHttpServer implements AutoCloseable {
             throw new IOException("connection closed before a request");
         }
         int sp1 = line.indexOf(' ');
-        int sp2 = line.lastIndexOf(' ');
-        if (sp1 <= 0 || sp2 <= sp1) {
+        int sp2 = line.indexOf(' ', sp1 + 1);
+        if (sp1 <= 0 || sp2 <= sp1 + 1 || line.indexOf(' ', sp2 + 1) >= 0 || !isToken(line, 0, sp1)) {
             throw new BadRequest(400, "malformed request line");
         }
         String method = line.substring(0, sp1);
@@ -207,6 +432,12 @@ final class PlainHttpServer implements AutoCloseable {
         String version = line.substring(sp2 + 1);
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
             throw new BadRequest(505, "only HTTP/1.0 and HTTP/1.1 are served, not " + version);
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                throw new BadRequest(400, "the request target contains a control, space or non-ASCII character");
+            }
         }
         if (target.startsWith("http://") || target.startsWith("https://")) {
             int slash = target.indexOf('/', target.indexOf("//") + 2);
@@ -216,6 +447,7 @@ final class PlainHttpServer implements AutoCloseable {
             throw new BadRequest(400, "request target must be a path");
         }
         Map<String, String> headers = new LinkedHashMap<>();
+        int count = 0;
         while (true) {
             String h = readLine(in, budget);
             if (h == null) {
@@ -225,13 +457,26 @@ final class PlainHttpServer implements AutoCloseable {
                 break;
             }
             int colon = h.indexOf(':');
-            if (colon <= 0 || h.charAt(0) == ' ' || h.charAt(0) == '\t') {
+            // No space before the colon and no folded lines: parsers that differ there disagree on the headers.
+            if (colon <= 0 || !isToken(h, 0, colon)) {
                 throw new BadRequest(400, "malformed header line");
             }
-            if (headers.size() == MAX_HEADERS) {
+            if (++count > MAX_HEADERS) {
                 throw new BadRequest(431, "more than " + MAX_HEADERS + " headers");
             }
-            headers.putIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+            String name = h.substring(0, colon).toLowerCase(Locale.ROOT);
+            String value = h.substring(colon + 1).strip();
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if ((c < ' ' && c != '\t') || c == 0x7f) {
+                    throw new BadRequest(400, "header " + name + " contains a control character");
+                }
+            }
+            String earlier = headers.putIfAbsent(name, value);
+            if (earlier != null && SINGLE_HEADERS.contains(name)) {
+                throw new BadRequest(400, earlier.equals(value) || !name.equals("content-length")
+                        ? "header " + name + " appears more than once" : "conflicting Content-Length headers");
+            }
         }
         if (headers.containsKey("transfer-encoding")) {
             throw new BadRequest(411, "send the request body with Content-Length, not Transfer-Encoding");
@@ -239,38 +484,60 @@ final class PlainHttpServer implements AutoCloseable {
         long length = 0;
         String cl = headers.get("content-length");
         if (cl != null) {
-            try {
-                length = Long.parseLong(cl);
-            } catch (NumberFormatException e) {
-                length = -1;
-            }
-            if (length < 0) {
+            if (cl.isEmpty() || cl.length() > 18 || !cl.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new BadRequest(400, "bad Content-Length: " + cl);
             }
+            length = Long.parseLong(cl);
         }
         int q = target.indexOf('?');
         return new Request(method, q < 0 ? target : target.substring(0, q), q < 0 ? null : target.substring(q + 1),
                 version.equals("HTTP/1.0"), headers, new BoundedInput(in, length));
     }
 
-    /** A line without its CR LF (a bare LF is accepted too), or null at end of stream. */
+    /** RFC 9110 token characters. */
+    private static boolean isToken(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return to > from;
+    }
+
+    /** A line without its CR LF (a bare LF is accepted too, a bare CR is not), or null at end of stream. */
     private static String readLine(InputStream in, int[] budget) throws IOException, BadRequest {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        boolean cr = false;
         while (true) {
             int b = in.read();
             if (b < 0) {
-                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+                if (line.size() == 0 && !cr) {
+                    return null;
+                }
+                throw new IOException("connection closed inside a line of the request head");
             }
             if (--budget[0] < 0) {
                 throw new BadRequest(431, "request head is larger than " + MAX_HEAD_BYTES + " bytes");
             }
             if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+                return line.toString(StandardCharsets.ISO_8859_1);
             }
-            line.write(b);
+            if (cr) {
+                throw new BadRequest(400, "a CR not followed by LF in the request head");
+            }
+            if (b == '\r') {
+                cr = true;
+            } else {
+                line.write(b);
+            }
         }
+    }
+
+    private static byte[] errorBody(String message) {
+        return (Json.write(Map.of("error", message)) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static String head(int status, String contentType, String extra) {
@@ -280,20 +547,30 @@ final class PlainHttpServer implements AutoCloseable {
 
     private static String reason(int status) {
         return switch (status) {
+            case 100 -> "Continue";
             case 200 -> "OK";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
             case 411 -> "Length Required";
             case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 422 -> "Unprocessable Content";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";
             case 505 -> "HTTP Version Not Supported";
-            default -> "Status " + status;
+            case 507 -> "Insufficient Storage";
+            // Every status the API sends is named above; this is only for one added without a name.
+            default -> status < 500 ? "Client Error" : "Server Error";
         };
     }
 
@@ -324,16 +601,29 @@ final class PlainHttpServer implements AutoCloseable {
 
         /** Sends a complete answer. */
         void send(int status, String contentType, byte[] body) throws IOException {
+            send(status, contentType, body, "");
+        }
+
+        /** Sends a complete answer with extra header lines, each ending in CR LF. */
+        void send(int status, String contentType, byte[] body, String extraHeaders) throws IOException {
             commit();
-            out.write(head(status, contentType, "Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(head(status, contentType, extraHeaders + "Content-Length: " + body.length + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
         }
 
         /** Sends the API's error answer, {@code {"error":"MESSAGE"}}, with {@code status}. */
         void sendError(int status, String message) throws IOException {
-            send(status, "application/json; charset=utf-8",
-                    (Json.write(Map.of("error", message)) + "\n").getBytes(StandardCharsets.UTF_8));
+            send(status, "application/json; charset=utf-8", errorBody(message));
+        }
+
+        /** The interim answer a client sent {@code Expect: 100-continue} waits for before its body. */
+        private void sendContinue() throws IOException {
+            if (!committed) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
         }
 
         /**
@@ -400,10 +690,16 @@ final class PlainHttpServer implements AutoCloseable {
         }
     }
 
-    /** Reads at most the request's declared body length. */
+    /**
+     * Reads at most the request's declared body length. Fewer bytes than declared is an error, not
+     * the end of the body: a timeout (the handler answers 408) if the request deadline cut it, else a
+     * client that went away.
+     */
     private static final class BoundedInput extends InputStream {
         private final InputStream in;
         private long remaining;
+        private volatile AtomicBoolean expired;
+        private volatile Response expectContinue;
 
         BoundedInput(InputStream in, long length) {
             this.in = in;
@@ -412,14 +708,8 @@ final class PlainHttpServer implements AutoCloseable {
 
         @Override
         public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -427,10 +717,20 @@ final class PlainHttpServer implements AutoCloseable {
             if (remaining <= 0) {
                 return len == 0 ? 0 : -1;
             }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
+            Response waiting = expectContinue;
+            if (waiting != null) {
+                expectContinue = null;
+                waiting.sendContinue();
             }
+            int n = in.read(b, off, (int) Math.min(len, remaining));
+            if (n < 0) {
+                AtomicBoolean cut = expired;
+                if (cut != null && cut.get()) {
+                    throw new SocketTimeoutException("the request body did not arrive within the request deadline");
+                }
+                throw new IOException("connection closed inside the request body (" + remaining + " bytes short)");
+            }
+            remaining -= n;
             return n;
         }
 

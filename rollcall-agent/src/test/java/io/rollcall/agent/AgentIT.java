@@ -372,9 +372,8 @@ class AgentIT {
     @Test
     void theCliSaysSoWhenSomethingOtherThanAnAgentAnswers() throws Exception {
         for (String reply : List.of("{}", "[]", "{\"members\": 3, \"joined\": \"x\", \"tags\": 1}")) {
-            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
-            PlainHttpServer stub = new PlainHttpServer(new java.net.InetSocketAddress("127.102.35.1", 0), 8, threads,
-                    (req, res) -> res.send(200, "application/json", reply.getBytes(StandardCharsets.UTF_8)));
+            PlainHttpServer stub = new PlainHttpServer(new java.net.InetSocketAddress("127.102.35.1", 0), 8, HttpApi.LIMITS,
+                    req -> null, (req, res) -> res.send(200, "application/json", reply.getBytes(StandardCharsets.UTF_8)));
             stub.start();
             try {
                 Map<String, String> env = Map.of("ROLLCALL_AGENT", "http://127.102.35.1:" + stub.address().getPort());
@@ -391,7 +390,6 @@ class AgentIT {
                 }
             } finally {
                 stub.close();
-                threads.shutdownNow();
             }
         }
         Map<String, String> nowhere = Map.of("ROLLCALL_AGENT", "http://127.102.35.9:7947");

@@ -86,6 +86,75 @@ class AgentSecurityIT {
         assertThat(open.err()).contains("would be reachable from other hosts").contains("--http-token");
     }
 
+    /**
+     * Slowloris from one host and from many, on both ports at once: 100 HTTP connections without a
+     * token and 130 gossip connections trickling a byte every 2 s, from one address and again from
+     * 100 and 130 addresses. An authorised request (its scheme in lower case) is still answered and a
+     * new agent still joins; every displaced connection is counted.
+     */
+    @Test
+    void slowClientsFromOneHostOrManyLockNoAuthorisedClientOutAndKeepNoJoinOut() throws Exception {
+        AgentProcess a = agent("s1", "127.103.40.1", "--http-token", "s3cret");
+        List<java.net.Socket> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread trickler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                AgentProcess.sleep(2_000);
+                for (java.net.Socket s : slow) {
+                    try {
+                        s.getOutputStream().write('a');
+                    } catch (java.io.IOException displaced) {
+                        // the agent closed it to make room: an attacker would open another
+                    }
+                }
+            }
+        }, "slowloris");
+        trickler.setDaemon(true);
+        try {
+            byte[] httpHead = "GET /v1/self HTTP/1.1\r\nX-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] pushPull = {0x06, (byte) 0x81, (byte) 0xda, (byte) 0xff, (byte) 0xff};
+            for (int i = 0; i < 130; i++) {
+                if (i < 100) {
+                    slow.add(slowConnection("127.103.41.1", "127.103.40.1", 7947, httpHead));
+                    slow.add(slowConnection("127.103.42." + (1 + i), "127.103.40.1", 7947, httpHead));
+                }
+                slow.add(slowConnection("127.103.41.1", "127.103.40.1", 7946, pushPull));
+                slow.add(slowConnection("127.103.43." + (1 + i), "127.103.40.1", 7946, pushPull));
+            }
+            trickler.start();
+            HttpRequest authorised = HttpRequest.newBuilder(URI.create(a.url() + "/v1/self"))
+                    .header("Authorization", "bearer s3cret").GET().build();
+            assertThat(a.send(authorised).statusCode()).isEqualTo(200);
+            AgentProcess b = agent("s2", "127.103.40.2", "--http-token", "s3cret", "--join", "127.103.40.1:7946");
+            HttpRequest members = HttpRequest.newBuilder(URI.create(a.url() + "/v1/members"))
+                    .header("Authorization", "Bearer s3cret").GET().build();
+            await("s1 lists s2", () -> {
+                try {
+                    return a.send(members).body().contains("\"s2\"");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, b::logText);
+            String metrics = a.send(HttpRequest.newBuilder(URI.create(a.url() + "/metrics"))
+                    .header("X-Rollcall-Token", "s3cret").GET().build()).body();
+            assertThat(metrics).containsPattern("rollcall_http_refused_total\\{reason=\"head_displaced\"} [1-9]")
+                    .containsPattern("rollcall_dropped_total\\{reason=\"transport.inbound_stream_displaced\",?} [1-9]");
+            assertThat(a.isAlive()).isTrue();
+        } finally {
+            trickler.interrupt();
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    private static java.net.Socket slowConnection(String from, String ip, int port, byte[] first) throws java.io.IOException {
+        java.net.Socket s = new java.net.Socket();
+        s.bind(new java.net.InetSocketAddress(from, 0));
+        s.connect(new java.net.InetSocketAddress(ip, port), 2_000);
+        s.getOutputStream().write(first);
+        return s;
+    }
+
     @Test
     void gossipFromOutsideTheAllowedNetworksIsRefused() throws Exception {
         AgentProcess a = agent("c1", "127.103.32.1", "--allow-cidr", "127.103.32.0/24");

@@ -77,4 +77,13 @@ class AgentSettingsTest {
         assertThatThrownBy(() -> AgentSettings.parse(List.of("--config", broken.toString()), Map.of()))
                 .hasMessageContaining("is not valid JSON: expected a value at offset 9").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
+
+    @Test
+    void anHttpTokenNoHeaderCouldCarryIsAUsageError() {
+        for (String bad : List.of("two words", "new\nline", "t\u00e9")) {
+            assertThatThrownBy(() -> AgentSettings.parse(List.of("--http-token", bad), Map.of()))
+                    .isInstanceOf(AgentSettings.UsageException.class).hasMessageContaining("visible ASCII");
+        }
+        assertThat(AgentSettings.parse(List.of("--http-token", "Zm9v-bar_~+/="), Map.of()).httpToken()).isEqualTo("Zm9v-bar_~+/=");
+    }
 }

@@ -9,22 +9,34 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PlainHttpServerTest {
-    private ThreadPoolExecutor threads;
+    private static final String TOKEN = "sesame";
     private PlainHttpServer server;
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final List<Socket> slow = new CopyOnWriteArrayList<>();
+    private Thread trickler;
 
-    private void start(int maxThreads) throws IOException {
-        threads = new ThreadPoolExecutor(0, maxThreads, 1, TimeUnit.SECONDS, new SynchronousQueue<>());
-        server = new PlainHttpServer(new InetSocketAddress("127.0.0.1", 0), 8, threads, this::handle);
+    private void start(int maxRequests) throws IOException {
+        start(new PlainHttpServer.Limits(maxRequests, 32, 8, 10_000, 30_000), req -> null);
+    }
+
+    private void start(PlainHttpServer.Limits limits, PlainHttpServer.Authorizer authorizer) throws IOException {
+        server = new PlainHttpServer(new InetSocketAddress("127.0.0.1", 0), 64, limits, authorizer, this::handle);
         server.start();
+    }
+
+    /** Only requests carrying {@link #TOKEN} in X-Token go on. */
+    private static String tokenCheck(PlainHttpServer.Request req) {
+        return TOKEN.equals(req.header("X-Token")) ? null : "no token";
     }
 
     private void handle(PlainHttpServer.Request req, PlainHttpServer.Response res) throws Exception {
@@ -43,6 +55,7 @@ class PlainHttpServerTest {
                 out.flush();
             }
             case "/hold" -> {
+                holding.countDown();
                 release.await(10, TimeUnit.SECONDS);
                 res.send(200, "text/plain", new byte[0]);
             }
@@ -54,11 +67,18 @@ class PlainHttpServerTest {
     @AfterEach
     void stop() {
         release.countDown();
+        if (trickler != null) {
+            trickler.interrupt();
+        }
+        for (Socket s : slow) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing a test client
+            }
+        }
         if (server != null) {
             server.close();
-        }
-        if (threads != null) {
-            threads.shutdownNow();
         }
     }
 
@@ -165,16 +185,13 @@ class PlainHttpServerTest {
     }
 
     @Test
-    void connectionsBeyondTheThreadsGet503() throws Exception {
+    void requestsBeyondTheRequestSlotsGet503() throws Exception {
         start(1);
         try (Socket held = connectAndSend("GET /hold HTTP/1.1\r\n\r\n")) {
-            // The held request occupies the only thread once the pool has taken it.
-            for (int i = 0; i < 500 && threads.getActiveCount() == 0; i++) {
-                Thread.sleep(10);
-            }
-            assertThat(threads.getActiveCount()).isEqualTo(1);
-            assertThat(exchange("GET /echo HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 503 ")
-                    .endsWith("{\"error\":\"too many HTTP connections\"}\n");
+            assertThat(holding.await(5, TimeUnit.SECONDS)).as("the held request occupies the only request slot").isTrue();
+            assertThat(exchange("GET /echo HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                    .endsWith("{\"error\":\"too many HTTP requests\"}\n");
+            assertThat(server.refusals().get(PlainHttpServer.Refusal.REQUEST_LIMIT)).isGreaterThanOrEqualTo(1);
             release.countDown();
             held.setSoTimeout(5_000);
             assertThat(readAll(held.getInputStream())).startsWith("HTTP/1.1 200 ");
@@ -186,5 +203,173 @@ class PlainHttpServerTest {
         start(4);
         connectAndSend("GET /echo HTTP/1.1\r\nHost").close();
         assertThat(exchange("GET /echo HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ");
+    }
+
+    /** Opens a slowloris connection from {@code local}: a request line and the start of a header, then nothing. */
+    private void openSlow(String local) throws IOException {
+        Socket s = new Socket();
+        slow.add(s);
+        s.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
+        s.connect(server.address(), 2_000);
+        s.getOutputStream().write("GET /echo HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** One more header byte on every slow connection every 2 s (below the 10 s read timeout), as in the finding. */
+    private void trickle() {
+        trickler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (Socket s : slow) {
+                    try {
+                        s.getOutputStream().write('a');
+                    } catch (IOException closedByServer) {
+                        // displaced: an attacker would open another
+                    }
+                }
+            }
+        }, "slowloris");
+        trickler.setDaemon(true);
+        trickler.start();
+    }
+
+    private String authorised(String local) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
+            s.connect(server.address(), 2_000);
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(("GET /echo HTTP/1.1\r\nX-Token: " + TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return readAll(s.getInputStream());
+        }
+    }
+
+    private void awaitDisplaced(long n) throws InterruptedException {
+        for (int i = 0; i < 500 && server.refusals().get(PlainHttpServer.Refusal.HEAD_DISPLACED) < n; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(server.refusals().get(PlainHttpServer.Refusal.HEAD_DISPLACED)).isGreaterThanOrEqualTo(n);
+    }
+
+    @Test
+    void slowUnauthenticatedHeadsFromOneSourceDoNotLockOutAnAuthorisedClient() throws Exception {
+        start(HttpApi.LIMITS, PlainHttpServerTest::tokenCheck);
+        for (int i = 0; i < 100; i++) {
+            openSlow("127.0.0.1");
+        }
+        trickle();
+        awaitDisplaced(100 - 8);
+        // From the attackers' own address, as every loopback client is.
+        assertThat(authorised("127.0.0.1")).startsWith("HTTP/1.1 200 ");
+        assertThat(authorised("127.0.0.2")).startsWith("HTTP/1.1 200 ");
+        assertThat(server.refusals().get(PlainHttpServer.Refusal.CONNECTION_LIMIT)).isZero();
+    }
+
+    @Test
+    void slowUnauthenticatedHeadsFromManySourcesDoNotLockOutAnAuthorisedClient() throws Exception {
+        start(HttpApi.LIMITS, PlainHttpServerTest::tokenCheck);
+        for (int i = 0; i < 100; i++) {
+            openSlow("127.3.0." + (1 + i));
+        }
+        trickle();
+        awaitDisplaced(100 - 32);
+        assertThat(authorised("127.0.0.1")).startsWith("HTTP/1.1 200 ");
+        assertThat(authorised("127.3.1.1")).startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
+    void anUnauthenticatedRequestIsAnswered401FromItsHeadAndNeverTakesARequestSlot() throws Exception {
+        start(new PlainHttpServer.Limits(1, 32, 8, 10_000, 30_000), PlainHttpServerTest::tokenCheck);
+        try (Socket held = connectAndSend("GET /hold HTTP/1.1\r\nX-Token: " + TOKEN + "\r\n\r\n")) {
+            assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+            // The body is never sent: a 401 must come from the head alone, not wait for it.
+            assertThat(exchange("POST /echo HTTP/1.1\r\nContent-Length: 1000\r\n\r\n"))
+                    .startsWith("HTTP/1.1 401 Unauthorized\r\n").contains("\r\nWWW-Authenticate: Bearer\r\n")
+                    .endsWith("{\"error\":\"no token\"}\n");
+            assertThat(server.refusals().get(PlainHttpServer.Refusal.UNAUTHORIZED)).isEqualTo(1);
+            release.countDown();
+            held.setSoTimeout(5_000);
+            assertThat(readAll(held.getInputStream())).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
+    @Test
+    void aHeadTricklingPastItsTotalDeadlineGets408() throws Exception {
+        start(new PlainHttpServer.Limits(4, 32, 8, 500, 30_000), req -> null);
+        try (Socket s = connectAndSend("GET /echo HTTP/1.1\r\nX-Slow: ")) {
+            s.setSoTimeout(5_000);
+            // A byte every 100 ms never trips the 10 s read timeout; the 500 ms head deadline ends it.
+            for (int i = 0; i < 20; i++) {
+                try {
+                    s.getOutputStream().write('a');
+                } catch (IOException closed) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                    .endsWith("{\"error\":\"the request head did not arrive within 500 ms\"}\n");
+        }
+        assertThat(server.refusals().get(PlainHttpServer.Refusal.HEAD_DEADLINE)).isEqualTo(1);
+    }
+
+    @Test
+    void aBodyTricklingPastTheRequestDeadlineEndsTheRead() throws Exception {
+        start(new PlainHttpServer.Limits(4, 32, 8, 500, 800), req -> null);
+        try (Socket s = connectAndSend("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\n")) {
+            s.setSoTimeout(5_000);
+            for (int i = 0; i < 30; i++) {
+                try {
+                    s.getOutputStream().write('a');
+                } catch (IOException closed) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                    .contains("did not arrive within 800 ms");
+        }
+        for (int i = 0; i < 100 && server.refusals().get(PlainHttpServer.Refusal.REQUEST_DEADLINE) == 0; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(server.refusals().get(PlainHttpServer.Refusal.REQUEST_DEADLINE)).isEqualTo(1);
+    }
+
+    @Test
+    void smugglingShapesAreRefused() throws IOException {
+        start(4);
+        assertThat(exchange("POST /echo HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"))
+                .startsWith("HTTP/1.1 400 ").contains("conflicting Content-Length headers");
+        assertThat(exchange("POST /echo HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello"))
+                .startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("POST /echo HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("POST /echo HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("POST /echo HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("POST /echo HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello"))
+                .startsWith("HTTP/1.1 411 ");
+        assertThat(exchange("GET /echo HTTP/1.1\r\nX-Test: a\rb\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET /echo HTTP/1.1\r\nX-Test: a\u0000b\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET /echo HTTP/1.1\r\nX-Test: a\r\n  folded\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET /echo HTTP/1.1\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ").contains("authorization appears more than once");
+        assertThat(exchange("GET /echo x HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET  /echo HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("G(T /echo HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        // Repeats of a header nobody acts on are harmless; the first counts.
+        assertThat(exchange("GET /echo HTTP/1.1\r\nX-Test: one\r\nX-Test: two\r\n\r\n")).endsWith("GET null one ");
+    }
+
+    @Test
+    void aClientExpectingContinueGetsItBeforeSendingItsBody() throws IOException {
+        start(4);
+        try (Socket s = connectAndSend("POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")) {
+            s.setSoTimeout(5_000);
+            byte[] interim = s.getInputStream().readNBytes("HTTP/1.1 100 Continue\r\n\r\n".length());
+            assertThat(new String(interim, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            s.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 200 ").endsWith("POST null null hi");
+        }
     }
 }

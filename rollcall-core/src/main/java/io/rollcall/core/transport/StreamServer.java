@@ -124,12 +124,30 @@ final class StreamServer {
                 continue;
             }
             ConnectionSlots.Slot slot = admission.slot();
-            try {
-                handlers.execute(() -> serve(socket, slot));
-            } catch (RejectedExecutionException e) {
+            if (!hand(() -> serve(socket, slot))) {
                 slot.close();
                 refuse(socket, TransportCounters.TransportDrop.INBOUND_STREAM_LIMIT,
                         "busy: no thread free for another stream (maxInboundStreams)");
+            }
+        }
+    }
+
+    /**
+     * Gives the task a thread. When a burst of newcomers displaces connections faster than their
+     * threads unwind, every thread can be busy for a moment: the acceptor then waits for one (the
+     * kernel's backlog holds further connections meanwhile) rather than refuse a connection it has a
+     * slot for.
+     */
+    private boolean hand(Runnable task) {
+        try {
+            handlers.execute(task);
+            return true;
+        } catch (RejectedExecutionException busy) {
+            try {
+                return !handlers.isShutdown() && handlers.getQueue().offer(task, 1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
     }
