@@ -74,6 +74,8 @@ public final class Rollcall implements AutoCloseable {
         ViewTracker tracker = new ViewTracker(config.nodeName(), config.historySize(), Clock.systemUTC());
         Endpoint bind = endpoint(config.bind());
         TransportConfig transport = TransportConfig.of(bind);
+        transport = transport.withInboundStreams(transport.maxInboundStreams(), config.maxInboundStreamsPerSource(),
+                config.inboundStreamDeadline().toMillis());
         if (config.advertise() != null) {
             transport = transport.withAdvertise(endpoint(config.advertise()));
         }

@@ -22,6 +22,9 @@ public final class RollcallConfig {
     public static final int DEFAULT_PORT = 7946;
     /** Most bytes of encoded metadata (memberlist's limit). */
     public static final int METADATA_MAX_BYTES = 512;
+    /** Default {@link #maxInboundStreamsPerSource()}: room for a few nodes behind one NAT address. */
+    public static final int DEFAULT_MAX_INBOUND_STREAMS_PER_SOURCE =
+            io.rollcall.core.transport.TransportConfig.DEFAULT_MAX_INBOUND_STREAMS_PER_SOURCE;
     /** Largest starting incarnation: one below the wire format's 32-bit maximum, so a refutation still fits. */
     public static final long MAX_INITIAL_INCARNATION = 0xFFFF_FFFEL;
 
@@ -42,8 +45,12 @@ public final class RollcallConfig {
     private final boolean gossipVerifyOutgoing;
     private final String label;
     private final List<String> allowedNetworks;
+    private final int maxInboundStreamsPerSource;
+    private final Duration inboundStreamDeadline;
 
     private RollcallConfig(Builder b) {
+        this.maxInboundStreamsPerSource = b.maxInboundStreamsPerSource;
+        this.inboundStreamDeadline = b.inboundStreamDeadline;
         this.gossipKeys = List.copyOf(b.gossipKeys);
         this.gossipVerifyIncoming = b.gossipVerifyIncoming;
         this.gossipVerifyOutgoing = b.gossipVerifyOutgoing;
@@ -90,6 +97,8 @@ public final class RollcallConfig {
         b.gossipVerifyOutgoing = gossipVerifyOutgoing;
         b.label = label;
         b.allowedNetworks.addAll(allowedNetworks);
+        b.maxInboundStreamsPerSource = maxInboundStreamsPerSource;
+        b.inboundStreamDeadline = inboundStreamDeadline;
         return b;
     }
 
@@ -116,6 +125,16 @@ public final class RollcallConfig {
     /** @return networks (CIDR) peers may send from; empty allows all */
     public List<String> allowedNetworks() {
         return allowedNetworks;
+    }
+
+    /** @return most TCP requests served at once from one address (IPv6: one /64) */
+    public int maxInboundStreamsPerSource() {
+        return maxInboundStreamsPerSource;
+    }
+
+    /** @return longest life of one inbound TCP request, from accept to reply */
+    public Duration inboundStreamDeadline() {
+        return inboundStreamDeadline;
     }
 
     /** @return this node's name */
@@ -235,6 +254,9 @@ public final class RollcallConfig {
         private boolean gossipVerifyOutgoing = true;
         private String label = "";
         private final List<String> allowedNetworks = new ArrayList<>();
+        private int maxInboundStreamsPerSource = DEFAULT_MAX_INBOUND_STREAMS_PER_SOURCE;
+        private Duration inboundStreamDeadline =
+                Duration.ofMillis(io.rollcall.core.transport.TransportConfig.DEFAULT_INBOUND_STREAM_DEADLINE_MILLIS);
 
         private Builder(String nodeName) {
             this.nodeName = nodeName;
@@ -545,6 +567,30 @@ public final class RollcallConfig {
         }
 
         /**
+         * Bounds what one address can hold of the 128 TCP requests served at once (push/pull, fallback
+         * pings, reliable user messages). A newcomer beyond it takes the place of that address's oldest
+         * request still arriving, so a slow sender only ever displaces itself. Raise it when many nodes
+         * reach this one through one NAT address.
+         *
+         * @param n from 1 to 128 (default 8)
+         * @return this
+         */
+        public Builder maxInboundStreamsPerSource(int n) {
+            this.maxInboundStreamsPerSource = n;
+            return this;
+        }
+
+        /**
+         * @param d longest life of one inbound TCP request, from accept to reply, however steadily its
+         *          bytes trickle in (default 10 s); the connection is closed and counted then
+         * @return this
+         */
+        public Builder inboundStreamDeadline(Duration d) {
+            this.inboundStreamDeadline = d;
+            return this;
+        }
+
+        /**
          * @return the configuration
          * @throws IllegalArgumentException naming the first invalid setting
          */
@@ -580,6 +626,13 @@ public final class RollcallConfig {
             }
             for (String cidr : allowedNetworks) {
                 io.rollcall.core.transport.CidrRange.parse(cidr);
+            }
+            if (maxInboundStreamsPerSource < 1 || maxInboundStreamsPerSource > 128) {
+                throw new IllegalArgumentException("maxInboundStreamsPerSource must be within 1..128, got "
+                        + maxInboundStreamsPerSource);
+            }
+            if (inboundStreamDeadline.toMillis() < 1) {
+                throw new IllegalArgumentException("inboundStreamDeadline must be at least 1 ms, got " + inboundStreamDeadline);
             }
             engineConfig();
             return new RollcallConfig(this);

@@ -211,6 +211,21 @@ class RollcallApiTest {
     }
 
     @Test
+    void inboundStreamLimitsAreCheckedAndSurviveToBuilder() {
+        RollcallConfig c = RollcallConfig.builder("n").maxInboundStreamsPerSource(32)
+                .inboundStreamDeadline(java.time.Duration.ofSeconds(3)).build();
+        assertThat(c.toBuilder().build().maxInboundStreamsPerSource()).isEqualTo(32);
+        assertThat(c.toBuilder().build().inboundStreamDeadline()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(RollcallConfig.builder("n").build().maxInboundStreamsPerSource()).isEqualTo(8);
+        assertThatThrownBy(() -> RollcallConfig.builder("n").maxInboundStreamsPerSource(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxInboundStreamsPerSource");
+        assertThatThrownBy(() -> RollcallConfig.builder("n").maxInboundStreamsPerSource(129).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..128");
+        assertThatThrownBy(() -> RollcallConfig.builder("n").inboundStreamDeadline(java.time.Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inboundStreamDeadline");
+    }
+
+    @Test
     void joiningOnlyUnreachableSeedsFailsWithEveryReason() throws Exception {
         Rollcall a = node("a");
         int closedPort;

@@ -140,7 +140,7 @@ final class Agent {
                     .metadata(tags).initialIncarnation(incarnation).leaveTimeout(LEAVE_TIMEOUT)
                     .gossipKeys(keys).gossipVerifyIncoming(settings.verifyIncoming())
                     .gossipVerifyOutgoing(settings.verifyOutgoing()).label(settings.label())
-                    .allowedNetworks(settings.allowCidrs());
+                    .allowedNetworks(settings.allowCidrs()).maxInboundStreamsPerSource(settings.maxStreamsPerSource());
             if (settings.advertise() != null) {
                 b.advertise(settings.advertise());
             }

@@ -36,18 +36,19 @@ import java.util.Set;
  * @param label         cluster label, or empty
  * @param allowCidrs    networks peers may send from; empty allows all
  * @param httpToken     token every HTTP request must carry, or null
+ * @param maxStreamsPerSource most gossip TCP requests served at once from one address
  */
 record AgentSettings(String node, String bind, String advertise, List<String> join, List<String> retryJoin,
                      Path dataDir, String http, Map<String, String> tags, Profile profile, List<String> eventHandlers,
                      String logLevel, String encrypt, Path keyringFile, boolean verifyIncoming, boolean verifyOutgoing,
-                     String label, List<String> allowCidrs, String httpToken) {
+                     String label, List<String> allowCidrs, String httpToken, int maxStreamsPerSource) {
 
     static final String DEFAULT_BIND = "0.0.0.0:7946";
     static final String DEFAULT_HTTP = "127.0.0.1:7947";
 
     private static final Set<String> CONFIG_KEYS = Set.of("node", "bind", "advertise", "join", "retry_join", "data_dir",
             "http", "tags", "profile", "event_handlers", "log_level", "encrypt", "keyring_file", "gossip_verify_incoming",
-            "gossip_verify_outgoing", "label", "allow_cidr", "http_token");
+            "gossip_verify_outgoing", "label", "allow_cidr", "http_token", "max_streams_per_source");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
     /**
@@ -80,7 +81,8 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
                 case "join", "retry-join", "tag", "event-handler", "allow-cidr" ->
                         multi.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
                 case "node", "bind", "advertise", "data-dir", "http", "profile", "log-level", "config", "encrypt", "keyring-file",
-                        "gossip-verify-incoming", "gossip-verify-outgoing", "label", "http-token" -> single.put(name, value);
+                        "gossip-verify-incoming", "gossip-verify-outgoing", "label", "http-token", "max-streams-per-source" ->
+                        single.put(name, value);
                 default -> throw new UsageException("unknown flag --" + name + " (see 'rollcall agent --help')");
             }
         }
@@ -133,9 +135,14 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
             // A client could never send it: HTTP header values carry no control characters, and the CLI refuses spaces.
             throw new UsageException("--http-token may hold only visible ASCII characters (no spaces or control characters)");
         }
+        String perSource = orDefault(pick("max-streams-per-source", single, env, file),
+                String.valueOf(io.rollcall.RollcallConfig.DEFAULT_MAX_INBOUND_STREAMS_PER_SOURCE));
+        if (!perSource.matches("[1-9][0-9]{0,2}") || Integer.parseInt(perSource) < 1 || Integer.parseInt(perSource) > 128) {
+            throw new UsageException("--max-streams-per-source must be a whole number from 1 to 128, not '" + perSource + "'");
+        }
         return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel,
                 encrypt, keyringFile == null ? null : Path.of(keyringFile), verifyIncoming, verifyOutgoing, label, allowCidrs,
-                httpToken == null || httpToken.isEmpty() ? null : httpToken);
+                httpToken == null || httpToken.isEmpty() ? null : httpToken, Integer.parseInt(perSource));
     }
 
     /** Seeds are flags like any other: a bad one is a usage error now, not a failed join later. */

@@ -86,4 +86,15 @@ class AgentSettingsTest {
         }
         assertThat(AgentSettings.parse(List.of("--http-token", "Zm9v-bar_~+/="), Map.of()).httpToken()).isEqualTo("Zm9v-bar_~+/=");
     }
+
+    @Test
+    void theStreamsPerSourceLimitIsAWholeNumberWithinTheTotal() {
+        assertThat(AgentSettings.parse(List.of(), Map.of()).maxStreamsPerSource()).isEqualTo(8);
+        assertThat(AgentSettings.parse(List.of("--max-streams-per-source", "32"), Map.of()).maxStreamsPerSource()).isEqualTo(32);
+        assertThat(AgentSettings.parse(List.of(), Map.of("ROLLCALL_MAX_STREAMS_PER_SOURCE", "2")).maxStreamsPerSource()).isEqualTo(2);
+        for (String bad : List.of("0", "129", "-1", "x", "8.5", "0128")) {
+            assertThatThrownBy(() -> AgentSettings.parse(List.of("--max-streams-per-source", bad), Map.of()))
+                    .as(bad).isInstanceOf(AgentSettings.UsageException.class).hasMessageContaining("from 1 to 128");
+        }
+    }
 }
