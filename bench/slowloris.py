@@ -50,6 +50,22 @@ def trickle(period):
         for s in list(slow):
             try: s.send(b"a")
             except OSError: pass
+def join_through(name, ip, what):
+    """Starts an agent that joins the victim; prints whom it sees and why its join failed, if it did."""
+    b = agent(name, ip, "--join", "127.104.0.1:7946")
+    try:
+        time.sleep(6)
+        st, body = http(ip, "/v1/members", {"Authorization": "Bearer s3cret"})
+        try:
+            names = sorted(m["name"] + ":" + m["status"] for m in json.loads(body)["members"])
+        except Exception:
+            names = body[:200]
+        print(f"{what}: {name}'s members ->", st, names)
+        for line in open(f"{work}/{name}.log").read().splitlines():
+            if "join" in line.lower() and ("fail" in line.lower() or "bytes" in line or "closed" in line):
+                print(f"  {name} log:", line[:220])
+    finally:
+        b.kill(); b.wait()
 a = agent("victim", "127.104.0.1")
 try:
     wait_up("127.104.0.1")
@@ -69,21 +85,7 @@ try:
         open_slow(("127.104.0.1", 7946), "127.104.2.1", bytes([0x06, 0x81, 0xda, 0xff, 0xff]))
     time.sleep(1)
     print("under both: rss", rss(a.pid), "threads", threads(a.pid))
-    b = agent("joiner", "127.104.0.2", "--join", "127.104.0.1:7946")
-    try:
-        time.sleep(6)
-        st, body = http("127.104.0.2", "/v1/members", {"Authorization": "Bearer s3cret"})
-        try:
-            names = sorted(m["name"] + ":" + m["status"] for m in json.loads(body)["members"])
-        except Exception:
-            names = body[:200]
-        print("gossip slowloris (130 conns, one source): joiner's members ->", st, names)
-        joinlog = open(f"{work}/joiner.log").read()
-        for line in joinlog.splitlines():
-            if "join" in line.lower() and ("fail" in line.lower() or "bytes" in line or "closed" in line):
-                print("  joiner log:", line[:220])
-    finally:
-        b.kill(); b.wait()
+    join_through("joiner", "127.104.0.2", "gossip slowloris (130 conns, one source)")
     # Many sources: 130 gossip connections from 130 addresses, 100 HTTP from 100 addresses.
     for s in slow: s.close()
     slow.clear()
@@ -94,17 +96,7 @@ try:
     time.sleep(1)
     st, body = http("127.104.0.1", "/v1/self", {"Authorization": "Bearer s3cret"})
     print("HTTP slowloris (100 sources): authorised GET ->", st, body[:60].strip())
-    b = agent("joiner2", "127.104.0.3", "--join", "127.104.0.1:7946")
-    try:
-        time.sleep(6)
-        st, body = http("127.104.0.3", "/v1/members", {"Authorization": "Bearer s3cret"})
-        try:
-            names = sorted(m["name"] + ":" + m["status"] for m in json.loads(body)["members"])
-        except Exception:
-            names = body[:200]
-        print("gossip slowloris (130 sources): joiner2's members ->", st, names)
-    finally:
-        b.kill(); b.wait()
+    join_through("joiner2", "127.104.0.3", "gossip slowloris (130 sources)")
     print("under many-source slowloris: rss", rss(a.pid), "threads", threads(a.pid))
     st, metrics = http("127.104.0.1", "/metrics", {"Authorization": "Bearer s3cret"})
     for line in metrics.splitlines():

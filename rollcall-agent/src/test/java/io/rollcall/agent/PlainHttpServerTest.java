@@ -23,7 +23,7 @@ class PlainHttpServerTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch holding = new CountDownLatch(1);
     private final List<Socket> slow = new CopyOnWriteArrayList<>();
-    private Thread trickler;
+    private java.util.concurrent.ScheduledExecutorService trickler;
 
     private void start(int maxRequests) throws IOException {
         start(new PlainHttpServer.Limits(maxRequests, 32, 8, 10_000, 30_000), req -> null);
@@ -68,7 +68,7 @@ class PlainHttpServerTest {
     void stop() {
         release.countDown();
         if (trickler != null) {
-            trickler.interrupt();
+            trickler.shutdownNow();
         }
         for (Socket s : slow) {
             try {
@@ -216,24 +216,25 @@ class PlainHttpServerTest {
 
     /** One more header byte on every slow connection every 2 s (below the 10 s read timeout), as in the finding. */
     private void trickle() {
-        trickler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(2_000);
-                } catch (InterruptedException e) {
-                    return;
+        trickler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        trickler.scheduleWithFixedDelay(() -> slow.forEach(s -> sendQuietly(s, 1)), 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** Sends {@code bytes} bytes, one each 100 ms, until the server closes the connection. */
+    private static void sendQuietly(Socket s, int bytes) {
+        for (int i = 0; i < bytes; i++) {
+            try {
+                s.getOutputStream().write('a');
+                if (bytes > 1) {
+                    Thread.sleep(100);
                 }
-                for (Socket s : slow) {
-                    try {
-                        s.getOutputStream().write('a');
-                    } catch (IOException closedByServer) {
-                        // displaced: an attacker would open another
-                    }
-                }
+            } catch (IOException closedByServer) {
+                return; // displaced or timed out: an attacker would open another
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-        }, "slowloris");
-        trickler.setDaemon(true);
-        trickler.start();
+        }
     }
 
     private String authorised(String local) throws IOException {
@@ -301,14 +302,7 @@ class PlainHttpServerTest {
         try (Socket s = connectAndSend("GET /echo HTTP/1.1\r\nX-Slow: ")) {
             s.setSoTimeout(5_000);
             // A byte every 100 ms never trips the 10 s read timeout; the 500 ms head deadline ends it.
-            for (int i = 0; i < 20; i++) {
-                try {
-                    s.getOutputStream().write('a');
-                } catch (IOException closed) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            sendQuietly(s, 20);
             assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 408 Request Timeout\r\n")
                     .endsWith("{\"error\":\"the request head did not arrive within 500 ms\"}\n");
         }
@@ -320,14 +314,7 @@ class PlainHttpServerTest {
         start(new PlainHttpServer.Limits(4, 32, 8, 500, 800), req -> null);
         try (Socket s = connectAndSend("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\n")) {
             s.setSoTimeout(5_000);
-            for (int i = 0; i < 30; i++) {
-                try {
-                    s.getOutputStream().write('a');
-                } catch (IOException closed) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            sendQuietly(s, 30);
             assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 408 Request Timeout\r\n")
                     .contains("did not arrive within 800 ms");
         }
