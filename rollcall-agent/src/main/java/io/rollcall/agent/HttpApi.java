@@ -150,6 +150,17 @@ final class HttpApi implements AutoCloseable {
             } else {
                 throw new ApiError(404, "no such endpoint: " + method + " " + path);
             }
+        } catch (MethodNotAllowed e) {
+            // RFC 9110 15.5.6: a 405 must say which method the resource has.
+            if (!ex.committed()) {
+                try {
+                    ex.send(405, "application/json; charset=utf-8",
+                            (Json.write(Map.of("error", e.getMessage())) + "\n").getBytes(StandardCharsets.UTF_8),
+                            "Allow: " + e.allowed + "\r\n");
+                } catch (IOException gone) {
+                    LOG.log(Level.DEBUG, "could not send error response: " + gone);
+                }
+            }
         } catch (ApiError e) {
             error(ex, e.status, e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -435,7 +446,18 @@ final class HttpApi implements AutoCloseable {
 
     private static void requireMethod(String actual, String expected) {
         if (!actual.equals(expected)) {
-            throw new ApiError(405, "use " + expected + " here, not " + actual);
+            throw new MethodNotAllowed(expected, actual);
+        }
+    }
+
+    /** A 405: the one method the endpoint has, for the {@code Allow} header. */
+    private static final class MethodNotAllowed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String allowed;
+
+        MethodNotAllowed(String allowed, String actual) {
+            super("use " + allowed + " here, not " + actual);
+            this.allowed = allowed;
         }
     }
 

@@ -273,7 +273,8 @@ final class PlainHttpServer implements AutoCloseable {
         refuse(Refusal.CONNECTION_LIMIT);
         // A short answer fits in the socket's send buffer: writing it here cannot block.
         try (client) {
-            new Response(client.getOutputStream(), true).sendError(503, why);
+            new Response(client.getOutputStream(), true).send(503, "application/json; charset=utf-8", errorBody(why),
+                    "Retry-After: 1\r\n");
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "refusing an HTTP connection: " + e.getMessage());
         }
@@ -339,7 +340,8 @@ final class PlainHttpServer implements AutoCloseable {
             head.close();
             if (!requests.tryAcquire()) {
                 refuse(Refusal.REQUEST_LIMIT);
-                new Response(client.getOutputStream(), request.http10()).sendError(503, "too many HTTP requests");
+                new Response(client.getOutputStream(), request.http10()).send(503, "application/json; charset=utf-8",
+                        errorBody("too many HTTP requests"), "Retry-After: 1\r\n");
                 finish(client, in);
                 return;
             }

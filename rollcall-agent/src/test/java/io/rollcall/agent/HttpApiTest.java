@@ -103,4 +103,12 @@ class HttpApiTest {
                 .contains("rollcall_http_refused_total{reason=\"unauthorized\"} 1.0\n")
                 .contains("rollcall_http_refused_total{reason=\"head_displaced\"} 0.0\n");
     }
+
+    @Test
+    void aWrongMethodGets405WithAnAllowHeader() throws IOException {
+        api = new HttpApi(new InetSocketAddress("127.0.0.1", 0), new InfoOnly(), null);
+        api.start();
+        assertThat(exchange("DELETE /v1/self HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 405 Method Not Allowed\r\n")
+                .contains("\r\nAllow: GET\r\n").endsWith("{\"error\":\"use GET here, not DELETE\"}\n");
+    }
 }

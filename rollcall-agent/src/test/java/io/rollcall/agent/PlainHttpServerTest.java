@@ -190,7 +190,7 @@ class PlainHttpServerTest {
         try (Socket held = connectAndSend("GET /hold HTTP/1.1\r\n\r\n")) {
             assertThat(holding.await(5, TimeUnit.SECONDS)).as("the held request occupies the only request slot").isTrue();
             assertThat(exchange("GET /echo HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
-                    .endsWith("{\"error\":\"too many HTTP requests\"}\n");
+                    .contains("\r\nRetry-After: 1\r\n").endsWith("{\"error\":\"too many HTTP requests\"}\n");
             assertThat(server.refusals().get(PlainHttpServer.Refusal.REQUEST_LIMIT)).isGreaterThanOrEqualTo(1);
             release.countDown();
             held.setSoTimeout(5_000);
