@@ -94,7 +94,8 @@ public final class Rollcall implements AutoCloseable {
         }
         transport = transport.withCodec(codec).withAllowedSources(allowed);
         NetworkNode node = NetworkNode.start(new NetworkNode.Spec(config.nodeName(), SerfTags.encode(config.metadata()),
-                config.initialIncarnation(), config.engineConfig(), transport, config.serfCompatible(), tracker));
+                config.initialIncarnation(), config.engineConfig(), transport, config.serfCompatible(), tracker,
+                selfStore(config.selfStateStore())));
         return new Rollcall(config, node, tracker);
     }
 
@@ -244,7 +245,9 @@ public final class Rollcall implements AutoCloseable {
      * Replaces this node's metadata and spreads it to every member.
      *
      * @param metadata the new metadata
-     * @return completes when the change is queued for gossip
+     * @return completes when the change is stored (if a {@link SelfStateStore} is set) and queued for
+     *         gossip; fails with {@link SelfStateNotStoredException} if it could not be stored, and
+     *         then nothing changed
      * @throws IllegalArgumentException if it encodes to more than {@value RollcallConfig#METADATA_MAX_BYTES} bytes
      */
     public CompletableFuture<Void> updateMetadata(Map<String, String> metadata) {
@@ -254,7 +257,12 @@ public final class Rollcall implements AutoCloseable {
                     + RollcallConfig.METADATA_MAX_BYTES);
         }
         return node.call(e -> {
-            e.updateMetadata(encoded);
+            try {
+                e.updateMetadata(encoded);
+            } catch (io.rollcall.core.engine.SelfStateNotStoredException refused) {
+                throw new SelfStateNotStoredException("metadata not changed: it could not be stored ("
+                        + refused.getMessage() + ")", refused);
+            }
             return null;
         });
     }
@@ -429,6 +437,21 @@ public final class Rollcall implements AutoCloseable {
                 return null;
             });
         }
+    }
+
+    /** The engine's store hook, made of the user's store: its failure becomes the engine's refusal. */
+    private static java.util.function.Consumer<io.rollcall.core.engine.SelfState> selfStore(SelfStateStore store) {
+        if (store == null) {
+            return null;
+        }
+        return next -> {
+            try {
+                store.store(next.incarnation(), SerfTags.decode(next.meta()));
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new io.rollcall.core.engine.SelfStateNotStoredException(e.getMessage() == null
+                        ? e.getClass().getSimpleName() : e.getMessage());
+            }
+        };
     }
 
     private static JoinException.Reason reason(StreamFailure.Kind kind) {

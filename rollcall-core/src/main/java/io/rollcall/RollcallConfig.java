@@ -47,10 +47,12 @@ public final class RollcallConfig {
     private final List<String> allowedNetworks;
     private final int maxInboundStreamsPerSource;
     private final Duration inboundStreamDeadline;
+    private final SelfStateStore selfStateStore;
 
     private RollcallConfig(Builder b) {
         this.maxInboundStreamsPerSource = b.maxInboundStreamsPerSource;
         this.inboundStreamDeadline = b.inboundStreamDeadline;
+        this.selfStateStore = b.selfStateStore;
         this.gossipKeys = List.copyOf(b.gossipKeys);
         this.gossipVerifyIncoming = b.gossipVerifyIncoming;
         this.gossipVerifyOutgoing = b.gossipVerifyOutgoing;
@@ -99,7 +101,13 @@ public final class RollcallConfig {
         b.allowedNetworks.addAll(allowedNetworks);
         b.maxInboundStreamsPerSource = maxInboundStreamsPerSource;
         b.inboundStreamDeadline = inboundStreamDeadline;
+        b.selfStateStore = selfStateStore;
         return b;
+    }
+
+    /** @return where our own incarnation and metadata are stored before they are gossiped, or null */
+    public SelfStateStore selfStateStore() {
+        return selfStateStore;
     }
 
     /** @return gossip encryption keys (base64), the primary first; empty means no encryption */
@@ -246,6 +254,7 @@ public final class RollcallConfig {
         private EngineConfig.Builder overrides;
         private boolean serfCompatible = true;
         private long initialIncarnation = 1;
+        private SelfStateStore selfStateStore;
         private int subscriberBufferSize = 1_024;
         private int historySize = 4_096;
         private Duration leaveTimeout = Duration.ofSeconds(5);
@@ -482,6 +491,16 @@ public final class RollcallConfig {
          */
         public Builder initialIncarnation(long incarnation) {
             this.initialIncarnation = incarnation;
+            return this;
+        }
+
+        /**
+         * @param store where our own incarnation and metadata are stored, written through, before they
+         *              are gossiped (see {@link SelfStateStore}); null (the default) keeps nothing
+         * @return this
+         */
+        public Builder selfStateStore(SelfStateStore store) {
+            this.selfStateStore = store;
             return this;
         }
 

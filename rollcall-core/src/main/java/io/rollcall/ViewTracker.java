@@ -5,6 +5,7 @@ import io.rollcall.core.MemberState;
 import io.rollcall.core.codec.SerfTags;
 import io.rollcall.core.engine.MembershipEvent;
 import io.rollcall.core.engine.Notification;
+import io.rollcall.core.engine.SelfRefuted;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -36,6 +37,16 @@ final class ViewTracker implements Consumer<Notification> {
 
     @Override
     public void accept(Notification notification) {
+        if (notification instanceof SelfRefuted refuted) {
+            // Not a change of membership (no version, no event), but the view must show the
+            // incarnation the cluster now holds of us.
+            ClusterMember before = members.get(selfName);
+            if (before != null) {
+                members.put(selfName, toPublic(refuted.self(), before.since()));
+                cached = null;
+            }
+            return;
+        }
         if (!(notification instanceof MembershipEvent event)) {
             return;
         }

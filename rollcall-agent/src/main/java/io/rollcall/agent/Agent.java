@@ -7,6 +7,8 @@ import io.rollcall.MembershipListener;
 import io.rollcall.MembershipView;
 import io.rollcall.Rollcall;
 import io.rollcall.RollcallConfig;
+import io.rollcall.SelfStateNotStoredException;
+import io.rollcall.Subscription;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -58,8 +60,9 @@ final class Agent {
     private final Object metricsLock = new Object();
     private Metrics metrics;
     private final Map<String, String> tags = new LinkedHashMap<>();
-    private volatile long savedIncarnation;
     private final AtomicBoolean snapshotScheduled = new AtomicBoolean();
+    private List<DataDirectory.RememberedMember> remembered = List.of();
+    private Subscription changeLog;
 
     Agent(AgentSettings settings) {
         this.settings = settings;
@@ -91,11 +94,14 @@ final class Agent {
         LineLoggerFinder.configure(settings.logLevel());
         String name;
         long incarnation;
+        DataDirectory.Identity identity;
+        Map<String, String> storedTags;
         // Nothing is written until every setting has been checked: a start that fails on a bad flag
         // must leave the data directory as it found it, or the corrected start would be refused.
         try {
             data = new DataDirectory(settings.dataDir());
-            DataDirectory.Identity identity = data.identity();
+            data.lock();
+            identity = data.identity();
             if (identity != null && settings.node() != null && !identity.name().equals(settings.node())) {
                 return fail(ExitCode.DATA_DIR, "data directory " + data.path() + " belongs to node '" + identity.name()
                         + "'; start with --node " + identity.name() + " or use another --data-dir");
@@ -106,13 +112,17 @@ final class Agent {
                         + identity.incarnation() + "); remove " + data.path().resolve("identity.json")
                         + " to start it as a new member");
             }
-            // Start above the last incarnation the cluster may remember, so our new life wins at once.
+            // Start above every incarnation the last life may have used (OwnStateStore reserves them
+            // before they are gossiped), so our new life wins at once.
             incarnation = identity == null ? 1 : identity.incarnation() + 1;
-            Map<String, String> runtimeTags = data.tags();
-            if (runtimeTags != null) {
-                tags.putAll(runtimeTags);
+            storedTags = data.tags();
+            if (storedTags != null) {
+                tags.putAll(storedTags);
             }
             tags.putAll(settings.tags());
+            // Read now, not when rejoining: a corrupt list is exit 4 like any other corrupt file, and
+            // must not be overwritten by the first snapshot.
+            remembered = data.members();
         } catch (DataDirectory.DataDirectoryException e) {
             return fail(ExitCode.DATA_DIR, e.getMessage());
         }
@@ -134,9 +144,10 @@ final class Agent {
             return fail(ExitCode.DATA_DIR, e.getMessage());
         }
 
+        OwnStateStore ownState = new OwnStateStore(data, name, storedTags);
         RollcallConfig config;
         try {
-            RollcallConfig.Builder b = RollcallConfig.builder(name).bind(settings.bind()).profile(settings.profile())
+            RollcallConfig.Builder b = RollcallConfig.builder(name).selfStateStore(ownState).bind(settings.bind()).profile(settings.profile())
                     .metadata(tags).initialIncarnation(incarnation).leaveTimeout(LEAVE_TIMEOUT)
                     .gossipKeys(keys).gossipVerifyIncoming(settings.verifyIncoming())
                     .gossipVerifyOutgoing(settings.verifyOutgoing()).label(settings.label())
@@ -160,11 +171,10 @@ final class Agent {
                     + " set --http-token (or ROLLCALL_HTTP_TOKEN) to require a token");
         }
         try {
-            data.saveIdentity(new DataDirectory.Identity(name, incarnation));
+            ownState.reserveFrom(incarnation);
         } catch (DataDirectory.DataDirectoryException e) {
             return fail(ExitCode.DATA_DIR, e.getMessage());
         }
-        savedIncarnation = incarnation;
         if (keyringFile != null && !keys.isEmpty()) {
             try {
                 keyringFile.write(keys);
@@ -195,7 +205,7 @@ final class Agent {
                 }
             }));
         }
-        node.subscribe(new ChangeLogger(name));
+        changeLog = node.subscribe(new ChangeLogger());
         handlers = new EventHandlers(settings.eventHandlers(), name, () -> Map.copyOf(tags));
         if (!settings.eventHandlers().isEmpty()) {
             // Without handlers, no worker thread and no subscription (each has a delivery thread).
@@ -221,11 +231,11 @@ final class Agent {
                 int joined = joinAtStart(settings.join());
                 LOG.log(Level.INFO, "joined the cluster through " + joined + " of " + settings.join().size() + " seed(s)");
             } catch (JoinException e) {
-                shutdownQuietly(false);
+                abandonStart(identity, incarnation, e);
                 return fail(ExitCode.JOIN, e.getMessage());
             }
         }
-        startRejoin(name);
+        startRejoin();
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -287,16 +297,12 @@ final class Agent {
      * Keeps trying {@code --retry-join} seeds and the members remembered from the last run until one
      * answers or another member has found us, so a restarted cluster re-forms with no seeds at all.
      */
-    private void startRejoin(String self) {
+    private void startRejoin() {
         Set<String> targets = new LinkedHashSet<>(settings.retryJoin());
-        try {
-            for (DataDirectory.RememberedMember m : data.members()) {
-                if (!m.name().equals(self)) {
-                    targets.add(m.address());
-                }
+        for (DataDirectory.RememberedMember m : remembered) {
+            if (!m.name().equals(node.name())) {
+                targets.add(m.address());
             }
-        } catch (DataDirectory.DataDirectoryException e) {
-            LOG.log(Level.WARNING, e.getMessage() + "; not rejoining remembered members");
         }
         targets.remove(Views.address(node.address()));
         if (targets.isEmpty()) {
@@ -339,6 +345,36 @@ final class Agent {
         }
     }
 
+    /**
+     * A start whose {@code --join} failed ends as if it had not happened: no "member left" about a
+     * node that never joined, no member list overwritten with nothing, and, when no seed can have
+     * heard of us (every seed refused, unresolvable or rejecting, and nothing made us refute), the
+     * identity as it was, so retried starts do not climb through incarnations.
+     */
+    private void abandonStart(DataDirectory.Identity before, long startIncarnation, JoinException failure) {
+        stopping.set(true);
+        changeLog.close();
+        boolean unheard = !failure.seedFailures().isEmpty() && failure.seedFailures().stream()
+                .allMatch(f -> f.reason() == JoinException.Reason.REFUSED || f.reason() == JoinException.Reason.UNRESOLVED
+                        || f.reason() == JoinException.Reason.REJECTED);
+        boolean refuted = node.view().local().incarnation() != startIncarnation;
+        if (http != null) {
+            http.close();
+        }
+        if (handlers != null) {
+            handlers.close();
+        }
+        node.close();
+        background.shutdownNow();
+        if (unheard && !refuted) {
+            try {
+                data.restoreIdentity(before);
+            } catch (DataDirectory.DataDirectoryException e) {
+                LOG.log(Level.WARNING, "could not restore the identity after the failed start: " + e.getMessage());
+            }
+        }
+    }
+
     private int shutdownQuietly(boolean leave) {
         stopping.set(true);
         if (leave && node != null) {
@@ -353,7 +389,6 @@ final class Agent {
         }
         if (node != null) {
             saveMembers();
-            saveIncarnation(node.view().local());
         }
         if (http != null) {
             http.close();
@@ -404,32 +439,17 @@ final class Agent {
                     members.add(new DataDirectory.RememberedMember(m.name(), Views.address(m.address())));
                 }
             }
-            data.saveMembers(members);
+            // A node alone (just restarted, not yet rejoined) knows no one new: keep the list it has.
+            if (!members.isEmpty()) {
+                data.saveMembers(members);
+            }
         } catch (DataDirectory.DataDirectoryException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not save the member snapshot: " + e.getMessage());
         }
     }
 
-    private synchronized void saveIncarnation(ClusterMember self) {
-        if (self == null || self.incarnation() <= savedIncarnation) {
-            return;
-        }
-        try {
-            data.saveIdentity(new DataDirectory.Identity(self.name(), self.incarnation()));
-            savedIncarnation = self.incarnation();
-        } catch (DataDirectory.DataDirectoryException e) {
-            LOG.log(Level.WARNING, "could not save the incarnation: " + e.getMessage());
-        }
-    }
-
-    /** One INFO line per membership change; also keeps the data directory current. */
+    /** One INFO line per membership change; also keeps the member snapshot current. */
     private final class ChangeLogger implements MembershipListener {
-        private final String self;
-
-        ChangeLogger(String self) {
-            this.self = self;
-        }
-
         @Override
         public void onSnapshot(MembershipView view, boolean resync) {
             scheduleSnapshot();
@@ -440,9 +460,6 @@ final class Agent {
             ClusterMember m = c.member();
             LOG.log(Level.INFO, "member " + c.kind().name().toLowerCase(Locale.ROOT) + ": " + m.name() +
                     " " + Views.address(m.address()) + " (incarnation " + m.incarnation() + ")");
-            if (m.name().equals(self)) {
-                saveIncarnation(m);
-            }
             scheduleSnapshot();
         }
     }
@@ -497,6 +514,7 @@ final class Agent {
             health.put("messages_out", h.messagesOut());
             health.put("dropped", h.dropped());
             health.put("event_queue_depth", h.eventQueueDepth());
+            health.put("event_handler_queue_depth", handlers.queueDepth());
             health.put("event_handler_drops", handlers.dropped());
             health.put("event_handler_failures", handlers.failed());
             out.put("health", health);
@@ -521,10 +539,17 @@ final class Agent {
             Map<String, String> next = new LinkedHashMap<>(tags);
             next.putAll(set);
             delete.forEach(next::remove);
-            node.updateMetadata(next).get(5, TimeUnit.SECONDS);
+            try {
+                // Stored in tags.json by OwnStateStore before it is gossiped; refused if it cannot be.
+                node.updateMetadata(next).get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof SelfStateNotStoredException notStored) {
+                    throw notStored;
+                }
+                throw e;
+            }
             tags.clear();
             tags.putAll(next);
-            data.saveTags(next);
             return new TreeMap<>(next);
         }
 
@@ -549,7 +574,7 @@ final class Agent {
                 }
                 m = metrics;
             }
-            return m.scrape(handlers.dropped());
+            return m.scrape(handlers.dropped(), handlers.queueDepth());
         }
     }
 }

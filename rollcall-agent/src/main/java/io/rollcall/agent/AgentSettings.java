@@ -49,6 +49,11 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
     private static final Set<String> CONFIG_KEYS = Set.of("node", "bind", "advertise", "join", "retry_join", "data_dir",
             "http", "tags", "profile", "event_handlers", "log_level", "encrypt", "keyring_file", "gossip_verify_incoming",
             "gossip_verify_outgoing", "label", "allow_cidr", "http_token", "max_streams_per_source");
+    /** Flags that may be given more than once. */
+    private static final Set<String> REPEATED_FLAGS = Set.of("join", "retry-join", "tag", "event-handler", "allow-cidr");
+    private static final Set<String> SINGLE_FLAGS = Set.of("node", "bind", "advertise", "data-dir", "http", "profile",
+            "log-level", "config", "encrypt", "keyring-file", "gossip-verify-incoming", "gossip-verify-outgoing", "label",
+            "http-token", "max-streams-per-source");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
     /**
@@ -65,25 +70,26 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
             String name;
             String value;
             int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(2, eq);
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            name = eq > 0 ? arg.substring(2, eq) : arg.substring(2);
+            // The name first: an unknown flag is unknown, whether or not a value follows it.
+            if (!REPEATED_FLAGS.contains(name) && !SINGLE_FLAGS.contains(name)) {
+                throw new UsageException("unknown flag --" + name + " (see 'rollcall agent --help')");
+            }
+            if (eq > 0) {
                 value = arg.substring(eq + 1);
-            } else if (arg.startsWith("--")) {
-                name = arg.substring(2);
+            } else {
                 if (i + 1 >= args.size()) {
                     throw new UsageException("--" + name + " needs a value");
                 }
                 value = args.get(++i);
-            } else {
-                throw new UsageException("unexpected argument '" + arg + "'");
             }
-            switch (name) {
-                case "join", "retry-join", "tag", "event-handler", "allow-cidr" ->
-                        multi.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-                case "node", "bind", "advertise", "data-dir", "http", "profile", "log-level", "config", "encrypt", "keyring-file",
-                        "gossip-verify-incoming", "gossip-verify-outgoing", "label", "http-token", "max-streams-per-source" ->
-                        single.put(name, value);
-                default -> throw new UsageException("unknown flag --" + name + " (see 'rollcall agent --help')");
+            if (REPEATED_FLAGS.contains(name)) {
+                multi.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            } else {
+                single.put(name, value);
             }
         }
         Map<String, Object> file = loadConfig(pick("config", single, env, Map.of()));

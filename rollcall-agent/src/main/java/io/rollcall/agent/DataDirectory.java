@@ -16,17 +16,28 @@ import java.util.Map;
 
 /**
  * The agent's state on disk, so a restarted agent is the same node: {@code identity.json} (name and
- * last incarnation), {@code members.json} (members last known, to rejoin without seeds) and
- * {@code tags.json} (tags set at run time). Every write is atomic (write a temporary file, fsync it,
+ * the highest incarnation it may have used), {@code members.json} (members last known, to rejoin
+ * without seeds) and {@code tags.json} (tags set at run time), and {@code agent.lock}, held locked
+ * by the one agent using the directory. Every write is atomic (write a temporary file, fsync it,
  * rename it over the old one, fsync the directory), so a crash leaves the old file or the new one,
- * never half of one. A file that cannot be read is reported, never silently replaced: replacing the
- * identity would make this machine a different node.
+ * never half of one; a write that fails (disk full, read-only) removes its temporary file and
+ * leaves the old file as it was. A file that cannot be read is reported, never silently replaced:
+ * replacing the identity would make this machine a different node.
  */
 final class DataDirectory {
     /** Most members remembered for rejoining. */
     static final int MAX_REMEMBERED_MEMBERS = 4_096;
+    /**
+     * Largest data file read. The agent's own files are far smaller ({@link #MAX_REMEMBERED_MEMBERS}
+     * entries of at most a few hundred bytes); the room above is for a member list written by hand or
+     * by another tool, and the bound keeps reading one within the launcher's 64 MiB heap (the text
+     * is held once as bytes and once as a string while it is parsed).
+     */
+    static final long MAX_DATA_FILE_BYTES = 8L * 1024 * 1024;
+    static final String LOCK_FILE = "agent.lock";
 
     private final Path dir;
+    private FileChannel lock;
 
     /** A remembered member. */
     record RememberedMember(String name, String address) {
@@ -61,6 +72,59 @@ final class DataDirectory {
         return dir;
     }
 
+    /**
+     * Takes the directory for this process, until it exits: two agents on one directory would run
+     * under one name, refute each other for ever and overwrite each other's files. The lock is the
+     * operating system's (released however the process ends); the file holds the owner's PID only to
+     * name it in the refusal.
+     *
+     * @throws DataDirectoryException if another process holds it, naming that process
+     */
+    void lock() throws DataDirectoryException {
+        Path p = dir.resolve(LOCK_FILE);
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            java.nio.channels.FileLock held;
+            try {
+                held = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                held = null;
+            }
+            if (held == null) {
+                String owner = lockOwner(ch);
+                ch.close();
+                throw new DataDirectoryException("data directory " + dir + " is in use by another agent ("
+                        + (owner == null ? "process unknown" : "pid " + owner) + "); stop it or use another --data-dir");
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            ch.force(true);
+            lock = ch;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new DataDirectoryException("cannot lock data directory " + dir + " (" + p.getFileName() + "): "
+                    + IoProblems.describe(e));
+        }
+    }
+
+    private static String lockOwner(FileChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(32);
+        ch.read(b, 0);
+        String text = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).strip();
+        return text.matches("[0-9]{1,19}") ? text : null;
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Closing is all that is left to do with it.
+            }
+        }
+    }
+
     /** @return the stored identity, or null if this directory has none yet */
     Identity identity() throws DataDirectoryException {
         Map<?, ?> doc = readMap("identity.json");
@@ -69,11 +133,12 @@ final class DataDirectory {
         }
         Object name = doc.get("name");
         Object incarnation = doc.get("incarnation");
-        if (!(name instanceof String n) || n.isBlank() || !(incarnation instanceof Number inc) || inc.longValue() < 0
-                || inc.longValue() >= 0xFFFF_FFFFL) {
-            throw corrupt("identity.json", "it lacks a valid name or incarnation");
+        // An integer only: 5.5 is no incarnation, and rounding it could put us below what we gossiped.
+        if (!(name instanceof String n) || n.isBlank() || !(incarnation instanceof Long inc) || inc < 0
+                || inc > 0xFFFF_FFFFL) {
+            throw corrupt("identity.json", "it lacks a valid name or incarnation (a whole number from 0 to 4294967295)");
         }
-        return new Identity(n, inc.longValue());
+        return new Identity(n, inc);
     }
 
     void saveIdentity(Identity identity) throws DataDirectoryException {
@@ -81,6 +146,23 @@ final class DataDirectory {
         doc.put("name", identity.name());
         doc.put("incarnation", identity.incarnation());
         write("identity.json", Json.write(doc));
+    }
+
+    /**
+     * Puts the identity back as it was before a start that nobody heard of.
+     *
+     * @param before the identity read at start, or null if there was none
+     */
+    void restoreIdentity(Identity before) throws DataDirectoryException {
+        if (before != null) {
+            saveIdentity(before);
+            return;
+        }
+        try {
+            Files.deleteIfExists(dir.resolve("identity.json"));
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot remove " + dir.resolve("identity.json") + ": " + IoProblems.describe(e));
+        }
     }
 
     List<RememberedMember> members() throws DataDirectoryException {
@@ -132,15 +214,19 @@ final class DataDirectory {
         }
         String text;
         try {
+            long size = Files.size(p);
+            if (size > MAX_DATA_FILE_BYTES) {
+                throw corrupt(file, "it is " + size + " bytes, more than the " + MAX_DATA_FILE_BYTES + " a data file may hold");
+            }
             text = Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new DataDirectoryException("cannot read " + p + ": " + IoProblems.describe(e));
         }
         Object doc;
         try {
-            doc = Json.read(text);
+            doc = new JsonReader(text, MAX_REMEMBERED_MEMBERS).document();
         } catch (IllegalArgumentException e) {
-            throw corrupt(file, "it is not valid JSON (truncated or damaged)");
+            throw corrupt(file, "it is not valid JSON (truncated or damaged): " + e.getMessage());
         }
         if (!(doc instanceof Map<?, ?> map)) {
             throw corrupt(file, "it does not hold a JSON object");
@@ -173,6 +259,12 @@ final class DataDirectory {
                 // Not every file system lets a directory be synced; the rename itself is still atomic.
             }
         } catch (IOException e) {
+            // A full disk leaves an empty or partial temporary file: remove it, the old file stands.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cannotRemove) {
+                // Reported below with the write's own failure; the next write truncates it anyway.
+            }
             throw new DataDirectoryException("cannot write " + target + ": " + IoProblems.describe(e));
         }
     }

@@ -22,17 +22,30 @@ import java.lang.System.Logger.Level;
  * Runs the configured commands for membership events, as Serf's event handlers: {@code sh -c CMD}
  * with {@code ROLLCALL_EVENT}, {@code ROLLCALL_SELF_NAME} and {@code ROLLCALL_TAG_<KEY>} for this
  * node's tags in the environment, and the member line {@code name<TAB>address<TAB>tags} on stdin.
- * One worker runs them in order from a bounded queue; a handler that runs past its timeout is
- * killed. Nothing a handler does can block the protocol: a full queue drops events and counts them.
+ * One worker runs them in order from a bounded queue. Each handler runs in a session and process
+ * group of its own ({@code setsid}), so one that runs past its timeout is killed with everything it
+ * started: SIGTERM to the group, then SIGKILL after a grace period. Nothing a handler does can block
+ * the protocol: a full queue drops events and counts them, with a warning at most every
+ * {@value #DROP_WARNING_INTERVAL_MILLIS} ms.
  */
 final class EventHandlers implements MembershipListener, AutoCloseable {
     /** Events waiting for handlers before newer ones are dropped. */
     static final int QUEUE_CAPACITY = 256;
     /** Longest a handler may run before it is killed. */
     static final long HANDLER_TIMEOUT_MILLIS = 30_000;
+    /** Between SIGTERM to a timed-out handler's process group and SIGKILL. */
+    static final long KILL_GRACE_MILLIS = 2_000;
+    /** Least time between two warnings about dropped events. */
+    static final long DROP_WARNING_INTERVAL_MILLIS = 10_000;
+    private static final String SETSID = "/usr/bin/setsid";
 
-    private static final System.Logger LOG = System.getLogger(EventHandlers.class.getName());
+    private final System.Logger log;
 
+    private final long timeoutMillis;
+    private final boolean ownGroups = java.nio.file.Files.isExecutable(java.nio.file.Path.of(SETSID));
+    private long dropsSinceWarning;
+    private long lastDropWarningNanos;
+    private boolean droppedBefore;
     private final List<String> commands;
     private final String selfName;
     private final Supplier<Map<String, String>> selfTags;
@@ -43,6 +56,17 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
     private volatile boolean closed;
 
     EventHandlers(List<String> commands, String selfName, Supplier<Map<String, String>> selfTags) {
+        this(commands, selfName, selfTags, HANDLER_TIMEOUT_MILLIS, System.getLogger(EventHandlers.class.getName()));
+    }
+
+    /**
+     * @param timeoutMillis longest a handler may run before its process group is killed
+     * @param log           where warnings go
+     */
+    EventHandlers(List<String> commands, String selfName, Supplier<Map<String, String>> selfTags, long timeoutMillis,
+                  System.Logger log) {
+        this.timeoutMillis = timeoutMillis;
+        this.log = log;
         this.commands = List.copyOf(commands);
         this.selfName = selfName;
         this.selfTags = selfTags;
@@ -68,7 +92,7 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
     @Override
     public void onSnapshot(MembershipView view, boolean resync) {
         if (resync) {
-            LOG.log(Level.WARNING, "event handlers fell behind; some membership events were not passed to handlers");
+            log.log(Level.WARNING, "event handlers fell behind; some membership events were not passed to handlers");
         }
     }
 
@@ -79,13 +103,32 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
         }
         if (!queue.offer(change)) {
             dropped.incrementAndGet();
-            LOG.log(Level.WARNING, "event handler queue full (" + QUEUE_CAPACITY + " events); dropped " +
-                    eventName(change.kind()) + " for " + change.member().name());
+            warnDropped(change);
         }
+    }
+
+    /** On the one delivery thread of this subscription, so the fields need no lock. */
+    private void warnDropped(MembershipChange change) {
+        dropsSinceWarning++;
+        long now = System.nanoTime();
+        if (droppedBefore && now - lastDropWarningNanos < DROP_WARNING_INTERVAL_MILLIS * 1_000_000) {
+            return;
+        }
+        log.log(Level.WARNING, "event handler queue full (" + QUEUE_CAPACITY + " events); dropped " + dropsSinceWarning
+                + " event(s) since the last warning, the latest " + eventName(change.kind()) + " for "
+                + change.member().name() + " (" + dropped.get() + " in all)");
+        dropsSinceWarning = 0;
+        lastDropWarningNanos = now;
+        droppedBefore = true;
     }
 
     long dropped() {
         return dropped.get();
+    }
+
+    /** @return events waiting for the handlers */
+    int queueDepth() {
+        return queue.size();
     }
 
     long failed() {
@@ -119,7 +162,10 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
 
     private void run(String command, MembershipChange change) {
         String event = eventName(change.kind());
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true)
+        // setsid execs the shell as the leader of a new session and process group (its PID is the
+        // group's id), which everything the handler starts joins unless it leaves on purpose.
+        List<String> argv = ownGroups ? List.of(SETSID, "sh", "-c", command) : List.of("sh", "-c", command);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = pb.environment();
         env.put("ROLLCALL_EVENT", event);
@@ -138,25 +184,61 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
             } catch (IOException handlerClosedStdin) {
                 // A handler may ignore its input and exit early; that is its right.
             }
-            if (!p.waitFor(HANDLER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+            if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                killGroup(p);
                 failed.incrementAndGet();
-                LOG.log(Level.WARNING, "event handler '" + command + "' for " + event +
-                        " " + change.member().name() + " ran longer than " + HANDLER_TIMEOUT_MILLIS
-                        + " ms and was killed");
+                log.log(Level.WARNING, "event handler '" + command + "' for " + event +
+                        " " + change.member().name() + " ran longer than " + timeoutMillis
+                        + " ms and was killed with its process group");
             } else if (p.exitValue() != 0) {
                 failed.incrementAndGet();
-                LOG.log(Level.WARNING, "event handler '" + command + "' for " + event +
+                log.log(Level.WARNING, "event handler '" + command + "' for " + event +
                         " " + change.member().name() + " exited with status " + p.exitValue());
             }
         } catch (IOException | RuntimeException e) {
             // One handler that cannot start must not end the worker: later events still run every handler.
             failed.incrementAndGet();
-            LOG.log(Level.WARNING, "event handler '" + command + "' could not be started: " + e.getMessage());
+            log.log(Level.WARNING, "event handler '" + command + "' could not be started: " + e.getMessage());
         } catch (InterruptedException e) {
             if (p != null) {
+                signalGroup(p, "KILL");
                 p.destroyForcibly();
             }
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGTERM to the handler's process group, SIGKILL to whatever is left of it after
+     * {@value #KILL_GRACE_MILLIS} ms. Also the shell's descendants one by one, for a system without
+     * {@code setsid} (they are then not in a group of their own).
+     */
+    private void killGroup(Process p) throws InterruptedException {
+        List<ProcessHandle> descendants = p.descendants().toList();
+        signalGroup(p, "TERM");
+        descendants.forEach(ProcessHandle::destroy);
+        p.destroy();
+        p.waitFor(KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        signalGroup(p, "KILL");
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends {@code signal} to the process group the handler leads; its leader's PID is the group's id. */
+    private void signalGroup(Process p, String signal) {
+        if (!ownGroups) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + p.pid())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                kill.destroyForcibly();
+            }
+        } catch (IOException e) {
+            log.log(Level.WARNING, "could not signal event handler process group " + p.pid() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

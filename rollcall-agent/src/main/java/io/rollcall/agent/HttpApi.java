@@ -328,6 +328,9 @@ final class HttpApi implements AutoCloseable {
             return control.updateTags(set, delete);
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, e.getMessage());
+        } catch (io.rollcall.SelfStateNotStoredException e) {
+            // Nothing was changed or gossiped: the data directory cannot take it now (full, read-only).
+            throw new ApiError(503, "tags not changed: " + e.getCause().getMessage());
         } catch (Exception e) {
             throw new ApiError(500, e.getMessage());
         }

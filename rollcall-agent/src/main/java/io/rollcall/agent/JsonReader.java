@@ -15,11 +15,22 @@ final class JsonReader {
     static final int MAX_DEPTH = 64;
 
     private final String text;
+    private final int maxArrayElementsKept;
     private int pos;
     private int depth;
 
     JsonReader(String text) {
+        this(text, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param text                 the document
+     * @param maxArrayElementsKept elements kept of each array: later ones are read and checked, then
+     *                             dropped, so a long list costs its text but not a value per element
+     */
+    JsonReader(String text, int maxArrayElementsKept) {
         this.text = text;
+        this.maxArrayElementsKept = maxArrayElementsKept;
     }
 
     Object document() {
@@ -101,7 +112,10 @@ final class JsonReader {
         }
         while (true) {
             skipSpace();
-            list.add(value());
+            Object element = value();
+            if (list.size() < maxArrayElementsKept) {
+                list.add(element);
+            }
             skipSpace();
             if (peek() == ',') {
                 pos++;

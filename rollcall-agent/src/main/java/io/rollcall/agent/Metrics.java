@@ -26,6 +26,7 @@ final class Metrics {
     private volatile Health health;
     private volatile MembershipView view;
     private volatile long handlerDrops;
+    private volatile int handlerQueueDepth;
 
     Metrics(Rollcall node) {
         this.node = node;
@@ -44,7 +45,9 @@ final class Metrics {
         counter("rollcall.bytes.out", "bytes sent", m -> m.health.bytesOut());
         Gauge.builder("rollcall.health.score", this, m -> m.health == null ? 0 : m.health.score())
                 .description("Lifeguard local health score: 0 healthy, up to 7").register(registry);
-        Gauge.builder("rollcall.event.queue.depth", this, m -> m.health == null ? 0 : m.health.eventQueueDepth())
+        Gauge.builder("rollcall.event.queue.depth", this, m -> m.handlerQueueDepth)
+                .description("membership events waiting for the event handlers").register(registry);
+        Gauge.builder("rollcall.protocol.queue.depth", this, m -> m.health == null ? 0 : m.health.eventQueueDepth())
                 .description("work waiting for the protocol thread").register(registry);
         FunctionCounter.builder("rollcall.event.handler.dropped", this, m -> m.handlerDrops)
                 .description("events dropped because the event handler queue was full").register(registry);
@@ -55,11 +58,16 @@ final class Metrics {
                 .description(help).register(registry);
     }
 
-    /** @return the Prometheus text exposition */
-    synchronized String scrape(long eventHandlerDrops) {
+    /**
+     * @param eventHandlerDrops      events the handlers' full queue dropped
+     * @param eventHandlerQueueDepth events waiting for the handlers
+     * @return the Prometheus text exposition
+     */
+    synchronized String scrape(long eventHandlerDrops, int eventHandlerQueueDepth) {
         health = node.health();
         view = node.view();
         handlerDrops = eventHandlerDrops;
+        handlerQueueDepth = eventHandlerQueueDepth;
         dynamic("rollcall.messages.in", "type", health.messagesIn(), "messages received by type");
         dynamic("rollcall.messages.out", "type", health.messagesOut(), "messages sent by type");
         dynamic("rollcall.dropped", "reason", health.dropped(), "input dropped by reason");

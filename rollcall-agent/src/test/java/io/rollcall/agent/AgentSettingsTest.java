@@ -68,6 +68,11 @@ class AgentSettingsTest {
                 .isInstanceOf(AgentSettings.UsageException.class).hasMessageContaining("unknown key 'bindd'");
         assertThatThrownBy(() -> AgentSettings.parse(List.of("--nope", "1"), Map.of())).hasMessageContaining("unknown flag --nope");
         assertThatThrownBy(() -> AgentSettings.parse(List.of("--node"), Map.of())).hasMessageContaining("--node needs a value");
+        // Unknown is what matters about an unknown flag, even as the last argument.
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--bogus"), Map.of()))
+                .hasMessage("unknown flag --bogus (see 'rollcall agent --help')");
+        assertThatThrownBy(() -> AgentSettings.parse(List.of("--node", "n1", "--verbose"), Map.of()))
+                .hasMessage("unknown flag --verbose (see 'rollcall agent --help')");
         assertThatThrownBy(() -> AgentSettings.parse(List.of("--profile", "fast"), Map.of())).hasMessageContaining("lan, wan or local");
         assertThatThrownBy(() -> AgentSettings.parse(List.of("--tag", "novalue"), Map.of())).hasMessageContaining("KEY=VALUE");
         assertThatThrownBy(() -> AgentSettings.parse(List.of("--config", dir.resolve("missing.yaml").toString()), Map.of()))

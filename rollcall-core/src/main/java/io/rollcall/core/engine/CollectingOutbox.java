@@ -35,6 +35,11 @@ public final class CollectingOutbox implements Outbox {
     }
 
     @Override
+    public void storeSelf(SelfState next) {
+        effects.add(new Effect.StoreSelf(next));
+    }
+
+    @Override
     public void notify(Notification notification) {
         effects.add(new Effect.Notify(notification));
     }

@@ -26,6 +26,8 @@ public enum DropReason {
     BROADCAST_QUEUE_FULL,
     /** A stream request we wanted to open while the maximum were already pending. */
     STREAM_LIMIT,
+    /** A claim about us left unrefuted because the raised incarnation could not be stored ({@link Outbox#storeSelf}). */
+    SELF_STATE_NOT_STORED,
     /** Input received after the engine was stopped. */
     STOPPED
 }

@@ -33,4 +33,8 @@ public sealed interface Effect {
     /** @param notification what happened */
     record Notify(Notification notification) implements Effect {
     }
+
+    /** @param state our own state, to be stored before anything carrying it is sent */
+    record StoreSelf(SelfState state) implements Effect {
+    }
 }

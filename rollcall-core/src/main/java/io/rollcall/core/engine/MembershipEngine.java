@@ -271,18 +271,23 @@ public final class MembershipEngine {
     }
 
     /**
-     * Changes our metadata and gossips it under a new incarnation.
+     * Changes our metadata and gossips it under a new incarnation, once {@link Outbox#storeSelf}
+     * has stored both.
      *
      * @param meta the new metadata
+     * @throws SelfStateNotStoredException if the new state could not be stored; nothing changed
      */
     public void updateMetadata(Bytes meta) {
         requirePhase(Phase.RUNNING, "update metadata");
         if (meta.length() > config.metaMaxBytes()) {
             throw new IllegalArgumentException("metadata is " + meta.length() + " bytes; limit is " + config.metaMaxBytes());
         }
+        long incarnation = nextIncarnation(self.incarnation);
+        // Stored first: if it cannot be, this throws and nothing has changed.
+        out.storeSelf(new SelfState(incarnation, meta));
         Member before = self.snapshot();
         self.meta = meta;
-        self.incarnation = nextIncarnation(self.incarnation);
+        self.incarnation = incarnation;
         broadcasts.enqueue(selfName, selfAlive());
         out.notify(new MembershipEvent.Updated(self.snapshot(), before));
     }
@@ -985,12 +990,23 @@ public final class MembershipEngine {
     }
 
     private void refute(long accusedIncarnation) {
-        self.incarnation = nextIncarnation(Math.max(self.incarnation, accusedIncarnation));
+        long incarnation = nextIncarnation(Math.max(self.incarnation, accusedIncarnation));
+        try {
+            out.storeSelf(new SelfState(incarnation, self.meta));
+        } catch (SelfStateNotStoredException e) {
+            // An incarnation we gossiped but could not remember would put our next life below the
+            // cluster's memory of this one; the driver's store keeps a block reserved ahead so that
+            // this happens only after that block is used up with the disk still failing.
+            counters.drop(DropReason.SELF_STATE_NOT_STORED);
+            return;
+        }
+        self.incarnation = incarnation;
         awareness.apply(1);
         counters.refutations++;
         broadcasts.enqueue(selfName, selfAlive());
         directRefutationPending = true;
         sendRefutationDirectly();
+        out.notify(new SelfRefuted(self.snapshot()));
     }
 
     /**

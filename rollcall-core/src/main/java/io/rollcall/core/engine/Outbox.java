@@ -69,6 +69,20 @@ public interface Outbox {
     void cancelTimer(Timer timer);
 
     /**
+     * Our own incarnation or metadata is about to become {@code next}: store it durably now. Called
+     * during the input that caused the change and before anything that carries it is queued, sent
+     * or acknowledged, so a restarted node can always start above every incarnation it gossiped.
+     * A driver that keeps nothing across restarts does nothing.
+     *
+     * @param next our state after the change
+     * @throws SelfStateNotStoredException if it cannot be stored: the engine then does not make the
+     *                                     change (a metadata update fails with this exception, a
+     *                                     refutation is not made and is counted)
+     */
+    default void storeSelf(SelfState next) {
+    }
+
+    /**
      * Tell the owner something happened.
      *
      * @param notification the event or command outcome

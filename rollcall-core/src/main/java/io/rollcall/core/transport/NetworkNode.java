@@ -13,6 +13,8 @@ import io.rollcall.core.engine.LocalIdentity;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.Notification;
 import io.rollcall.core.engine.Outbox;
+import io.rollcall.core.engine.SelfState;
+import io.rollcall.core.engine.SelfStateNotStoredException;
 import io.rollcall.core.engine.Timer;
 import io.rollcall.core.message.Message;
 import io.rollcall.core.serf.SerfSemantics;
@@ -59,15 +61,24 @@ public final class NetworkNode implements AutoCloseable {
      *                    this node's departures as "left" and its tags; off for clusters of plain
      *                    memberlist applications that do not expect Serf's user messages
      * @param listener    told of every notification on the protocol thread (must not block), or null
+     * @param selfStore   stores our own state before it is gossiped ({@link Outbox#storeSelf}), on the
+     *                    protocol thread; it throws {@link SelfStateNotStoredException} to refuse a change.
+     *                    Null to keep nothing
      */
     public record Spec(String name, Bytes meta, long incarnation, EngineConfig engine, TransportConfig transport,
-                       boolean serf, Consumer<Notification> listener) {
+                       boolean serf, Consumer<Notification> listener, Consumer<SelfState> selfStore) {
         /** Validates the fields. */
         public Spec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(meta, "meta");
             Objects.requireNonNull(engine, "engine");
             Objects.requireNonNull(transport, "transport");
+        }
+
+        /** A node that keeps nothing of its own state across restarts. */
+        public Spec(String name, Bytes meta, long incarnation, EngineConfig engine, TransportConfig transport,
+                    boolean serf, Consumer<Notification> listener) {
+            this(name, meta, incarnation, engine, transport, serf, listener, null);
         }
     }
 
@@ -91,12 +102,14 @@ public final class NetworkNode implements AutoCloseable {
     private final SerfSemantics serf;
     private final RefusalLog refusals = new RefusalLog();
     private final ProbeChannel probes;
+    private final Consumer<SelfState> selfStore;
     private volatile Runnable keyringListener;
     private volatile boolean closed;
 
     private NetworkNode(Spec spec) throws IOException {
         this.name = spec.name();
         this.transport = spec.transport();
+        this.selfStore = spec.selfStore();
         this.packetCodec = new PacketCodec(transport.codec());
         this.streamCodec = new StreamCodec(transport.codec());
         Clock clock = Clock.system();
@@ -539,6 +552,13 @@ public final class NetworkNode implements AutoCloseable {
         @Override
         public void cancelTimer(Timer timer) {
             loop.cancel(timer);
+        }
+
+        @Override
+        public void storeSelf(SelfState next) {
+            if (selfStore != null) {
+                selfStore.accept(next);
+            }
         }
 
         @Override
