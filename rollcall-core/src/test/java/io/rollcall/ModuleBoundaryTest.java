@@ -22,7 +22,8 @@ class ModuleBoundaryTest {
     private static final List<Class<?>> API = List.of(Rollcall.class, RollcallConfig.class, RollcallConfig.Builder.class,
             MembershipView.class, ClusterMember.class, MemberStatus.class, MembershipChange.class, ChangeKind.class,
             MembershipListener.class, Subscription.class, Catchup.class, Health.class, Profile.class, JoinException.class,
-            JoinException.SeedFailure.class, JoinException.Reason.class, KeyOperation.class);
+            JoinException.SeedFailure.class, JoinException.Reason.class, KeyOperation.class,
+            SelfStateStore.class, SelfStateNotStoredException.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {
