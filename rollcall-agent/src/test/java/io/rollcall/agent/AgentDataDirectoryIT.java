@@ -30,19 +30,23 @@ import org.junit.jupiter.api.io.TempDir;
  * 127.102.7x.0/24; every process is killed by PID after each test.
  */
 class AgentDataDirectoryIT {
+    private final List<AgentProcess> agents = new ArrayList<>();
     @TempDir
     Path dir;
-    private final List<AgentProcess> agents = new ArrayList<>();
 
-    @AfterEach
-    void killAll() {
-        agents.forEach(AgentProcess::kill);
+    /** Starts an agent the test cleans up after, by PID. */
+    private AgentProcess agent(String name, String ip, String... extra) throws IOException {
+        return tracked(AgentProcess.start(dir, name, ip, List.of(extra)));
     }
 
-    private AgentProcess agent(String name, String ip, String... extra) throws IOException {
-        AgentProcess a = AgentProcess.start(dir, name, ip, List.of(extra));
+    private AgentProcess tracked(AgentProcess a) {
         agents.add(a);
         return a;
+    }
+
+    @AfterEach
+    void killEveryAgentStarted() {
+        agents.forEach(AgentProcess::kill);
     }
 
     /** A forged claim from a host that is no member: any host can send one to an unencrypted agent. */
@@ -230,8 +234,7 @@ class AgentDataDirectoryIT {
         String large = sb.append("]}").toString();
         assertThat(large.length()).isGreaterThan(5_000_000);
         Files.writeString(data.resolve("members.json"), large);
-        AgentProcess a = AgentProcess.start(dir, "m1", "127.102.74.1", data, List.of(), false);
-        agents.add(a);
+        AgentProcess a = tracked(AgentProcess.start(dir, "m1", "127.102.74.1", data, List.of(), false));
         AgentProcess.await("rejoining the remembered addresses", 10_000, () -> a.logText().contains("rejoining through 5 address(es)"),
                 a::logText);
         assertThat(a.logText()).doesNotContain("not valid JSON");
