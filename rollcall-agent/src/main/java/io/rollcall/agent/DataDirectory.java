@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -241,30 +239,9 @@ final class DataDirectory {
 
     private void write(String file, String content) throws DataDirectoryException {
         Path target = dir.resolve(file);
-        Path tmp = dir.resolve(file + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException ignored) {
-                // Not every file system lets a directory be synced; the rename itself is still atomic.
-            }
+            AtomicFile.write(target, content, false);
         } catch (IOException e) {
-            // A full disk leaves an empty or partial temporary file: remove it, the old file stands.
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException cannotRemove) {
-                // Reported below with the write's own failure; the next write truncates it anyway.
-            }
             throw new DataDirectoryException("cannot write " + target + ": " + IoProblems.describe(e));
         }
     }
