@@ -35,6 +35,7 @@ final class DataDirectory {
     static final String LOCK_FILE = "agent.lock";
 
     private final Path dir;
+    private final Map<String, Object> writeLocks = new java.util.concurrent.ConcurrentHashMap<>();
     private FileChannel lock;
 
     /** A remembered member. */
@@ -197,7 +198,14 @@ final class DataDirectory {
             return null;
         }
         Map<String, String> out = new LinkedHashMap<>();
-        doc.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        for (Map.Entry<?, ?> e : doc.entrySet()) {
+            // Tags are strings: anything else was not written by us, and turning it into text would
+            // publish a tag no one set.
+            if (!(e.getValue() instanceof String v)) {
+                throw corrupt("tags.json", "tag '" + e.getKey() + "' is not a string");
+            }
+            out.put(String.valueOf(e.getKey()), v);
+        }
         return out;
     }
 
@@ -239,10 +247,14 @@ final class DataDirectory {
 
     private void write(String file, String content) throws DataDirectoryException {
         Path target = dir.resolve(file);
-        try {
-            AtomicFile.write(target, content, false);
-        } catch (IOException e) {
-            throw new DataDirectoryException("cannot write " + target + ": " + IoProblems.describe(e));
+        // One writer per file: two (the snapshot thread and the one stopping the agent, say) would
+        // share its temporary file and could rename one's half-written content into place.
+        synchronized (writeLocks.computeIfAbsent(file, f -> new Object())) {
+            try {
+                AtomicFile.write(target, content, false);
+            } catch (IOException e) {
+                throw new DataDirectoryException("cannot write " + target + ": " + IoProblems.describe(e));
+            }
         }
     }
 }

@@ -104,4 +104,11 @@ class DataDirectoryTest {
         assertThatThrownBy(d::members).hasMessageContaining("members.json is corrupt")
                 .hasMessageContaining("more than the " + DataDirectory.MAX_DATA_FILE_BYTES);
     }
+
+    @Test
+    void aTagThatIsNotAStringIsCorrupt() throws Exception {
+        DataDirectory d = new DataDirectory(dir);
+        Files.writeString(dir.resolve("tags.json"), "{\"role\": \"web\", \"rack\": {\"row\": 4}}");
+        assertThatThrownBy(d::tags).hasMessageContaining("tags.json is corrupt").hasMessageContaining("tag 'rack' is not a string");
+    }
 }
