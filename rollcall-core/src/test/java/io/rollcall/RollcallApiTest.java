@@ -316,7 +316,7 @@ class RollcallApiTest {
         assertThatThrownBy(() -> RollcallConfig.builder("x").bind("example.com:1").build())
                 .hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> RollcallConfig.builder("x").probeInterval(Duration.ofMillis(100))
-                .probeTimeout(Duration.ofMillis(200)).build()).hasMessageContaining("probeTimeoutMillis");
+                .probeTimeout(Duration.ofMillis(200)).build()).hasMessageContaining("probeTimeout (200 ms)");
         assertThatThrownBy(() -> RollcallConfig.builder("x").metadata("k", "v".repeat(600)).build())
                 .hasMessageContaining("metadata encodes to");
     }
