@@ -85,7 +85,7 @@ public final class Rollcall implements Membership, AutoCloseable {
             public <T> T call(java.util.function.Supplier<T> work) {
                 return onProtocolThread(e -> work.get());
             }
-        }, config.subscriberBufferSize(), "rollcall-" + config.nodeName());
+        }, config.subscriberBufferSize(), "rollcall-" + config.nodeName(), null);
         if (config.callbackExecutor() == null) {
             AtomicInteger count = new AtomicInteger();
             ThreadPoolExecutor pool = new ThreadPoolExecutor(CALLBACK_THREADS, CALLBACK_THREADS, 10, TimeUnit.SECONDS,

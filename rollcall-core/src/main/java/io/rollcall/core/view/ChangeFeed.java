@@ -40,6 +40,7 @@ public final class ChangeFeed {
     private final Owner owner;
     private final int bufferSize;
     private final String threadPrefix;
+    private final Executor defaultExecutor;
     private final Set<SubscriberChannel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile boolean ended;
@@ -49,8 +50,11 @@ public final class ChangeFeed {
      * @param owner        runs work on the tracker's thread
      * @param bufferSize   items buffered per subscriber before a resync
      * @param threadPrefix delivery threads are named {@code <prefix>-subscriber-<n>}
+     * @param defaultExecutor runs deliveries of subscriptions given no executor; null for a thread
+     *                        of each subscription's own
      */
-    public ChangeFeed(ViewTracker tracker, Owner owner, int bufferSize, String threadPrefix) {
+    public ChangeFeed(ViewTracker tracker, Owner owner, int bufferSize, String threadPrefix, Executor defaultExecutor) {
+        this.defaultExecutor = defaultExecutor;
         this.tracker = tracker;
         this.owner = owner;
         this.bufferSize = bufferSize;
@@ -181,8 +185,10 @@ public final class ChangeFeed {
     }
 
     private SubscriberChannel open(SubscriberChannel.Sink sink, boolean unboundedDemand, boolean keepAfterFailure,
-                                   Executor executor) {
+                                   Executor given) {
+        Executor executor = given == null ? defaultExecutor : given;
         String threadName = threadPrefix + "-subscriber-" + subscriptions.incrementAndGet();
+
         SubscriberChannel[] holder = new SubscriberChannel[1];
         Runnable onClose = () -> unsubscribe(holder[0]);
         SubscriberChannel channel = null;
