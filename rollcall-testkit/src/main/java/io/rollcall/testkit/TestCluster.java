@@ -487,6 +487,7 @@ public final class TestCluster implements AutoCloseable {
         private double lossRate;
         private boolean portUnreachable = true;
         private final List<String> names = new ArrayList<>();
+        private final Map<String, Map<String, String>> metadata = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -546,6 +547,7 @@ public final class TestCluster implements AutoCloseable {
                 throw new IllegalArgumentException("nodes must be within 0..10000, got " + count);
             }
             names.clear();
+            metadata.clear();
             for (int i = 1; i <= count; i++) {
                 names.add("n" + i);
             }
@@ -558,12 +560,26 @@ public final class TestCluster implements AutoCloseable {
          */
         public Builder nodes(String... nodeNames) {
             names.clear();
+            metadata.clear();
             for (String n : nodeNames) {
-                if (names.contains(Objects.requireNonNull(n, "node name"))) {
-                    throw new IllegalArgumentException("node name " + n + " is given twice");
-                }
-                names.add(n);
+                node(n, Map.of());
             }
+            return this;
+        }
+
+        /**
+         * Adds one node to start with.
+         *
+         * @param name     its name
+         * @param nodeMetadata its metadata
+         * @return this
+         */
+        public Builder node(String name, Map<String, String> nodeMetadata) {
+            if (names.contains(Objects.requireNonNull(name, "node name"))) {
+                throw new IllegalArgumentException("node name " + name + " is given twice");
+            }
+            names.add(name);
+            metadata.put(name, Map.copyOf(Objects.requireNonNull(nodeMetadata, "metadata")));
             return this;
         }
 
@@ -576,7 +592,7 @@ public final class TestCluster implements AutoCloseable {
         public TestCluster build() {
             TestCluster cluster = new TestCluster(this);
             for (String name : names) {
-                cluster.add(name);
+                cluster.add(name, metadata.getOrDefault(name, Map.of()));
             }
             if (!names.isEmpty()) {
                 cluster.awaitConverged();

@@ -156,6 +156,14 @@ class TestClusterTest {
     }
 
     @Test
+    void nodesCanStartWithMetadata() {
+        try (TestCluster cluster = TestCluster.builder().node("db", Map.of("role", "db")).node("web", Map.of()).build()) {
+            assertThat(cluster.node("web").view().member("db")).get()
+                    .satisfies(m -> assertThat(m.metadata()).containsEntry("role", "db"));
+        }
+    }
+
+    @Test
     void metadataUpdatesSpread() {
         try (TestCluster cluster = TestCluster.of(3)) {
             PeerSet peers = new PeerSet(cluster.node("n1"));
