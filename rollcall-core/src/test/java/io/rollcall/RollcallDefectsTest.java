@@ -1,16 +1,15 @@
 package io.rollcall;
 
+import static io.rollcall.LoopbackNodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,33 +18,11 @@ import org.junit.jupiter.api.Test;
  * the library had then, so they were run against the old code too: each failed there.
  */
 class RollcallDefectsTest {
-    private final List<Rollcall> nodes = new ArrayList<>();
+    private final LoopbackNodes nodes = new LoopbackNodes();
 
     @AfterEach
     void closeAll() {
-        nodes.forEach(Rollcall::close);
-    }
-
-    private Rollcall node(String name) throws IOException {
-        return node(RollcallConfig.builder(name).bind("127.0.0.1:0").profile(Profile.LOCAL));
-    }
-
-    private Rollcall node(RollcallConfig.Builder builder) throws IOException {
-        Rollcall r = Rollcall.start(builder.build());
-        nodes.add(r);
-        return r;
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        assertThat(condition.getAsBoolean()).as("waited for " + what).isTrue();
+        nodes.close();
     }
 
     private static Throwable failureOf(CompletableFuture<?> future) throws Exception {
@@ -56,7 +33,7 @@ class RollcallDefectsTest {
     /** Defect 1: the engine finished the join inside join(), before the transport had registered it. */
     @Test
     void joiningThroughOnlyItselfFailsWithAJoinExceptionInsteadOfHanging() throws Exception {
-        Rollcall a = node("self-seeded");
+        Rollcall a = nodes.node("self-seeded");
         Throwable failure = failureOf(a.join(List.of(a.address())));
         assertThat(failure).isInstanceOf(JoinException.class).hasMessageContaining("own address");
     }
@@ -64,8 +41,8 @@ class RollcallDefectsTest {
     /** Defect 2: a dependent stage ran on the protocol thread. */
     @Test
     void futuresCompleteOffTheProtocolThread() throws Exception {
-        Rollcall a = node("off-a");
-        Rollcall b = node("off-b");
+        Rollcall a = nodes.node("off-a");
+        Rollcall b = nodes.node("off-b");
         String joinThread = b.join(List.of(a.address())).thenApply(n -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
         String metadataThread = b.updateMetadata(java.util.Map.of("k", "v")).thenApply(v -> Thread.currentThread().getName())
                 .get(10, TimeUnit.SECONDS);
@@ -75,8 +52,8 @@ class RollcallDefectsTest {
     /** Defect 2: {@code join().thenRun(node::close)} made the others see the node failed, not left. */
     @Test
     void closingFromAJoinCallbackLeavesGracefully() throws Exception {
-        Rollcall a = node("cb-a");
-        Rollcall b = node("cb-b");
+        Rollcall a = nodes.node("cb-a");
+        Rollcall b = nodes.node("cb-b");
         CompletableFuture<Void> closed = b.join(List.of(a.address())).thenRun(b::close);
         closed.get(20, TimeUnit.SECONDS);
         await("a has a verdict on b", () -> a.view().member("cb-b").map(m -> !m.isReachable()).orElse(false));
@@ -86,8 +63,8 @@ class RollcallDefectsTest {
     /** Defect 2: a dependent stage that blocks must not get the healthy node suspected. */
     @Test
     void aBlockingCallbackDoesNotStallTheProtocol() throws Exception {
-        Rollcall a = node("slowcb-a");
-        Rollcall b = node("slowcb-b");
+        Rollcall a = nodes.node("slowcb-a");
+        Rollcall b = nodes.node("slowcb-b");
         CompletableFuture<Void> blocked = new CompletableFuture<>();
         b.join(List.of(a.address())).thenAccept(n -> {
             try {
@@ -115,7 +92,7 @@ class RollcallDefectsTest {
     /** Defect 3: a pending {@code whenReachable} never completed when the node closed. */
     @Test
     void closeFailsAPendingWhenReachable() throws Exception {
-        Rollcall a = node("pending-a");
+        Rollcall a = nodes.node("pending-a");
         CompletableFuture<ClusterMember> ghost = a.whenReachable("ghost");
         a.close();
         assertThat(failureOf(ghost)).isInstanceOf(IllegalStateException.class).hasMessageContaining("ghost");
@@ -124,7 +101,7 @@ class RollcallDefectsTest {
     /** Defect 4: a listener that threw an Error lost its subscription. */
     @Test
     void aListenerThatThrowsAnErrorKeepsItsSubscription() throws Exception {
-        Rollcall a = node("err-a");
+        Rollcall a = nodes.node("err-a");
         AtomicInteger calls = new AtomicInteger();
         RecordingListener after = new RecordingListener();
         a.subscribe(new MembershipListener() {
@@ -140,14 +117,14 @@ class RollcallDefectsTest {
             }
         });
         await("the snapshot was delivered", () -> calls.get() == 1);
-        node("err-b").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
+        nodes.node("err-b").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
         await("the listener still receives changes", () -> after.kindsFor("err-b").contains(ChangeKind.JOINED));
     }
 
     /** Defect 5: null arguments failed late and deep, or never. */
     @Test
     void nullArgumentsAreRefusedAtOnceNamingTheArgument() throws Exception {
-        Rollcall a = node("nulls");
+        Rollcall a = nodes.node("nulls");
         assertThatThrownBy(() -> a.subscribe(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("listener");
         assertThatThrownBy(() -> a.whenReachable(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("memberName");
         assertThatThrownBy(() -> a.join(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("seeds");
@@ -164,8 +141,8 @@ class RollcallDefectsTest {
     /** Defect 6: after close, each read failed in its own way. */
     @Test
     void afterCloseReadsAnswerFromTheLastStateAndCommandsFail() throws Exception {
-        Rollcall a = node("after-a");
-        node("after-b").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
+        Rollcall a = nodes.node("after-a");
+        nodes.node("after-b").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
         await("a sees b", () -> a.view().reachable().size() == 2);
         a.close();
         MembershipView last = a.view();
@@ -184,7 +161,7 @@ class RollcallDefectsTest {
     /** Defect 6: a negative leave timeout was accepted. */
     @Test
     void aNegativeLeaveTimeoutIsRefused() throws Exception {
-        Rollcall a = node("negative");
+        Rollcall a = nodes.node("negative");
         assertThatThrownBy(() -> a.leave(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must not be negative");
     }
@@ -204,8 +181,8 @@ class RollcallDefectsTest {
     /** Defect 6: cancel() on a join future is documented to stop only the wait. */
     @Test
     void cancellingAJoinStopsTheWaitNotTheJoin() throws Exception {
-        Rollcall a = node("cancel-a");
-        Rollcall b = node("cancel-b");
+        Rollcall a = nodes.node("cancel-a");
+        Rollcall b = nodes.node("cancel-b");
         CompletableFuture<Integer> join = b.join(List.of(a.address()));
         join.cancel(false);
         assertThat(join).isCancelled();

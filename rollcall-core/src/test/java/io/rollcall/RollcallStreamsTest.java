@@ -1,9 +1,9 @@
 package io.rollcall;
 
+import static io.rollcall.LoopbackNodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,47 +13,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Delivery on the user's executor, the Flow publisher and its back-pressure rule, and the lifecycle. */
 class RollcallStreamsTest {
-    private final List<Rollcall> nodes = new ArrayList<>();
+    private final LoopbackNodes nodes = new LoopbackNodes();
     private final List<ExecutorService> executors = new ArrayList<>();
 
     @AfterEach
     void closeAll() {
-        nodes.forEach(Rollcall::close);
+        nodes.close();
         executors.forEach(ExecutorService::shutdownNow);
-    }
-
-    private Rollcall node(RollcallConfig.Builder builder) throws IOException {
-        Rollcall r = Rollcall.start(builder.build());
-        nodes.add(r);
-        return r;
-    }
-
-    private Rollcall node(String name) throws IOException {
-        return node(RollcallConfig.builder(name).bind("127.0.0.1:0").profile(Profile.LOCAL));
     }
 
     private ExecutorService namedThread(String name) {
         ExecutorService e = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
         executors.add(e);
         return e;
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        assertThat(condition.getAsBoolean()).as("waited for " + what).isTrue();
     }
 
     /** A Flow subscriber that records what it gets and requests only when told. */
@@ -109,7 +86,7 @@ class RollcallStreamsTest {
 
     @Test
     void listenersRunOnTheExecutorGiven() throws Exception {
-        Rollcall a = node("exec-a");
+        Rollcall a = nodes.node("exec-a");
         List<String> threads = new CopyOnWriteArrayList<>();
         RecordingListener record = new RecordingListener();
         a.subscribe(new MembershipListener() {
@@ -125,7 +102,7 @@ class RollcallStreamsTest {
                 record.onChange(change);
             }
         }, namedThread("users-own-thread"));
-        node("exec-b").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
+        nodes.node("exec-b").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
         await("the join was delivered", () -> record.kindsFor("exec-b").contains(ChangeKind.JOINED));
         assertThat(threads).containsOnly("users-own-thread");
         assertThat(record.gaps()).isEmpty();
@@ -133,8 +110,8 @@ class RollcallStreamsTest {
 
     @Test
     void futuresCompleteOnTheConfiguredCallbackExecutor() throws Exception {
-        Rollcall a = node("cbexec-a");
-        Rollcall b = node(RollcallConfig.builder("cbexec-b").bind("127.0.0.1:0").profile(Profile.LOCAL)
+        Rollcall a = nodes.node("cbexec-a");
+        Rollcall b = nodes.node(RollcallConfig.builder("cbexec-b").bind("127.0.0.1:0").profile(Profile.LOCAL)
                 .callbackExecutor(namedThread("users-callbacks")));
         String thread = b.join(List.of(a.address())).thenApply(n -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
         assertThat(thread).isEqualTo("users-callbacks");
@@ -142,12 +119,12 @@ class RollcallStreamsTest {
 
     @Test
     void aFlowSubscriberGetsTheViewThenEveryChangeThenCompletion() throws Exception {
-        Rollcall a = node("flow-a");
+        Rollcall a = nodes.node("flow-a");
         RecordingSubscriber s = new RecordingSubscriber(Long.MAX_VALUE);
         a.changes(namedThread("flow-thread")).subscribe(s);
         await("the first view", () -> !s.items.isEmpty());
         assertThat(s.items.get(0)).isInstanceOf(MembershipView.class);
-        node("flow-b").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
+        nodes.node("flow-b").join(List.of(a.address())).get(10, TimeUnit.SECONDS);
         await("flow-b joined", () -> s.items.stream().anyMatch(u -> u instanceof MembershipChange c
                 && c.member().name().equals("flow-b") && c.kind() == ChangeKind.JOINED));
         a.close();
@@ -159,12 +136,12 @@ class RollcallStreamsTest {
 
     @Test
     void aFlowSubscriberGetsNoMoreThanItRequestedAndIsResynchronisedWhenFarBehind() throws Exception {
-        Rollcall a = node(RollcallConfig.builder("bp-a").bind("127.0.0.1:0").profile(Profile.LOCAL).subscriberBufferSize(2));
+        Rollcall a = nodes.node(RollcallConfig.builder("bp-a").bind("127.0.0.1:0").profile(Profile.LOCAL).subscriberBufferSize(2));
         RecordingSubscriber s = new RecordingSubscriber(1);
         a.changes().subscribe(s);
         await("the first view", () -> s.items.size() == 1);
         for (int i = 0; i < 4; i++) {
-            node("bp-b" + i).join(List.of(a.address())).get(10, TimeUnit.SECONDS);
+            nodes.node("bp-b" + i).join(List.of(a.address())).get(10, TimeUnit.SECONDS);
         }
         await("a sees five", () -> a.view().reachable().size() == 5);
         Thread.sleep(200);
@@ -180,7 +157,7 @@ class RollcallStreamsTest {
 
     @Test
     void aNonPositiveRequestIsAnError() throws Exception {
-        Rollcall a = node("bad-request");
+        Rollcall a = nodes.node("bad-request");
         RecordingSubscriber s = new RecordingSubscriber(0);
         a.changes().subscribe(s);
         await("onError", () -> s.error != null);
@@ -191,7 +168,7 @@ class RollcallStreamsTest {
 
     @Test
     void closeEndsEveryListenerStream() throws Exception {
-        Rollcall a = node("end-a");
+        Rollcall a = nodes.node("end-a");
         CountDownLatch ended = new CountDownLatch(1);
         a.subscribe(new MembershipListener() {
             @Override
@@ -217,9 +194,9 @@ class RollcallStreamsTest {
 
     @Test
     void abortStopsWithoutLeavingAndCloseLeaves() throws Exception {
-        Rollcall a = node("abort-a");
-        Rollcall crashed = node("abort-b");
-        Rollcall leaver = node("abort-c");
+        Rollcall a = nodes.node("abort-a");
+        Rollcall crashed = nodes.node("abort-b");
+        Rollcall leaver = nodes.node("abort-c");
         crashed.join(List.of(a.address())).get(10, TimeUnit.SECONDS);
         leaver.join(List.of(a.address())).get(10, TimeUnit.SECONDS);
         await("a sees three", () -> a.view().reachable().size() == 3);

@@ -257,11 +257,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public void partition(String... side) {
         locked(() -> {
-            BitSet a = new BitSet();
-            for (String name : side) {
-                a.set(node(name).simNode().index());
-            }
-            sim.addPartition(Partition.split(a));
+            sim.addPartition(Partition.split(indexes(side)));
             return null;
         });
     }
@@ -274,11 +270,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public void partitionOneWay(String... senders) {
         locked(() -> {
-            BitSet a = new BitSet();
-            for (String name : senders) {
-                a.set(node(name).simNode().index());
-            }
-            sim.addPartition(Partition.oneWay(a));
+            sim.addPartition(Partition.oneWay(indexes(senders)));
             return null;
         });
     }
@@ -472,6 +464,14 @@ public final class TestCluster implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private BitSet indexes(String... names) {
+        BitSet set = new BitSet();
+        for (String name : names) {
+            set.set(node(name).simNode().index());
+        }
+        return set;
     }
 
     private void requireOpen() {
