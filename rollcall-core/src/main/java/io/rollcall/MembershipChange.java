@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param member   the member after the change (for {@link ChangeKind#REMOVED}: as it was last seen)
  * @param previous the member before the change, or null if it was not in the view
  */
-public record MembershipChange(long version, Instant time, ChangeKind kind, ClusterMember member, ClusterMember previous) {
+public record MembershipChange(long version, Instant time, ChangeKind kind, ClusterMember member, ClusterMember previous)
+        implements MembershipUpdate {
     /**
      * Validates the fields.
      *

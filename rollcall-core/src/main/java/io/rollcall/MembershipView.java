@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param local   this node
  * @param members every known member, this node included
  */
-public record MembershipView(long version, ClusterMember local, List<ClusterMember> members) {
+public record MembershipView(long version, ClusterMember local, List<ClusterMember> members) implements MembershipUpdate {
     /**
      * Validates and copies.
      *

@@ -14,6 +14,8 @@ import io.rollcall.core.serf.SerfMessage;
 import io.rollcall.core.transport.NetworkNode;
 import io.rollcall.core.transport.TransportConfig;
 import io.rollcall.core.transport.TransportCounters;
+import io.rollcall.core.view.ChangeFeed;
+import io.rollcall.core.view.ViewTracker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -23,13 +25,19 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,24 +51,63 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fast changes spread.
  *
  * <p>Threading: every method is safe to call from any thread. The protocol runs on one thread of its
- * own; calls that read or change membership are handed to it and answer quickly, but must not be made
- * from inside a {@link MembershipListener} if that listener's delay matters to you. Listeners run on
- * their own delivery threads (see {@link MembershipListener}). {@link #close()} ends every thread and
- * frees both sockets.
+ * own, and no user code ever runs on it: calls that read or change membership are handed to it and
+ * answer quickly; listeners run on their own delivery threads or the executor given (see
+ * {@link MembershipListener}); every returned future completes on a callback thread (the
+ * {@link RollcallConfig.Builder#callbackExecutor callbackExecutor}, by default a small pool of the
+ * node's own), so a dependent stage that blocks delays neither the protocol nor other nodes.
+ * docs/API.md states the whole threading contract.
+ *
+ * <p>Lifecycle: {@link #close()} leaves gracefully and {@link #abort()} stops without a word; either
+ * ends every thread and frees both sockets. After that, reads ({@link #view()}, {@link #health()},
+ * {@link #changesSince(long)}) answer from the state at the stop; commands ({@link #join()},
+ * {@link #leave}, {@link #updateMetadata}, key operations) return a future failed with
+ * {@link IllegalStateException}; a new subscription receives the last view and then the end of the
+ * stream; futures still pending fail with {@link IllegalStateException}. docs/API.md has the table.
  */
-public final class Rollcall implements AutoCloseable {
+public final class Rollcall implements Membership, AutoCloseable {
+    /** Most threads of the default callback pool; they time out when idle. */
+    private static final int CALLBACK_THREADS = 4;
+
     private final RollcallConfig config;
     private final NetworkNode node;
-    private final ViewTracker tracker;
-    private final Set<SubscriberChannel> channels = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger subscriberCount = new AtomicInteger();
-    private volatile MembershipView finalView;
-    private volatile boolean closed;
+    private final ChangeFeed feed;
+    private final ExecutorService ownCallbacks;
+    private final Executor callbacks;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Health finalHealth;
 
     private Rollcall(RollcallConfig config, NetworkNode node, ViewTracker tracker) {
         this.config = config;
         this.node = node;
-        this.tracker = tracker;
+        this.feed = new ChangeFeed(tracker, new ChangeFeed.Owner() {
+            @Override
+            public <T> T call(java.util.function.Supplier<T> work) {
+                return onProtocolThread(e -> work.get());
+            }
+        }, config.subscriberBufferSize(), "rollcall-" + config.nodeName(), null);
+        if (config.callbackExecutor() == null) {
+            AtomicInteger count = new AtomicInteger();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(CALLBACK_THREADS, CALLBACK_THREADS, 10, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "rollcall-" + config.nodeName() + "-callback-" + count.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            this.ownCallbacks = pool;
+        } else {
+            this.ownCallbacks = null;
+        }
+        Executor chosen = ownCallbacks != null ? ownCallbacks : config.callbackExecutor();
+        this.callbacks = task -> {
+            try {
+                chosen.execute(task);
+            } catch (RejectedExecutionException e) {
+                // Shut down (the node has closed): the completing thread is not the protocol's any more.
+                task.run();
+            }
+        };
     }
 
     /**
@@ -111,13 +158,22 @@ public final class Rollcall implements AutoCloseable {
     /**
      * Joins the cluster through the given seeds: a full state exchange with each. Host names are
      * resolved on the calling thread. The seeds are also remembered and retried while any member is
-     * failed, which heals partitions.
+     * failed, which heals partitions. This node's own address among the seeds is skipped (and
+     * reported as a failed seed), so every node can be given the same seed list.
+     *
+     * <p>Cancelling the returned future only stops the wait: the state exchanges already begun go on.
      *
      * @param seeds addresses of existing members
      * @return how many seeds answered; fails with {@link JoinException} listing each seed's failure if
-     *         none did (within the TCP timeout)
+     *         none did (within the TCP timeout), or with {@link IllegalStateException} if the node is closed
+     * @throws NullPointerException if {@code seeds} or one of them is null
      */
     public CompletableFuture<Integer> join(Collection<InetSocketAddress> seeds) {
+        Objects.requireNonNull(seeds, "seeds");
+        seeds.forEach(seed -> Objects.requireNonNull(seed, "a seed is null"));
+        if (isClosed()) {
+            return closedFuture();
+        }
         List<Endpoint> resolved = new ArrayList<>();
         List<JoinException.SeedFailure> unresolvable = new ArrayList<>();
         for (InetSocketAddress seed : seeds) {
@@ -132,7 +188,7 @@ public final class Rollcall implements AutoCloseable {
         if (resolved.isEmpty()) {
             return CompletableFuture.failedFuture(new JoinException(unresolvable));
         }
-        return node.join(resolved).thenCompose(result -> {
+        return handOff(node.join(resolved).thenCompose(result -> {
             if (result.succeeded() > 0) {
                 return CompletableFuture.completedFuture(result.succeeded());
             }
@@ -142,7 +198,7 @@ public final class Rollcall implements AutoCloseable {
                         f.failure().reason()));
             }
             return CompletableFuture.failedFuture(new JoinException(failures));
-        });
+        }));
     }
 
     /**
@@ -150,95 +206,59 @@ public final class Rollcall implements AutoCloseable {
      * failed. The node then only answers (so stragglers can still confirm it left) until
      * {@link #close()}.
      *
-     * @param timeout the most to wait for the announcement to go out
+     * @param timeout the most to wait for the announcement to go out; zero or more
      * @return completes when the announcement has gone out; fails with {@link TimeoutException} if the
-     *         timeout ran out first (the departure was still announced, to fewer members)
+     *         timeout ran out first (the departure was still announced, to fewer members), or with
+     *         {@link IllegalStateException} if the node is closed
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public CompletableFuture<Void> leave(Duration timeout) {
+        requireNotNegative(timeout, "leave timeout");
+        if (isClosed()) {
+            return closedFuture();
+        }
+        return handOff(leaveOnProtocolThread(timeout));
+    }
+
+    private CompletableFuture<Void> leaveOnProtocolThread(Duration timeout) {
         return node.leave(timeout.toMillis()).thenCompose(done -> done.timedOut()
                 ? CompletableFuture.failedFuture(new TimeoutException("leave announcement not fully sent within " + timeout))
                 : CompletableFuture.completedFuture(null));
     }
 
-    /** @return this node's view now: a consistent snapshot at one version */
+    @Override
     public MembershipView view() {
-        MembershipView last = finalView;
-        if (last != null) {
-            return last;
-        }
-        try {
-            return node.call(e -> tracker.snapshot()).join();
-        } catch (CompletionException e) {
-            MembershipView after = finalView;
-            if (after != null) {
-                return after;
-            }
-            throw new IllegalStateException("node is closed", e);
-        }
+        return feed.view();
     }
 
-    /**
-     * Subscribes to membership changes: the listener first receives the current view, then every
-     * change in order, on a delivery thread of its own (see {@link MembershipListener}).
-     *
-     * @param listener the listener
-     * @return the subscription; close it to stop
-     */
+    @Override
     public Subscription subscribe(MembershipListener listener) {
-        if (closed) {
-            throw new IllegalStateException("node is closed");
-        }
-        String threadName = "rollcall-" + config.nodeName() + "-subscriber-" + subscriberCount.incrementAndGet();
-        SubscriberChannel[] holder = new SubscriberChannel[1];
-        SubscriberChannel channel = node.call(e -> {
-            SubscriberChannel c = new SubscriberChannel(threadName, listener, config.subscriberBufferSize(),
-                    tracker.snapshot(), () -> unsubscribe(holder[0]));
-            tracker.add(c);
-            return c;
-        }).join();
-        holder[0] = channel;
-        channels.add(channel);
-        channel.start();
-        return channel;
+        return feed.subscribe(listener, null);
     }
 
-    /**
-     * Completes when the named member is reachable (alive or suspect) in this node's view: at once if it
-     * already is. Combine with {@link CompletableFuture#orTimeout} to bound the wait.
-     *
-     * @param memberName the member to wait for
-     * @return the member as first seen reachable
-     */
+    @Override
+    public Subscription subscribe(MembershipListener listener, Executor executor) {
+        return feed.subscribe(listener, Objects.requireNonNull(executor, "executor"));
+    }
+
+    @Override
+    public Flow.Publisher<MembershipUpdate> changes() {
+        return feed.publisher(null);
+    }
+
+    @Override
+    public Flow.Publisher<MembershipUpdate> changes(Executor executor) {
+        return feed.publisher(Objects.requireNonNull(executor, "executor"));
+    }
+
+    @Override
     public CompletableFuture<ClusterMember> whenReachable(String memberName) {
-        CompletableFuture<ClusterMember> result = new CompletableFuture<>();
-        Subscription subscription = subscribe(new MembershipListener() {
-            @Override
-            public void onSnapshot(MembershipView view, boolean resync) {
-                view.member(memberName).filter(ClusterMember::isReachable).ifPresent(result::complete);
-            }
-
-            @Override
-            public void onChange(MembershipChange change) {
-                if (change.member().name().equals(memberName) && change.member().isReachable()) {
-                    result.complete(change.member());
-                }
-            }
-        });
-        // Closing from the delivery thread itself is allowed; it only stops further delivery.
-        result.whenComplete((member, failure) -> subscription.close());
-        return result;
+        return feed.whenReachable(memberName);
     }
 
-    /**
-     * Every change after {@code version}, for a caller that kept a version and wants to catch up.
-     *
-     * @param version a version the caller has seen
-     * @return the changes since, or, when the bounded history no longer reaches back that far or the
-     *         version is newer than any this node has had (one kept from before a restart), the
-     *         current view to start over from
-     */
+    @Override
     public Catchup changesSince(long version) {
-        return node.call(e -> tracker.since(version)).join();
+        return feed.since(version);
     }
 
     /**
@@ -247,16 +267,25 @@ public final class Rollcall implements AutoCloseable {
      * @param metadata the new metadata
      * @return completes when the change is stored (if a {@link SelfStateStore} is set) and queued for
      *         gossip; fails with {@link SelfStateNotStoredException} if it could not be stored, and
-     *         then nothing changed
+     *         then nothing changed, and with {@link IllegalStateException} if the node is closed
      * @throws IllegalArgumentException if it encodes to more than {@value RollcallConfig#METADATA_MAX_BYTES} bytes
+     * @throws NullPointerException if {@code metadata}, or a key or value in it, is null
      */
     public CompletableFuture<Void> updateMetadata(Map<String, String> metadata) {
+        Objects.requireNonNull(metadata, "metadata");
+        metadata.forEach((k, v) -> {
+            Objects.requireNonNull(k, "a metadata key is null");
+            Objects.requireNonNull(v, "the value of metadata key " + k + " is null");
+        });
+        if (isClosed()) {
+            return closedFuture();
+        }
         var encoded = SerfTags.encode(metadata);
         if (encoded.length() > RollcallConfig.METADATA_MAX_BYTES) {
             throw new IllegalArgumentException("metadata encodes to " + encoded.length() + " bytes; the limit is "
                     + RollcallConfig.METADATA_MAX_BYTES);
         }
-        return node.call(e -> {
+        return handOff(node.call(e -> {
             try {
                 e.updateMetadata(encoded);
             } catch (io.rollcall.core.engine.SelfStateNotStoredException refused) {
@@ -264,14 +293,27 @@ public final class Rollcall implements AutoCloseable {
                         + refused.getMessage() + ")", refused);
             }
             return null;
-        });
+        }));
     }
 
-    /** @return this node's health score and traffic counters */
+    /** @return this node's health score and traffic counters; after close, as they were at the stop */
     public Health health() {
+        Health last = finalHealth;
+        if (last != null) {
+            return last;
+        }
         record EngineSide(int score, EngineCounters.Snapshot counters) {
         }
-        EngineSide side = node.call(e -> new EngineSide(e.healthScore(), e.counters())).join();
+        EngineSide side;
+        try {
+            side = onProtocolThread(e -> new EngineSide(e.healthScore(), e.counters()));
+        } catch (IllegalStateException | CompletionException stopped) {
+            last = finalHealth;
+            if (last != null) {
+                return last;
+            }
+            throw stopped;
+        }
         EngineCounters.Snapshot c = side.counters();
         TransportCounters t = node.transportCounters();
         Map<String, Long> dropped = new TreeMap<>();
@@ -296,7 +338,7 @@ public final class Rollcall implements AutoCloseable {
      * take part). Rotation: install a new key everywhere, {@link #useKey} it, then remove the old one.
      *
      * @param base64Key the key
-     * @return every member's answer
+     * @return every member's answer; fails with {@link IllegalStateException} if the node is closed
      */
     public CompletableFuture<KeyOperation> installKey(String base64Key) {
         return keyQuery("_serf_install-key", base64Key);
@@ -343,12 +385,20 @@ public final class Rollcall implements AutoCloseable {
         return out;
     }
 
-    /** @param listener run after another member's key operation changed this node's keys */
+    /**
+     * @param listener run on a callback thread after another member's key operation changed this
+     *                 node's keys (for example to save them); replaces the one set before
+     * @throws NullPointerException if {@code listener} is null
+     */
     public void onKeyringChange(Runnable listener) {
-        node.onKeyringChange(listener);
+        Objects.requireNonNull(listener, "listener");
+        node.onKeyringChange(() -> callbacks.execute(listener));
     }
 
     private CompletableFuture<KeyOperation> keyQuery(String name, String base64Key) {
+        if (isClosed()) {
+            return closedFuture();
+        }
         io.rollcall.core.Bytes payload = io.rollcall.core.Bytes.EMPTY;
         if (base64Key != null) {
             GossipKey key = GossipKey.parseBase64(base64Key);
@@ -359,7 +409,7 @@ public final class Rollcall implements AutoCloseable {
         // Serf's query timeout: gossip interval x 16 x ceil(log10(N + 1)).
         long timeout = config.engineConfig().gossipIntervalMillis() * 16L
                 * Math.max(1, (long) Math.ceil(Math.log10(members + 1.0)));
-        return node.serfQuery(name, payload, timeout).thenApply(answers -> {
+        return handOff(node.serfQuery(name, payload, timeout).thenApply(answers -> {
             Map<String, String> failures = new TreeMap<>();
             Map<String, Integer> keys = new TreeMap<>();
             Map<String, Integer> primaries = new TreeMap<>();
@@ -382,7 +432,7 @@ public final class Rollcall implements AutoCloseable {
                 }
             }
             return new KeyOperation(members, answered.size(), failures, keys, primaries);
-        });
+        }));
     }
 
     /** @return the configuration the node runs with */
@@ -390,7 +440,7 @@ public final class Rollcall implements AutoCloseable {
         return config;
     }
 
-    /** @return this node's name */
+    @Override
     public String name() {
         return config.nodeName();
     }
@@ -401,41 +451,106 @@ public final class Rollcall implements AutoCloseable {
     }
 
     /**
-     * Leaves gracefully (waiting at most the configured leave timeout), then stops every thread,
-     * closes both sockets and ends every subscription. Idempotent.
+     * Leaves gracefully, waiting at most the configured {@link RollcallConfig#leaveTimeout() leave
+     * timeout} for the announcement, then stops: {@link #close(Duration)} with that timeout.
      */
     @Override
     public void close() {
-        if (closed) {
+        close(config.leaveTimeout());
+    }
+
+    /**
+     * Leaves gracefully, waiting at most {@code timeout} for the departure announcement to go out
+     * (every member will show this node {@link MemberStatus#LEFT LEFT}), then stops every thread,
+     * closes both sockets, ends every subscription ({@link MembershipListener#onClosed()},
+     * {@code onComplete}) and fails every pending future. Returns when all that is done; a second call,
+     * or one after {@link #abort()}, returns at once. May be called from a listener or a callback.
+     *
+     * @param timeout the most to wait for the announcement; {@link Duration#ZERO} stops after one batch
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public void close(Duration timeout) {
+        requireNotNegative(timeout, "close timeout");
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         try {
-            boolean running = node.call(e -> e.phase() == MembershipEngine.Phase.RUNNING).join();
+            boolean running = node.call(e -> e.phase() == MembershipEngine.Phase.RUNNING).get(2, TimeUnit.SECONDS);
             if (running) {
-                leave(config.leaveTimeout()).get(config.leaveTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+                leaveOnProtocolThread(timeout).get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
             }
         } catch (Exception e) {
             // Leaving is best effort on close: a node that cannot announce its departure still must stop.
         }
-        try {
-            finalView = node.call(e -> tracker.snapshot()).get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            finalView = null;
-        }
-        for (SubscriberChannel c : List.copyOf(channels)) {
-            c.close();
-        }
-        node.close();
+        stop();
     }
 
-    private void unsubscribe(SubscriberChannel channel) {
-        channels.remove(channel);
-        if (!closed) {
-            node.call(e -> {
-                tracker.remove(channel);
-                return null;
-            });
+    /**
+     * Stops at once without announcing a departure, as a crashed process would: the other members
+     * will suspect this node and then declare it {@link MemberStatus#FAILED FAILED}. For tests and
+     * crash drills. Otherwise as {@link #close(Duration)}. Idempotent.
+     */
+    public void abort() {
+        if (closing.compareAndSet(false, true)) {
+            stop();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closing.get();
+    }
+
+    private void stop() {
+        try {
+            finalHealth = health();
+        } catch (RuntimeException e) {
+            finalHealth = null;
+        }
+        node.close();
+        feed.end();
+        if (ownCallbacks != null) {
+            ownCallbacks.shutdown();
+        }
+    }
+
+    /**
+     * Work for the protocol thread, waited for. The engine completes its futures on that thread, so
+     * a caller there (none should be: user code never runs there) would wait for itself.
+     */
+    private <T> T onProtocolThread(java.util.function.Function<MembershipEngine, T> work) {
+        try {
+            return node.call(work).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IllegalStateException stopped) {
+                throw stopped;
+            }
+            throw e;
+        }
+    }
+
+    /** The same outcome, delivered on a callback thread instead of the protocol thread. */
+    private <T> CompletableFuture<T> handOff(CompletableFuture<T> onProtocol) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        onProtocol.whenComplete((value, failure) -> callbacks.execute(() -> {
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+        }));
+        return result;
+    }
+
+    private static <T> CompletableFuture<T> closedFuture() {
+        return CompletableFuture.failedFuture(new IllegalStateException("node is closed"));
+    }
+
+    private static void requireNotNegative(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative, got " + d);
         }
     }
 

@@ -48,11 +48,13 @@ public final class RollcallConfig {
     private final int maxInboundStreamsPerSource;
     private final Duration inboundStreamDeadline;
     private final SelfStateStore selfStateStore;
+    private final java.util.concurrent.Executor callbackExecutor;
 
     private RollcallConfig(Builder b) {
         this.maxInboundStreamsPerSource = b.maxInboundStreamsPerSource;
         this.inboundStreamDeadline = b.inboundStreamDeadline;
         this.selfStateStore = b.selfStateStore;
+        this.callbackExecutor = b.callbackExecutor;
         this.gossipKeys = List.copyOf(b.gossipKeys);
         this.gossipVerifyIncoming = b.gossipVerifyIncoming;
         this.gossipVerifyOutgoing = b.gossipVerifyOutgoing;
@@ -102,12 +104,21 @@ public final class RollcallConfig {
         b.maxInboundStreamsPerSource = maxInboundStreamsPerSource;
         b.inboundStreamDeadline = inboundStreamDeadline;
         b.selfStateStore = selfStateStore;
+        b.callbackExecutor = callbackExecutor;
         return b;
     }
 
     /** @return where our own incarnation and metadata are stored before they are gossiped, or null */
     public SelfStateStore selfStateStore() {
         return selfStateStore;
+    }
+
+    /**
+     * @return where the node's futures complete (and keyring callbacks run), or null for a small
+     *         pool of the node's own
+     */
+    public java.util.concurrent.Executor callbackExecutor() {
+        return callbackExecutor;
     }
 
     /** @return gossip encryption keys (base64), the primary first; empty means no encryption */
@@ -266,6 +277,23 @@ public final class RollcallConfig {
         private int maxInboundStreamsPerSource = DEFAULT_MAX_INBOUND_STREAMS_PER_SOURCE;
         private Duration inboundStreamDeadline =
                 Duration.ofMillis(io.rollcall.core.transport.TransportConfig.DEFAULT_INBOUND_STREAM_DEADLINE_MILLIS);
+        private java.util.concurrent.Executor callbackExecutor;
+
+        /** Engine field name to the builder setting that sets it. */
+        private static final Map<String, String> PUBLIC_NAMES = Map.ofEntries(
+                Map.entry("probeIntervalMillis", "probeInterval"),
+                Map.entry("probeTimeoutMillis", "probeTimeout"),
+                Map.entry("gossipIntervalMillis", "gossipInterval"),
+                Map.entry("pushPullIntervalMillis", "pushPullInterval"),
+                Map.entry("streamTimeoutMillis", "tcpTimeout"),
+                Map.entry("reconnectIntervalMillis", "reconnectInterval"),
+                Map.entry("deadRetentionMillis", "failedRetention"),
+                Map.entry("leftRetentionMillis", "leftRetention"),
+                Map.entry("indirectChecks", "indirectChecks"),
+                Map.entry("suspicionMult", "suspicionMultiplier"),
+                Map.entry("suspicionMaxTimeoutMult", "suspicionMaxTimeoutMultiplier"),
+                Map.entry("retransmitMult", "retransmitMultiplier"),
+                Map.entry("gossipNodes", "gossipNodes"));
 
         private Builder(String nodeName) {
             this.nodeName = nodeName;
@@ -364,7 +392,7 @@ public final class RollcallConfig {
          * @return this
          */
         public Builder probeInterval(Duration d) {
-            timing().probeIntervalMillis(d.toMillis());
+            timing().probeIntervalMillis(millis(d, "probeInterval"));
             return this;
         }
 
@@ -373,7 +401,7 @@ public final class RollcallConfig {
          * @return this
          */
         public Builder probeTimeout(Duration d) {
-            timing().probeTimeoutMillis(d.toMillis());
+            timing().probeTimeoutMillis(millis(d, "probeTimeout"));
             return this;
         }
 
@@ -418,7 +446,7 @@ public final class RollcallConfig {
          * @return this
          */
         public Builder gossipInterval(Duration d) {
-            timing().gossipIntervalMillis(d.toMillis());
+            timing().gossipIntervalMillis(millis(d, "gossipInterval"));
             return this;
         }
 
@@ -436,7 +464,7 @@ public final class RollcallConfig {
          * @return this
          */
         public Builder pushPullInterval(Duration d) {
-            timing().pushPullIntervalMillis(d.toMillis());
+            timing().pushPullIntervalMillis(millis(d, "pushPullInterval"));
             return this;
         }
 
@@ -445,7 +473,7 @@ public final class RollcallConfig {
          * @return this
          */
         public Builder tcpTimeout(Duration d) {
-            timing().streamTimeoutMillis(d.toMillis());
+            timing().streamTimeoutMillis(millis(d, "tcpTimeout"));
             return this;
         }
 
@@ -454,7 +482,7 @@ public final class RollcallConfig {
          * @return this
          */
         public Builder reconnectInterval(Duration d) {
-            timing().reconnectIntervalMillis(d.toMillis());
+            timing().reconnectIntervalMillis(millis(d, "reconnectInterval"));
             return this;
         }
 
@@ -463,7 +491,7 @@ public final class RollcallConfig {
          * @return this
          */
         public Builder failedRetention(Duration d) {
-            timing().deadRetentionMillis(d.toMillis());
+            timing().deadRetentionMillis(millis(d, "failedRetention"));
             return this;
         }
 
@@ -472,7 +500,7 @@ public final class RollcallConfig {
          * @return this
          */
         public Builder leftRetention(Duration d) {
-            timing().leftRetentionMillis(d.toMillis());
+            timing().leftRetentionMillis(millis(d, "leftRetention"));
             return this;
         }
 
@@ -610,6 +638,21 @@ public final class RollcallConfig {
         }
 
         /**
+         * Where every future the node returns completes, and so where dependent stages without an
+         * executor of their own run. By default a small pool of the node's own daemon threads, never
+         * the protocol thread. An executor that runs tasks on the calling thread
+         * ({@code Runnable::run}) brings back the protocol thread: a stage that blocks then stops
+         * the node's failure detection.
+         *
+         * @param executor the executor, or null for the default
+         * @return this
+         */
+        public Builder callbackExecutor(java.util.concurrent.Executor executor) {
+            this.callbackExecutor = executor;
+            return this;
+        }
+
+        /**
          * @return the configuration
          * @throws IllegalArgumentException naming the first invalid setting
          */
@@ -653,8 +696,33 @@ public final class RollcallConfig {
             if (inboundStreamDeadline.toMillis() < 1) {
                 throw new IllegalArgumentException("inboundStreamDeadline must be at least 1 ms, got " + inboundStreamDeadline);
             }
-            engineConfig();
+            try {
+                engineConfig();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(publicNames(e.getMessage()));
+            }
             return new RollcallConfig(this);
+        }
+
+        private static long millis(Duration d, String setting) {
+            return Objects.requireNonNull(d, setting).toMillis();
+        }
+
+        /**
+         * The engine names its fields; a user set them through this builder, under other names and
+         * as durations: say it in the builder's words.
+         */
+        private static String publicNames(String engineMessage) {
+            String m = engineMessage;
+            for (Map.Entry<String, String> e : PUBLIC_NAMES.entrySet()) {
+                String field = e.getKey();
+                if (field.endsWith("Millis")) {
+                    m = m.replaceAll("\\b" + field + " \\((-?\\d+)\\)", e.getValue() + " ($1 ms)")
+                            .replaceAll("\\b" + field + "( must [^,]*, got -?\\d+)", e.getValue() + "$1 ms");
+                }
+                m = m.replaceAll("\\b" + field + "\\b", e.getValue());
+            }
+            return m;
         }
 
         private EngineConfig engineConfig() {

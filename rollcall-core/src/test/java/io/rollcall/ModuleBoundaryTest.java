@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundaryTest {
     private static final List<Class<?>> API = List.of(Rollcall.class, RollcallConfig.class, RollcallConfig.Builder.class,
             MembershipView.class, ClusterMember.class, MemberStatus.class, MembershipChange.class, ChangeKind.class,
-            MembershipListener.class, Subscription.class, Catchup.class, Health.class, Profile.class, JoinException.class,
-            JoinException.SeedFailure.class, JoinException.Reason.class, KeyOperation.class,
-            SelfStateStore.class, SelfStateNotStoredException.class);
+            MembershipListener.class, Subscription.class, Membership.class, MembershipUpdate.class, Catchup.class,
+            Health.class, Profile.class, JoinException.class, JoinException.SeedFailure.class, JoinException.Reason.class,
+            KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {

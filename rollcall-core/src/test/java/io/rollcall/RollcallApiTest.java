@@ -26,37 +26,28 @@ import org.junit.jupiter.api.Test;
 
 /** The public API on the real transport, five nodes in one process on loopback. */
 class RollcallApiTest {
-    private final List<Rollcall> nodes = new ArrayList<>();
+    private final LoopbackNodes loopback = new LoopbackNodes();
+    private final List<Rollcall> nodes = loopback.all();
 
     @AfterEach
     void closeAll() {
-        nodes.forEach(Rollcall::close);
+        loopback.close();
     }
 
     private Rollcall node(String name) throws IOException {
-        return node(RollcallConfig.builder(name).bind("127.0.0.1:0").profile(Profile.LOCAL));
+        return loopback.node(name);
     }
 
     private Rollcall node(RollcallConfig.Builder builder) throws IOException {
-        Rollcall r = Rollcall.start(builder.build());
-        nodes.add(r);
-        return r;
+        return loopback.node(builder);
     }
 
     private static void await(String what, BooleanSupplier condition, Supplier<String> seen) {
-        await(what, TimeUnit.SECONDS.toMillis(20), condition, seen);
+        LoopbackNodes.await(what, TimeUnit.SECONDS.toMillis(20), condition, seen);
     }
 
     private static void await(String what, long timeoutMillis, BooleanSupplier condition, Supplier<String> seen) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        assertThat(condition.getAsBoolean()).as("waited for " + what + "; saw " + seen.get()).isTrue();
+        LoopbackNodes.await(what, timeoutMillis, condition, seen);
     }
 
     private String views() {
@@ -316,7 +307,7 @@ class RollcallApiTest {
         assertThatThrownBy(() -> RollcallConfig.builder("x").bind("example.com:1").build())
                 .hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> RollcallConfig.builder("x").probeInterval(Duration.ofMillis(100))
-                .probeTimeout(Duration.ofMillis(200)).build()).hasMessageContaining("probeTimeoutMillis");
+                .probeTimeout(Duration.ofMillis(200)).build()).hasMessageContaining("probeTimeout (200 ms)");
         assertThatThrownBy(() -> RollcallConfig.builder("x").metadata("k", "v".repeat(600)).build())
                 .hasMessageContaining("metadata encodes to");
     }

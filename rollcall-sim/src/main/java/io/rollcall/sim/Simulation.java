@@ -73,10 +73,20 @@ public final class Simulation {
      * @return the node
      */
     public SimNode addNode() {
+        return addNode("node-" + nodes.size());
+    }
+
+    /**
+     * Adds a node (not started) with the given name, at the address {@link #addNode()} would give it.
+     *
+     * @param name the node's name, unique in the simulation
+     * @return the node
+     */
+    public SimNode addNode(String name) {
         int index = nodes.size();
         int host = index + 1;
         Endpoint address = Endpoint.of(new byte[] {127, (byte) (host >>> 16), (byte) (host >>> 8), (byte) host}, PORT);
-        SimNode node = new SimNode(this, index, "node-" + index, address);
+        SimNode node = new SimNode(this, index, name, address);
         nodes.add(node);
         byEndpoint.put(address, node);
         return node;
@@ -89,7 +99,18 @@ public final class Simulation {
      * @param incarnation its starting incarnation
      */
     public void start(SimNode node, long incarnation) {
-        MembershipEngine engine = new MembershipEngine(new LocalIdentity(node.name(), node.address(), Bytes.EMPTY, incarnation),
+        start(node, incarnation, Bytes.EMPTY);
+    }
+
+    /**
+     * Starts a node's engine (a new life), with the given incarnation and metadata.
+     *
+     * @param node        the node
+     * @param incarnation its starting incarnation
+     * @param meta        its metadata
+     */
+    public void start(SimNode node, long incarnation, Bytes meta) {
+        MembershipEngine engine = new MembershipEngine(new LocalIdentity(node.name(), node.address(), meta, incarnation),
                 config, clockOf(node), master.split(), node);
         node.beginLife(engine);
         engine.start();
@@ -331,6 +352,12 @@ public final class Simulation {
     }
 
     // ------------------------------------------------------------------ inspection
+
+    /** @return the virtual time of the next scheduled event, or -1 if none is scheduled */
+    public long nextEventTime() {
+        Scheduled next = queue.peek();
+        return next == null ? -1 : next.time;
+    }
 
     /** @return virtual milliseconds since the start */
     public long now() {

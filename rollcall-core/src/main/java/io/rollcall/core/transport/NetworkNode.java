@@ -98,6 +98,8 @@ public final class NetworkNode implements AutoCloseable {
     private final Thread udpReceiver;
     private final List<Consumer<Notification>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<JoinCompleted>> pendingJoins = new HashMap<>();
+    /** The join being started on the protocol thread, until the engine has given it an id. */
+    private CompletableFuture<JoinCompleted> joinStarting;
     private final List<CompletableFuture<LeaveCompleted>> pendingLeaves = new ArrayList<>();
     private final SerfSemantics serf;
     private final RefusalLog refusals = new RefusalLog();
@@ -217,8 +219,16 @@ public final class NetworkNode implements AutoCloseable {
         List<Endpoint> copy = List.copyOf(seeds);
         CompletableFuture<JoinCompleted> done = new CompletableFuture<>();
         loop.call(() -> {
-            long id = engine.join(copy);
-            pendingJoins.put(id, done);
+            // The engine may finish a join inside join() (every seed is ourselves): registered first.
+            joinStarting = done;
+            try {
+                long id = engine.join(copy);
+                if (!done.isDone()) {
+                    pendingJoins.put(id, done);
+                }
+            } finally {
+                joinStarting = null;
+            }
             return null;
         }).whenComplete((ignored, failure) -> {
             if (failure != null) {
@@ -565,6 +575,9 @@ public final class NetworkNode implements AutoCloseable {
         public void notify(Notification notification) {
             if (notification instanceof JoinCompleted joined) {
                 CompletableFuture<JoinCompleted> f = pendingJoins.remove(joined.joinId());
+                if (f == null) {
+                    f = joinStarting;
+                }
                 if (f != null) {
                     f.complete(joined);
                 }

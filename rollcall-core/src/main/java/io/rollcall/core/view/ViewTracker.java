@@ -1,5 +1,11 @@
-package io.rollcall;
+package io.rollcall.core.view;
 
+import io.rollcall.Catchup;
+import io.rollcall.ChangeKind;
+import io.rollcall.ClusterMember;
+import io.rollcall.MemberStatus;
+import io.rollcall.MembershipChange;
+import io.rollcall.MembershipView;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
 import io.rollcall.core.codec.SerfTags;
@@ -17,9 +23,10 @@ import java.util.function.Consumer;
 /**
  * The public view, kept on the protocol thread from the engine's events: members by name, a version
  * that grows with every change, a bounded history for catching up, and the subscribers to tell.
- * Touched only on the protocol thread, so it needs no locks.
+ * Touched only on the thread that owns the engine (the protocol thread, or the simulation's), so it
+ * needs no locks.
  */
-final class ViewTracker implements Consumer<Notification> {
+public final class ViewTracker implements Consumer<Notification> {
     private final String selfName;
     private final int historyLimit;
     private final Clock wallClock;
@@ -29,7 +36,12 @@ final class ViewTracker implements Consumer<Notification> {
     private long version;
     private MembershipView cached;
 
-    ViewTracker(String selfName, int historyLimit, Clock wallClock) {
+    /**
+     * @param selfName     the local node's name
+     * @param historyLimit changes kept for {@link #since}
+     * @param wallClock    stamps each change
+     */
+    public ViewTracker(String selfName, int historyLimit, Clock wallClock) {
         this.selfName = selfName;
         this.historyLimit = historyLimit;
         this.wallClock = wallClock;
@@ -72,7 +84,8 @@ final class ViewTracker implements Consumer<Notification> {
         }
     }
 
-    MembershipView snapshot() {
+    /** @return the view now */
+    public MembershipView snapshot() {
         MembershipView v = cached;
         if (v == null) {
             ClusterMember local = members.get(selfName);
@@ -82,15 +95,21 @@ final class ViewTracker implements Consumer<Notification> {
         return v;
     }
 
-    void add(SubscriberChannel subscriber) {
+    /** @param subscriber told of every later change */
+    public void add(SubscriberChannel subscriber) {
         subscribers.add(subscriber);
     }
 
-    void remove(SubscriberChannel subscriber) {
+    /** @param subscriber one added before */
+    public void remove(SubscriberChannel subscriber) {
         subscribers.remove(subscriber);
     }
 
-    Catchup since(long after) {
+    /**
+     * @param after a version the caller has seen
+     * @return the changes since, or the view to start over from
+     */
+    public Catchup since(long after) {
         if (after == version) {
             return new Catchup(List.of(), null);
         }
@@ -112,12 +131,21 @@ final class ViewTracker implements Consumer<Notification> {
         return new Catchup(out, null);
     }
 
-    static ClusterMember toPublic(Member m, Instant since) {
+    /**
+     * @param m     an engine member
+     * @param since when it reached its state
+     * @return the public form
+     */
+    public static ClusterMember toPublic(Member m, Instant since) {
         return new ClusterMember(m.name(), m.address().toSocketAddress(), SerfTags.decode(m.meta()), statusOf(m.state()),
                 since, m.incarnation());
     }
 
-    static MemberStatus statusOf(MemberState s) {
+    /**
+     * @param s an engine state
+     * @return the public status
+     */
+    public static MemberStatus statusOf(MemberState s) {
         return switch (s) {
             case ALIVE -> MemberStatus.ALIVE;
             case SUSPECT -> MemberStatus.SUSPECT;
