@@ -657,12 +657,7 @@ public final class RollcallConfig {
          * @throws IllegalArgumentException naming the first invalid setting
          */
         public RollcallConfig build() {
-            if (nodeName == null || nodeName.isBlank()) {
-                throw new IllegalArgumentException("node name must not be empty");
-            }
-            if (nodeName.length() > 128) {
-                throw new IllegalArgumentException("node name is longer than 128 characters");
-            }
+            NodeNames.requireValid(nodeName);
             int metaBytes = SerfTags.encode(metadata).length();
             if (metaBytes > METADATA_MAX_BYTES) {
                 throw new IllegalArgumentException("metadata encodes to " + metaBytes + " bytes; the limit is " + METADATA_MAX_BYTES);

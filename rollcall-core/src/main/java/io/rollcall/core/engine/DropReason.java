@@ -28,6 +28,13 @@ public enum DropReason {
     STREAM_LIMIT,
     /** A claim about us left unrefuted because the raised incarnation could not be stored ({@link Outbox#storeSelf}). */
     SELF_STATE_NOT_STORED,
+    /**
+     * A claim about a known member (or about us) more than {@link IncarnationRule#MAX_INCARNATION_JUMP}
+     * above the incarnation we hold for it.
+     */
+    INCARNATION_JUMP,
+    /** A message naming a member whose name breaks {@link io.rollcall.NodeNames the name rule}. */
+    INVALID_NAME,
     /** Input received after the engine was stopped. */
     STOPPED
 }

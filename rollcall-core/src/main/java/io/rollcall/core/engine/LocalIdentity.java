@@ -19,9 +19,7 @@ public record LocalIdentity(String name, Endpoint address, Bytes meta, long inca
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(meta, "meta");
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("node name must not be empty");
-        }
+        io.rollcall.NodeNames.requireValid(name);
         if (incarnation < 0 || incarnation >= 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("incarnation out of range: " + incarnation);
         }

@@ -1,5 +1,6 @@
 package io.rollcall.core.engine;
 
+import io.rollcall.NodeNames;
 import io.rollcall.core.Bytes;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
@@ -99,6 +100,10 @@ public final class MembershipEngine {
     /** A refutation waits to be sent to every member directly ({@link #sendRefutationDirectly}). */
     private boolean directRefutationPending;
     private long nextDirectRefutationMillis = Long.MIN_VALUE;
+    /** Earliest time our next refutation may go out ({@link IncarnationRule}). */
+    private long nextRefutationMillis = Long.MIN_VALUE;
+    /** Highest accusation about us waiting for that time; -1 if none. */
+    private long deferredAccusation = -1;
     private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
     private List<Message> announcement = List.of();
     /** The earliest time the next batch of direct announcements may go out (batches are a gossip interval apart). */
@@ -310,7 +315,7 @@ public final class MembershipEngine {
         requirePhase(Phase.RUNNING, "learn members");
         gossipSuppressed = true;
         try {
-            merge(new PushPull(false, known, Bytes.EMPTY));
+            merge(new PushPull(false, known, Bytes.EMPTY), null);
         } finally {
             gossipSuppressed = false;
         }
@@ -387,7 +392,7 @@ public final class MembershipEngine {
             }
             // Merge before answering (memberlist answers first): if the peer holds us as dead, our reply
             // then already carries the refutation, and the peer learns we are alive in this same exchange.
-            merge(pushPull);
+            merge(pushPull, null);
             return localState(pushPull.join());
         }
         if (request instanceof Ping ping) {
@@ -434,7 +439,7 @@ public final class MembershipEngine {
                 return;
             }
             long refutationsBefore = counters.refutations;
-            merge(pushPull);
+            merge(pushPull, pending.peer);
             if (counters.refutations != refutationsBefore && phase == Phase.RUNNING) {
                 // The peer held us as suspect or dead. Tell it directly instead of waiting for gossip,
                 // which may not reach a peer that the rest of our side holds as dead.
@@ -794,6 +799,18 @@ public final class MembershipEngine {
 
     /** @param sender where the claim came from, to correct it if it is stale; null if not from a peer's gossip */
     private void onAlive(Alive alive, Endpoint sender) {
+        onAlive(alive, sender, false);
+    }
+
+    /**
+     * @param fromItself true if the member itself made the claim, in the reply to a stream we opened
+     *                   to its address: exempt from {@link IncarnationRule#MAX_INCARNATION_JUMP}
+     */
+    private void onAlive(Alive alive, Endpoint sender, boolean fromItself) {
+        if (!NodeNames.isValid(alive.node())) {
+            counters.drop(DropReason.INVALID_NAME);
+            return;
+        }
         if (alive.versions() == null || !alive.versions().isUsable()) {
             counters.drop(DropReason.INVALID_VERSIONS);
             return;
@@ -808,6 +825,10 @@ public final class MembershipEngine {
         }
         long now = clock.nowMillis();
         MemberEntry entry = table.get(alive.node());
+        if (entry != null && !fromItself && IncarnationRule.jumpsTooFar(entry.incarnation, alive.incarnation())) {
+            counters.drop(DropReason.INCARNATION_JUMP);
+            return;
+        }
         if (entry == null) {
             if (table.size() >= config.maxMembers() && !evictOldestTombstone()) {
                 counters.drop(DropReason.TABLE_FULL);
@@ -861,6 +882,10 @@ public final class MembershipEngine {
         if (phase != Phase.RUNNING || alive.incarnation() < self.incarnation) {
             return;
         }
+        if (IncarnationRule.jumpsTooFar(self.incarnation, alive.incarnation())) {
+            counters.drop(DropReason.INCARNATION_JUMP);
+            return;
+        }
         boolean echo = alive.incarnation() == self.incarnation && alive.address().equals(self.address)
                 && alive.meta().equals(self.meta);
         if (!echo) {
@@ -871,8 +896,15 @@ public final class MembershipEngine {
     }
 
     private void onSuspect(Suspect suspect, Endpoint sender) {
+        if (!namesAreValid(suspect.node(), suspect.from())) {
+            return;
+        }
         MemberEntry entry = table.get(suspect.node());
         if (entry == null) {
+            return;
+        }
+        if (IncarnationRule.jumpsTooFar(entry.incarnation, suspect.incarnation())) {
+            counters.drop(DropReason.INCARNATION_JUMP);
             return;
         }
         if (entry == self) {
@@ -911,8 +943,15 @@ public final class MembershipEngine {
     }
 
     private void onDead(Dead dead, Endpoint sender) {
+        if (!namesAreValid(dead.node(), dead.from())) {
+            return;
+        }
         MemberEntry entry = table.get(dead.node());
         if (entry == null) {
+            return;
+        }
+        if (IncarnationRule.jumpsTooFar(entry.incarnation, dead.incarnation())) {
+            counters.drop(DropReason.INCARNATION_JUMP);
             return;
         }
         if (entry == self) {
@@ -942,6 +981,18 @@ public final class MembershipEngine {
     }
 
     /**
+     * @return true if an accusation's names follow the rule; false, counted, if not. An empty accuser
+     *         is allowed: it is what an accuser that does not say who it is sends.
+     */
+    private boolean namesAreValid(String node, String accuser) {
+        if (NodeNames.isValid(node) && (accuser.isEmpty() || NodeNames.isValid(accuser))) {
+            return true;
+        }
+        counters.drop(DropReason.INVALID_NAME);
+        return false;
+    }
+
+    /**
      * A peer gossiped a claim that ours strictly outranks: it missed news (a refutation, a death, a
      * departure). Tell it directly rather than leave it to anti-entropy, which can take minutes in a
      * large cluster; a node that missed a departure would otherwise go on to declare the leaver
@@ -967,7 +1018,8 @@ public final class MembershipEngine {
         };
     }
 
-    private void merge(PushPull state) {
+    /** @param dialled the address we opened the stream to, if this is its reply; null for a request we serve */
+    private void merge(PushPull state, Endpoint dialled) {
         // The merged table holds at least as many members as the larger of the two lists: room for
         // them at once, rather than growing the name index and the probe order step by step while a
         // joiner (or a simulated node) learns a large cluster.
@@ -976,7 +1028,8 @@ public final class MembershipEngine {
         ring.ensureCapacity(atLeast);
         for (PushNodeState n : state.nodes()) {
             switch (n.state()) {
-                case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()), null);
+                case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()), null,
+                        n.address().equals(dialled));
                 case LEFT -> onDead(new Dead(n.incarnation(), n.name(), n.name()), null);
                 // A remote DEAD only makes us suspect: the member gets its own chance to refute before we agree.
                 case DEAD, SUSPECT -> onSuspect(new Suspect(n.incarnation(), n.name(), selfName), null);
@@ -990,6 +1043,12 @@ public final class MembershipEngine {
     }
 
     private void refute(long accusedIncarnation) {
+        long now = clock.nowMillis();
+        if (now < nextRefutationMillis) {
+            // Paced (IncarnationRule): answered by one refutation when the interval ends.
+            deferredAccusation = Math.max(deferredAccusation, accusedIncarnation);
+            return;
+        }
         long incarnation = nextIncarnation(Math.max(self.incarnation, accusedIncarnation));
         try {
             out.storeSelf(new SelfState(incarnation, self.meta));
@@ -1000,6 +1059,8 @@ public final class MembershipEngine {
             counters.drop(DropReason.SELF_STATE_NOT_STORED);
             return;
         }
+        nextRefutationMillis = now + IncarnationRule.refutationIntervalMillis(config);
+        deferredAccusation = -1;
         self.incarnation = incarnation;
         awareness.apply(1);
         counters.refutations++;
@@ -1007,6 +1068,18 @@ public final class MembershipEngine {
         directRefutationPending = true;
         sendRefutationDirectly();
         out.notify(new SelfRefuted(self.snapshot()));
+    }
+
+    /** Refutes the accusations that arrived while refutations were paced, once the pace allows. */
+    private void refuteDeferred() {
+        if (deferredAccusation < 0 || clock.nowMillis() < nextRefutationMillis) {
+            return;
+        }
+        if (deferredAccusation < self.incarnation || phase != Phase.RUNNING) {
+            deferredAccusation = -1; // already out-numbered, by a metadata update for instance
+            return;
+        }
+        refute(deferredAccusation);
     }
 
     /**
@@ -1122,6 +1195,7 @@ public final class MembershipEngine {
             gossipQueued();
         }
         sendDirectAnnouncements();
+        refuteDeferred();
         sendRefutationDirectly();
         checkLeaveProgress();
     }

@@ -43,6 +43,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     private boolean leaving;
     private long intentsReceived;
     private long undecodable;
+    private long invalidNames;
     private final KeyQueries keyQueries;
     private final java.util.LinkedHashSet<String> seenQueries = new java.util.LinkedHashSet<>();
     private final Map<Long, Consumer<SerfMessage.QueryResponse>> pendingQueries = new HashMap<>();
@@ -262,6 +263,11 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         return intentsReceived;
     }
 
+    /** @return Serf intents and push/pull entries refused for a name that breaks {@link io.rollcall.NodeNames the rule} */
+    public long invalidNames() {
+        return invalidNames;
+    }
+
     /** @return Serf messages that could not be decoded */
     public long undecodable() {
         return undecodable;
@@ -280,6 +286,11 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
 
     /** @return true if the intent is newer than what we knew of the member, so worth passing on */
     private boolean recordStatus(String node, long ltime) {
+        if (!io.rollcall.NodeNames.isValid(node)) {
+            // Refused before it is stored or passed on: the engine refuses the member under that name too.
+            invalidNames++;
+            return false;
+        }
         Long known = statusLTimes.get(node);
         if (known != null && Long.compareUnsigned(ltime, known) <= 0) {
             return false;

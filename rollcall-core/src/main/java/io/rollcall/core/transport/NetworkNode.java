@@ -306,6 +306,11 @@ public final class NetworkNode implements AutoCloseable {
         return serf == null ? -1 : call(e -> serf.clockTime()).join();
     }
 
+    /** @return Serf intents and state entries refused for their member name; 0 when Serf semantics are off */
+    public long serfInvalidNames() {
+        return serf == null ? 0 : call(e -> serf.invalidNames()).join();
+    }
+
     /**
      * @param listener run (on the protocol thread) after a Serf key query changed the keyring, for
      *                 example to save it to a file

@@ -114,6 +114,8 @@ class ProbeCycleTest {
     void anUnhealthyNodeWaitsLongerBeforeSuspecting() {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(5);
         h.receive(2, new Suspect(1, "self", "n2"));
+        // Refutations are paced to one per probe interval (IncarnationRule): the second accusation comes after it.
+        h.now += EngineConfig.lan().probeIntervalMillis();
         h.receive(2, new Suspect(2, "self", "n2"));
         h.drain();
         assertThat(h.engine.healthScore()).isEqualTo(2);
