@@ -103,10 +103,19 @@ final class Agent {
             data.lock();
             identity = data.identity();
             if (identity != null && settings.node() != null && !identity.name().equals(settings.node())) {
-                return fail(ExitCode.DATA_DIR, "data directory " + data.path() + " belongs to node '" + identity.name()
-                        + "'; start with --node " + identity.name() + " or use another --data-dir");
+                String stored = PrintableText.escape(identity.name());
+                return fail(ExitCode.DATA_DIR, "data directory " + data.path() + " belongs to node '" + stored
+                        + "'; start with --node " + stored + " or use another --data-dir");
             }
             name = settings.node() != null ? settings.node() : identity != null ? identity.name() : hostName();
+            String badName = io.rollcall.NodeNames.problem(name);
+            if (badName != null && identity != null && settings.node() == null) {
+                return fail(ExitCode.DATA_DIR, data.path().resolve("identity.json") + ": " + badName);
+            }
+            if (badName != null) {
+                // --node was checked with the other flags: this name is the host's.
+                return fail(ExitCode.USAGE, "the host name is not a valid node name (" + badName + "); pass --node");
+            }
             if (identity != null && identity.incarnation() >= RollcallConfig.MAX_INITIAL_INCARNATION) {
                 return fail(ExitCode.DATA_DIR, "node '" + identity.name() + "' has used every incarnation (last "
                         + identity.incarnation() + "); remove " + data.path().resolve("identity.json")

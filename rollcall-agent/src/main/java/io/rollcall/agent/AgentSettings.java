@@ -94,6 +94,9 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         }
         Map<String, Object> file = loadConfig(pick("config", single, env, Map.of()));
         String node = pick("node", single, env, file);
+        if (node != null && io.rollcall.NodeNames.problem(node) != null) {
+            throw new UsageException(io.rollcall.NodeNames.problem(node));
+        }
         String bind = orDefault(pick("bind", single, env, file), DEFAULT_BIND);
         String advertise = pick("advertise", single, env, file);
         List<String> join = pickList("join", multi, env, file);

@@ -158,8 +158,10 @@ final class Cli {
                 }
                 tags.append(k).append('=').append(v);
             });
-            rows.add(new String[] {String.valueOf(m.get("name")), String.valueOf(m.get("address")),
-                String.valueOf(m.get("status")), tags.toString()});
+            // Tags, and a name from an agent older than the name rule, are text from any host.
+            rows.add(new String[] {PrintableText.escape(String.valueOf(m.get("name"))),
+                PrintableText.escape(String.valueOf(m.get("address"))), PrintableText.escape(String.valueOf(m.get("status"))),
+                PrintableText.escape(tags.toString())});
         }
         int[] width = new int[4];
         for (String[] r : rows) {
@@ -219,11 +221,12 @@ final class Cli {
     private void print(String indent, Map<?, ?> map) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (e.getValue() instanceof Map<?, ?> inner && !inner.isEmpty()) {
-                out.println(indent + e.getKey() + ":");
+                out.println(indent + PrintableText.escape(String.valueOf(e.getKey())) + ":");
                 print(indent + "  ", inner);
             } else {
                 Object v = e.getValue() instanceof Map<?, ?> ? "{}" : e.getValue();
-                out.println(indent + e.getKey() + ": " + (v instanceof List<?> || v instanceof Map<?, ?> ? Json.write(v) : v));
+                out.println(indent + PrintableText.escape(String.valueOf(e.getKey())) + ": "
+                        + PrintableText.escape(v instanceof List<?> || v instanceof Map<?, ?> ? Json.write(v) : String.valueOf(v)));
             }
         }
     }
@@ -268,7 +271,9 @@ final class Cli {
         long responses = number(result.get("responses"), "responses");
         out.println("members: " + members + ", responses: " + responses);
         Map<?, ?> failures = object(result.get("failures"));
-        failures.forEach((node, why) -> out.println("  failed at " + node + ": " + why));
+        // Names and reasons here are what other members answered.
+        failures.forEach((node, why) -> out.println("  failed at " + PrintableText.escape(String.valueOf(node)) + ": "
+                + PrintableText.escape(String.valueOf(why))));
         if (op.equals("list")) {
             object(result.get("keys")).forEach((k, n) -> out.println("  key " + k + " on " + n + " member(s)"));
             object(result.get("primary_keys")).forEach((k, n) -> out.println("  primary " + k + " on " + n + " member(s)"));

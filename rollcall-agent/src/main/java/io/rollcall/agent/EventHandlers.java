@@ -249,8 +249,10 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
             if (tags.length() > 0) {
                 tags.append(',');
             }
-            tags.append(e.getKey()).append('=').append(e.getValue());
+            // Tags are free text from the member: escaped, so the record stays one line of three fields.
+            tags.append(PrintableText.escape(e.getKey())).append('=').append(PrintableText.escape(e.getValue()));
         });
-        return m.name() + "\t" + m.address().getAddress().getHostAddress() + ":" + m.address().getPort() + "\t" + tags + "\n";
+        return PrintableText.escape(m.name()) + "\t" + m.address().getAddress().getHostAddress() + ":" + m.address().getPort()
+                + "\t" + tags + "\n";
     }
 }

@@ -67,7 +67,10 @@ final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    // Controls, and the invisible characters that reorder or hide text, are escaped: this
+                    // JSON is also what `rollcall monitor` and `--format json` print on a terminal.
+                    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029'
+                            || Character.getType(c) == Character.FORMAT) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

@@ -68,13 +68,10 @@ public final class LineLoggerFinder extends System.LoggerFinder {
         StringBuilder b = new StringBuilder(64 + message.length());
         UtcTime.appendIso(b, epochMillis).append(" [").append(levelName(level)).append("] ");
         b.append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(": ");
-        // One event, one line: a message never breaks the line format.
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
-            b.append(c == '\n' || c == '\r' ? ' ' : c);
-        }
+        // One event, one line, printable: messages quote peers' names, tags and error strings.
+        b.append(PrintableText.escape(message));
         if (thrown != null) {
-            b.append(": ").append(String.valueOf(thrown).replace('\n', ' ').replace('\r', ' '));
+            b.append(": ").append(PrintableText.escape(String.valueOf(thrown)));
         }
         return b.append(System.lineSeparator()).toString();
     }

@@ -41,7 +41,8 @@ class LineLoggerFinderTest {
     void aMessageNeverBreaksTheLineAndAThrowableStaysOnItAtInfo() {
         log.log(Level.WARNING, "peer said \"a\nb\r\nc\"", new IllegalStateException("bad\nstate"));
         assertThat(written().lines()).singleElement().satisfies(l -> {
-            assertThat(l).endsWith("NetworkNode: peer said \"a b  c\": java.lang.IllegalStateException: bad state");
+            // Escaped rather than blanked: the line says what was sent (PrintableText).
+            assertThat(l).endsWith("NetworkNode: peer said \"a\\nb\\r\\nc\": java.lang.IllegalStateException: bad\\nstate");
         });
     }
 
