@@ -1,13 +1,18 @@
 package io.rollcall.sim;
 
+import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
 import io.rollcall.core.engine.EngineCounters;
+import io.rollcall.core.engine.IncarnationRule;
 import io.rollcall.core.engine.JoinCompleted;
 import io.rollcall.core.engine.LeaveCompleted;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.MembershipEvent;
 import io.rollcall.core.engine.Timeouts;
+import io.rollcall.core.message.Dead;
+import io.rollcall.core.message.Message;
+import io.rollcall.core.message.Suspect;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +27,7 @@ import java.util.function.Predicate;
 public final class Scenarios {
     /** Every scenario name, in the order {@code all} runs them. */
     public static final List<String> NAMES = List.of("join", "crash", "leave", "partition-heal", "loss", "pause",
-            "restart", "one-way");
+            "restart", "one-way", "incarnation-attack");
 
     private static final long WARM_UP_MILLIS = 5_000;
     private static final long CHECK_EVERY_MILLIS = 50;
@@ -49,6 +54,7 @@ public final class Scenarios {
             case "pause" -> pause(run);
             case "restart" -> restart(run);
             case "one-way" -> oneWay(run);
+            case "incarnation-attack" -> incarnationAttack(run);
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; choose one of " + NAMES + " or all");
         }
         return run.finish((System.nanoTime() - wallStart) / 1_000_000);
@@ -284,6 +290,59 @@ public final class Scenarios {
         long healed = run.sim.runUntil(() -> allSee(run, n), CHECK_EVERY_MILLIS, t0 + duration + 600_000);
         run.windowEnd();
         run.agreement("one cluster again after healing, s", healed, t0 + duration);
+    }
+
+    /**
+     * A host outside the cluster, without any key, attacks one live node's incarnation (issue 15,
+     * finding 11): it sends every node {@code suspect} then {@code dead} about the victim at 2^32-1,
+     * then for the scenario's duration (default 60 s) accuses the victim ten times a second as far
+     * above its incarnation as {@link IncarnationRule} lets one claim go. The victim must never be
+     * declared failed, and its incarnation must climb no faster than one refutation per probe
+     * interval allows.
+     */
+    private static void incarnationAttack(Run run) {
+        run.bootstrap();
+        int n = run.options.nodes();
+        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 60_000;
+        SimNode victim = run.pickVictim();
+        Endpoint attacker = Endpoint.of(new byte[] {(byte) 192, 0, 2, 66}, 7946);
+        long t0 = WARM_UP_MILLIS;
+        run.sim.runUntil(t0);
+        run.windowStart();
+        EventClock failed = run.watch(victim.name(), MembershipEvent.Failed.class);
+        EventClock suspected = run.watch(victim.name(), MembershipEvent.Suspected.class);
+        long ceiling = 0xFFFF_FFFFL;
+        List<Message> finding = List.of(new Suspect(ceiling, victim.name(), "attacker"), new Dead(ceiling, victim.name(), "attacker"));
+        run.sim.at(t0, () -> run.sim.nodes().forEach(node -> node.deliverPacket(attacker, finding)));
+        long before = victim.engine().localMember().incarnation();
+        for (long t = t0 + 100; t < t0 + duration; t += 100) {
+            run.sim.at(t, () -> {
+                long mine = victim.engine().localMember().incarnation();
+                victim.deliverPacket(attacker, List.of(new Suspect(mine + IncarnationRule.MAX_INCARNATION_JUMP, victim.name(),
+                        "attacker")));
+            });
+        }
+        run.sim.runUntil(t0 + duration);
+        long climbed = victim.engine().localMember().incarnation() - before;
+        long settled = run.sim.runUntil(() -> allSee(run, n), CHECK_EVERY_MILLIS, t0 + duration + 120_000);
+        run.windowEnd();
+        long intervals = duration / run.options.config().probeIntervalMillis() + 1;
+        long bound = intervals * (IncarnationRule.MAX_INCARNATION_JUMP + 1);
+        run.report.figure("attack lasted s", duration / 1000.0);
+        run.report.figure("victim's incarnation climbed by", climbed);
+        run.report.figure("climb bound (intervals x (jump + 1))", bound);
+        run.report.figure("suspected by nodes", suspected.count());
+        run.report.figure("failed declarations about the victim", failed.count());
+        run.agreement("every node sees all " + n + " alive after the attack, s", settled, t0 + duration);
+        if (failed.count() > 0) {
+            run.report.fail(victim.name() + " was declared failed " + failed.count() + " times");
+        }
+        if (victim.engine().localMember().incarnation() >= ceiling) {
+            run.report.fail(victim.name() + " was driven to the incarnation ceiling");
+        }
+        if (climbed > bound) {
+            run.report.fail(victim.name() + "'s incarnation climbed by " + climbed + ", above the bound " + bound);
+        }
     }
 
     // ------------------------------------------------------------------ conditions

@@ -140,4 +140,14 @@ class ScenarioTest {
         SimReport report = run("one-way", ScenarioOptions.lan(40, 3));
         assertThat(report.figure("membership changes in the last third of the partition")).as(report.format()).isZero();
     }
+
+    @Test
+    void anUnauthenticatedIncarnationAttackFailsNoNodeAndClimbsWithinTheBound() {
+        for (long seed = 1; seed <= 2; seed++) {
+            SimReport report = run("incarnation-attack", ScenarioOptions.lan(30, seed).withDuration(30_000));
+            assertThat(report.figure("failed declarations about the victim")).as(report.format()).isZero();
+            assertThat(report.figure("victim's incarnation climbed by")).as(report.format())
+                    .isLessThanOrEqualTo(report.figure("climb bound (intervals x (jump + 1))"));
+        }
+    }
 }

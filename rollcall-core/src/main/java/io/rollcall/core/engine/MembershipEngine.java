@@ -825,8 +825,7 @@ public final class MembershipEngine {
         }
         long now = clock.nowMillis();
         MemberEntry entry = table.get(alive.node());
-        if (entry != null && !fromItself && IncarnationRule.jumpsTooFar(entry.incarnation, alive.incarnation())) {
-            counters.drop(DropReason.INCARNATION_JUMP);
+        if (entry != null && !fromItself && claimJumpsTooFar(entry, alive.incarnation())) {
             return;
         }
         if (entry == null) {
@@ -882,8 +881,7 @@ public final class MembershipEngine {
         if (phase != Phase.RUNNING || alive.incarnation() < self.incarnation) {
             return;
         }
-        if (IncarnationRule.jumpsTooFar(self.incarnation, alive.incarnation())) {
-            counters.drop(DropReason.INCARNATION_JUMP);
+        if (claimJumpsTooFar(self, alive.incarnation())) {
             return;
         }
         boolean echo = alive.incarnation() == self.incarnation && alive.address().equals(self.address)
@@ -903,8 +901,7 @@ public final class MembershipEngine {
         if (entry == null) {
             return;
         }
-        if (IncarnationRule.jumpsTooFar(entry.incarnation, suspect.incarnation())) {
-            counters.drop(DropReason.INCARNATION_JUMP);
+        if (claimJumpsTooFar(entry, suspect.incarnation())) {
             return;
         }
         if (entry == self) {
@@ -950,8 +947,7 @@ public final class MembershipEngine {
         if (entry == null) {
             return;
         }
-        if (IncarnationRule.jumpsTooFar(entry.incarnation, dead.incarnation())) {
-            counters.drop(DropReason.INCARNATION_JUMP);
+        if (claimJumpsTooFar(entry, dead.incarnation())) {
             return;
         }
         if (entry == self) {
@@ -978,6 +974,20 @@ public final class MembershipEngine {
             out.notify(next == MemberState.LEFT ? new MembershipEvent.Left(entry.snapshot())
                     : new MembershipEvent.Failed(entry.snapshot()));
         }
+    }
+
+    /**
+     * @return true, counted, if the claim is further above what we hold than {@link IncarnationRule}
+     *         allows; about ourselves, if our refutation (one above the claim) would be, since every
+     *         peer judges that refutation against what it holds of us
+     */
+    private boolean claimJumpsTooFar(MemberEntry entry, long claimed) {
+        boolean tooFar = entry == self ? IncarnationRule.jumpsTooFar(self.incarnation, nextIncarnation(claimed))
+                : IncarnationRule.jumpsTooFar(entry.incarnation, claimed);
+        if (tooFar) {
+            counters.drop(DropReason.INCARNATION_JUMP);
+        }
+        return tooFar;
     }
 
     /**

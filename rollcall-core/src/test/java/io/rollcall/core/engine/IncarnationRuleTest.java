@@ -103,9 +103,24 @@ class IncarnationRuleTest {
             String context = "seed " + seed + " round " + round + " intervals " + intervals;
             assertThat(h.engine.counters().refutations()).as(context).isLessThanOrEqualTo(intervals + 1);
             assertThat(h.engine.localMember().incarnation()).as(context)
-                    .isLessThanOrEqualTo(1 + (long) (intervals + 1) * (J + 1));
+                    .isLessThanOrEqualTo(1 + (long) (intervals + 1) * J);
             assertThat(h.engine.localMember().state()).as(context).isEqualTo(MemberState.ALIVE);
         }
+    }
+
+    @Test
+    void anAccusationAboutUsIsRefutedOnlyIfTheRefutationStaysWithinTheBound() {
+        EngineHarness h = new EngineHarness(EngineConfig.lan(), 2).started().withMembers(3);
+        // Peers judge our refutation (the accusation plus one) against what they hold of us.
+        h.receive(3, new Suspect(1 + J, "self", "n3"));
+        assertThat(h.engine.localMember().incarnation()).isEqualTo(1);
+        assertThat(h.engine.counters().dropped(DropReason.INCARNATION_JUMP)).isEqualTo(1);
+        h.receive(3, new Suspect(J, "self", "n3"));
+        assertThat(h.engine.localMember().incarnation()).isEqualTo(1 + J);
+        // So a bystander that held us at 1 takes the refutation.
+        EngineHarness bystander = new EngineHarness(EngineConfig.lan(), 2).started().withMembers(3);
+        bystander.receive(2, EngineHarness.alive(2, 1 + J));
+        assertThat(bystander.engine.member("n2").orElseThrow().incarnation()).isEqualTo(1 + J);
     }
 
     @Test
