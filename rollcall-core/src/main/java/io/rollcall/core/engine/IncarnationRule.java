@@ -6,15 +6,19 @@ package io.rollcall.core.engine;
  * so {@code suspect} then {@code dead} at 2^32-1 made a live node failed for good. Two rules bound
  * what an unauthenticated sender can do instead (docs/MODEL.md, "Incarnation bounds"):
  * <ul>
- *   <li>a claim about a member we know, ourselves included, more than {@link #MAX_INCARNATION_JUMP}
- *       above the incarnation we hold is refused and counted ({@link DropReason#INCARNATION_JUMP});
+ *   <li>a claim about a member we know more than {@link #MAX_INCARNATION_JUMP} above the
+ *       incarnation we hold is refused and counted ({@link DropReason#INCARNATION_JUMP}); so is a
+ *       claim about ourselves whose refutation (one above it) would be, since every peer judges the
+ *       refutation against what it holds of us;
  *       the one exception is the member's own entry in the push/pull reply of a stream we opened to
  *       its address, which is how a member whose incarnation legitimately ran ahead of our view
  *       (a long partition) is caught up with;</li>
  *   <li>our own node refutes at most once per {@link #refutationIntervalMillis probe interval};
  *       accusations arriving in between are answered together by one refutation at the interval's
  *       end, so a stream of accusations raises our incarnation by at most
- *       {@code MAX_INCARNATION_JUMP + 1} per interval instead of once per datagram.</li>
+ *       {@code MAX_INCARNATION_JUMP} per interval, instead of without limit at once. Reaching the
+ *       32-bit ceiling, where no refutation is possible, then takes 2^32 / 4,096 intervals: about
+ *       12 days of sustained attack with the LAN profile's 1 s probe interval.</li>
  * </ul>
  * Legitimate moves stay inside both: refutations and metadata updates move by one, a restart with
  * stored state comes back one above it, a restart with lost state is refuted upward by the gap to
