@@ -110,6 +110,10 @@ final class HttpApi implements AutoCloseable {
                 requireMethod(method, "GET");
                 // A path keeps '+' literal; URLDecoder would make it a space.
                 String name = decode(path.substring("/v1/members/".length()).replace("+", "%2B"), "path");
+                String badName = io.rollcall.NodeNames.problem(name);
+                if (badName != null) {
+                    throw new ApiError(400, badName);
+                }
                 ClusterMember m = control.node().view().member(name)
                         .orElseThrow(() -> new ApiError(404, "no member named '" + name + "'"));
                 json(ex, 200, Views.member(m));

@@ -90,6 +90,10 @@ class HostileNamesIT {
         assertThat(members.out().strip().split("\n")).hasSize(3);
         assertThat(members.out()).contains("title=\\x1B]0;pwned\\x07\\x1B[2J");
         assertThat(a.logText()).doesNotContain("\u001b").doesNotContain("\u0007");
+        // The HTTP API applies the same rule to a name it is asked about.
+        java.net.http.HttpResponse<String> badLookup = a.get("/v1/members/evil%0Aname%1B");
+        assertThat(badLookup.statusCode()).isEqualTo(400);
+        assertThat(badLookup.body()).contains("node name has U+000A at position 5").doesNotContain("\u001b");
         assertThat(a.isAlive()).isTrue();
     }
 

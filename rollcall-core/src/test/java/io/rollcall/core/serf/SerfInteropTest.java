@@ -165,6 +165,22 @@ class SerfInteropTest {
     }
 
     @Test
+    void serfNodesWithHostStyleNamesAreMembersAndOneOutsideTheNameRuleIsDroppedAndCounted() throws Exception {
+        NetworkNode r1 = rollcall("r1", "127.0.62.11", 0, Map.of(), 1);
+        SerfAgent s1 = serf("web_01.dc1-example", "127.0.62.1", r1.address().toString(), Map.of());
+        // Serf does not validate names unless its cluster sets validate_node_names; Rollcall always does.
+        SerfAgent s2 = serf("bad name", "127.0.62.2", r1.address().toString(), Map.of());
+        await("r1 sees web_01.dc1-example alive", CONVERGE_MILLIS, () -> rollcallSees(r1, s1.name, MemberState.ALIVE),
+                this::everyView);
+        await("serf sees r1 alive", CONVERGE_MILLIS, () -> serfSees(s1, "r1", "alive") && serfSees(s2, "r1", "alive"),
+                this::everyView);
+        await("the bad name counted", CONVERGE_MILLIS,
+                () -> r1.call(e -> e.counters().dropped(io.rollcall.core.engine.DropReason.INVALID_NAME)).join() > 0, this::everyView);
+        assertThat(memberAt(r1, "bad name")).isEmpty();
+        assertThat(r1.call(e -> e.memberCount()).join()).isEqualTo(2);
+    }
+
+    @Test
     void aMixedClusterOfThreeSerfAndThreeRollcallNodesConverges() throws Exception {
         SerfAgent s1 = serf("s1", "127.0.4.1", null, Map.of());
         SerfAgent s2 = serf("s2", "127.0.4.2", s1.address(), Map.of());
