@@ -329,6 +329,8 @@ class AgentIT {
         assertThat(badRetry.err().strip()).startsWith("rollcall: --retry-join: bad port");
         assertThat(data.resolve("identity.json")).as("no identity saved by a refused start").doesNotExist();
 
+        // Every refusal above is a flag checked before the data directory is opened: it may not even exist.
+        Files.createDirectories(data);
         Files.writeString(data.resolve("identity.json"), "{\"name\": \"n1\", \"incarnation\": 4294967294}");
         AgentProcess.Result exhausted = AgentProcess.cli(Map.of(), concat(common, "--node", "n1"));
         assertThat(exhausted.status()).as(exhausted.err()).isEqualTo(4);
