@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,18 +39,16 @@ class HostileNamesIT {
 
     @TempDir
     Path dir;
-    private final List<AgentProcess> agents = new ArrayList<>();
-
-    @AfterEach
-    void killAll() {
-        agents.forEach(AgentProcess::kill);
-    }
 
     @Test
     void hostileNamesAreDroppedAndCountedAndHostileTagsArePrintedEscaped() throws Exception {
         Path out = dir.resolve("handler.out");
-        AgentProcess a = AgentProcess.start(dir, "n1", IP, List.of("--event-handler", "cat >> " + out));
-        agents.add(a);
+        try (AgentProcess a = AgentProcess.start(dir, "n1", IP, List.of("--event-handler", "cat >> " + out))) {
+            hostileNames(a, out);
+        }
+    }
+
+    private void hostileNames(AgentProcess a, Path out) throws Exception {
         List<byte[]> datagrams = new ArrayList<>();
         String[] names = {"evil\nmember-join\tforged\t1.2.3.4:1\t", "tab\tname", "\u001b[31mred\u001b[0m", "", "x".repeat(5_000),
             "space name", "caf\u00e9"};
@@ -99,10 +96,13 @@ class HostileNamesIT {
 
     @Test
     void suspectThenDeadAtTheCeilingDoNotFailALiveNode() throws Exception {
-        AgentProcess a = AgentProcess.start(dir, "n1", IP, List.of());
-        agents.add(a);
-        AgentProcess b = AgentProcess.start(dir, "n2", "127.102.61.2", List.of("--join", IP + ":7946"));
-        agents.add(b);
+        try (AgentProcess a = AgentProcess.start(dir, "n1", IP, List.of());
+             AgentProcess b = AgentProcess.start(dir, "n2", "127.102.61.2", List.of("--join", IP + ":7946"))) {
+            ceilingAttack(a, b);
+        }
+    }
+
+    private void ceilingAttack(AgentProcess a, AgentProcess b) throws Exception {
         AgentProcess.await("both alive", 20_000, () -> "alive".equals(a.statuses().get("n2")) && "alive".equals(b.statuses().get("n1")),
                 () -> a.statuses() + " " + b.statuses());
         // The two datagrams of finding 11, to both nodes.
