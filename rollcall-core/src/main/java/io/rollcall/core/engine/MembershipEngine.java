@@ -825,7 +825,10 @@ public final class MembershipEngine {
         }
         long now = clock.nowMillis();
         MemberEntry entry = table.get(alive.node());
-        if (entry != null && !fromItself && claimJumpsTooFar(entry, alive.incarnation())) {
+        // The exception holds only for the member we know at that address: a name reclaimed from another
+        // address is judged like any claim.
+        boolean itself = fromItself && entry != null && entry.address.equals(alive.address());
+        if (entry != null && !itself && claimJumpsTooFar(entry, alive.incarnation())) {
             return;
         }
         if (entry == null) {

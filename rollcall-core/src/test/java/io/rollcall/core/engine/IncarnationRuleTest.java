@@ -160,5 +160,15 @@ class IncarnationRuleTest {
         h.engine.handleStreamReply(toN2, new PushPull(false, List.of(n2), Bytes.EMPTY));
         assertThat(h.engine.member("n2").orElseThrow().incarnation()).isEqualTo(ahead);
         assertThat(h.engine.counters().dropped(DropReason.INCARNATION_JUMP)).isEqualTo(2);
+        // A peer answering from its own address cannot lift another name that way: n3 has left, so its name may be
+        // reclaimed from another address, but n3's entry claimed at n4's address by n4 is judged as any claim.
+        h.receive(3, new Dead(1, "n3", "n3"));
+        h.engine.join(List.of(EngineHarness.addr(4)));
+        long toN4 = EngineHarness.of(h.drain(), Effect.SendStream.class).get(0).requestId();
+        h.engine.handleStreamReply(toN4, new PushPull(false, List.of(new PushNodeState("n3", EngineHarness.addr(4), Bytes.EMPTY,
+                ahead, MemberState.ALIVE, VersionVector.ROLLCALL)), Bytes.EMPTY));
+        assertThat(h.engine.member("n3").orElseThrow().incarnation()).isEqualTo(1);
+        assertThat(h.engine.member("n3").orElseThrow().state()).isEqualTo(MemberState.LEFT);
+        assertThat(h.engine.counters().dropped(DropReason.INCARNATION_JUMP)).isEqualTo(3);
     }
 }
