@@ -23,7 +23,7 @@ class ModuleBoundaryTest {
             MembershipView.class, ClusterMember.class, MemberStatus.class, MembershipChange.class, ChangeKind.class,
             MembershipListener.class, Subscription.class, Membership.class, MembershipUpdate.class, Catchup.class,
             Health.class, Profile.class, JoinException.class, JoinException.SeedFailure.class, JoinException.Reason.class,
-            KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class);
+            KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class, PrintableText.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {

@@ -5,6 +5,7 @@ import io.rollcall.JoinException;
 import io.rollcall.MembershipChange;
 import io.rollcall.MembershipListener;
 import io.rollcall.MembershipView;
+import io.rollcall.PrintableText;
 import io.rollcall.Rollcall;
 import io.rollcall.RollcallConfig;
 import io.rollcall.SelfStateNotStoredException;
@@ -414,7 +415,7 @@ final class Agent {
 
     private int fail(ExitCode code, String message) {
         // One line, not a log record and the same text again: this is what the operator reads.
-        System.err.println("rollcall: " + message);
+        System.err.println("rollcall: " + PrintableText.escape(message));
         return code.status;
     }
 

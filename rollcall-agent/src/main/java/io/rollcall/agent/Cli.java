@@ -1,5 +1,6 @@
 package io.rollcall.agent;
 
+import io.rollcall.PrintableText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

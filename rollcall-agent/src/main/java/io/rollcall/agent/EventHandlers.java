@@ -5,6 +5,7 @@ import io.rollcall.ClusterMember;
 import io.rollcall.MembershipChange;
 import io.rollcall.MembershipListener;
 import io.rollcall.MembershipView;
+import io.rollcall.PrintableText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

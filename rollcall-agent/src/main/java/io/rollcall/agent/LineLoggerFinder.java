@@ -1,5 +1,6 @@
 package io.rollcall.agent;
 
+import io.rollcall.PrintableText;
 import java.io.PrintStream;
 import java.text.MessageFormat;
 import java.util.Locale;

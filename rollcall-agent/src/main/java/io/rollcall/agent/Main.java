@@ -1,5 +1,6 @@
 package io.rollcall.agent;
 
+import io.rollcall.PrintableText;
 import io.rollcall.sim.SimCli;
 import java.util.Arrays;
 import java.util.List;
@@ -91,13 +92,14 @@ public final class Main {
                     throw new AgentSettings.UsageException("unknown command '" + command + "' (see 'rollcall help')");
             }
         } catch (AgentSettings.UsageException e) {
-            System.err.println("rollcall: " + e.getMessage());
+            // Every one-line error is escaped: it may quote a flag's value or what an agent or its peers answered.
+            System.err.println("rollcall: " + PrintableText.escape(e.getMessage()));
             return ExitCode.USAGE.status;
         } catch (Cli.CliException e) {
-            System.err.println("rollcall: " + e.getMessage());
+            System.err.println("rollcall: " + PrintableText.escape(e.getMessage()));
             return ExitCode.START.status;
         } catch (RuntimeException | Error e) {
-            System.err.println("rollcall: unexpected error: " + e);
+            System.err.println("rollcall: unexpected error: " + PrintableText.escape(String.valueOf(e)));
             return ExitCode.START.status;
         }
     }

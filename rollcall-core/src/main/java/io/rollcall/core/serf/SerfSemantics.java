@@ -119,7 +119,10 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
             onQuery(query, payload);
         } else if (message instanceof SerfMessage.QueryResponse response) {
             Consumer<SerfMessage.QueryResponse> collector = pendingQueries.get(response.id());
-            if (collector != null) {
+            if (collector != null && !io.rollcall.NodeNames.isValid(response.from())) {
+                // An answer is reported under its sender's name (rollcall keys): no name outside the rule.
+                invalidNames++;
+            } else if (collector != null) {
                 collector.accept(response);
             }
         }
@@ -263,7 +266,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         return intentsReceived;
     }
 
-    /** @return Serf intents and push/pull entries refused for a name that breaks {@link io.rollcall.NodeNames the rule} */
+    /** @return Serf intents, push/pull entries and query answers refused for a name that breaks {@link io.rollcall.NodeNames the rule} */
     public long invalidNames() {
         return invalidNames;
     }

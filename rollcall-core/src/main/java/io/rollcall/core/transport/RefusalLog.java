@@ -35,7 +35,9 @@ final class RefusalLog {
             }
             default -> {
                 if (LOG.isLoggable(Level.DEBUG)) {
-                    LOG.log(Level.DEBUG, "dropped part of a datagram from " + source + ": " + drop);
+                    // The drop's detail may quote what the peer sent (a member name, a field).
+                    LOG.log(Level.DEBUG, "dropped part of a datagram from " + source + ": "
+                            + io.rollcall.PrintableText.escape(String.valueOf(drop)));
                 }
             }
         }

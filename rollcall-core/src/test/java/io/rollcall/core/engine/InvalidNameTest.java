@@ -104,9 +104,21 @@ class InvalidNameTest {
                     new SerfMessage.LeaveIntent(6, name, false)))));
         }
         assertThat(serf.invalidNames()).isEqualTo(2L * HOSTILE.size());
-        // A valid one still is.
+        // An answer to a query of ours from a name outside the rule is not reported.
+        List<SerfMessage.QueryResponse> answers = new ArrayList<>();
+        long id = serf.startQuery("_serf_list-keys", Bytes.EMPTY, 1_000_000_000L, answers::add);
+        int ownAnswers = answers.size();
+        for (String name : HOSTILE) {
+            h.receive(2, new io.rollcall.core.message.UserData(Bytes.of(SerfCodec.encodeQueryResponse(
+                    new SerfMessage.QueryResponse(1, id, name, 0, Bytes.EMPTY)))));
+        }
+        h.receive(2, new io.rollcall.core.message.UserData(Bytes.of(SerfCodec.encodeQueryResponse(
+                new SerfMessage.QueryResponse(1, id, "n2", 0, Bytes.EMPTY)))));
+        assertThat(answers).hasSize(ownAnswers + 1);
+        assertThat(serf.invalidNames()).isEqualTo(3L * HOSTILE.size());
+        // A valid intent still is recorded.
         h.receive(2, new io.rollcall.core.message.UserData(Bytes.of(SerfCodec.encodeJoin(new SerfMessage.JoinIntent(5, "n2")))));
-        assertThat(serf.invalidNames()).isEqualTo(2L * HOSTILE.size());
+        assertThat(serf.invalidNames()).isEqualTo(3L * HOSTILE.size());
     }
 
 }
