@@ -1070,6 +1070,7 @@ public final class MembershipEngine {
             // cluster's memory of this one; the driver's store keeps a block reserved ahead so that
             // this happens only after that block is used up with the disk still failing.
             counters.drop(DropReason.SELF_STATE_NOT_STORED);
+            deferredAccusation = -1; // refused, not retried every round: the accusation is gossiped again
             return;
         }
         nextRefutationMillis = now + IncarnationRule.refutationIntervalMillis(config);
