@@ -30,7 +30,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,22 +53,20 @@ class MemoryBudgetIT {
 
     @TempDir
     Path dir;
-    private final List<AgentProcess> agents = new ArrayList<>();
 
-    @AfterEach
-    void killAll() {
-        agents.forEach(AgentProcess::kill);
-    }
-
+    /** Started through the launcher; each test closes (kills) its agents with try-with-resources. */
     private AgentProcess agent(String name, String ip, String... extra) throws IOException {
-        AgentProcess a = AgentProcess.startWithLauncher(dir, name, ip, List.of(extra));
-        agents.add(a);
-        return a;
+        return AgentProcess.startWithLauncher(dir, name, ip, List.of(extra));
     }
 
     @Test
     void compressionBombsOverUdpAndTcpAreRefusedAtTheBudget() throws Exception {
-        AgentProcess a = agent("bomb", "127.104.1.1");
+        try (AgentProcess a = agent("bomb", "127.104.1.1")) {
+            sendBombs(a);
+        }
+    }
+
+    private static void sendBombs(AgentProcess a) throws Exception {
         long stream = streamMessageBytes(a);
         // The bomb: about 23 KB of LZW that expands to 30 MB, under the old 40 MiB limit.
         byte[] udpBomb = new PacketCodec(CodecConfig.DEFAULT).encode(List.of(user(30_000_000)), true);
@@ -97,7 +94,12 @@ class MemoryBudgetIT {
 
     @Test
     void stateExchangesFullOfInventedMembersStayWithinTheMemberBudget() throws Exception {
-        AgentProcess a = agent("target", "127.104.2.1");
+        try (AgentProcess a = agent("target", "127.104.2.1")) {
+            injectInventedMembers(a);
+        }
+    }
+
+    private void injectInventedMembers(AgentProcess a) throws Exception {
         long stream = streamMessageBytes(a);
         Bytes bigMeta = meta(META_BYTES);
         // The push/pull: 20,000 entries with 511-byte metadata, 11.7 MB; plain and compressed.
@@ -116,7 +118,13 @@ class MemoryBudgetIT {
         assertAliveAndAnswering(a);
         long fakesAfterOne = members(a) - 1;
         // A real node joins after the first batch: there is room for it.
-        AgentProcess b = agent("real", "127.104.2.2", "--join", a.gossipAddress());
+        try (AgentProcess b = agent("real", "127.104.2.2", "--join", a.gossipAddress())) {
+            fillTheTableBesideARealNode(a, b, entries, bigMeta, fakesAfterOne);
+        }
+    }
+
+    private static void fillTheTableBesideARealNode(AgentProcess a, AgentProcess b, int entries, Bytes bigMeta,
+                                                    long fakesAfterOne) throws Exception {
         AgentProcess.await("the real node alive at the target", 60_000, () -> status(a, "real").equals("alive"),
                 () -> status(a, "real"));
         List<byte[]> batches = new ArrayList<>();

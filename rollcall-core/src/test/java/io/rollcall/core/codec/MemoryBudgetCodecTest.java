@@ -28,17 +28,6 @@ class MemoryBudgetCodecTest {
     private static final long LAUNCHER_MAX_HEAP_BYTES = 64_880_640;
     private static final MemoryBudget LAUNCHER_BUDGET = MemoryBudget.forHeap(LAUNCHER_MAX_HEAP_BYTES);
 
-    /** Bytes this thread has allocated so far (reflectively: the tests' module does not read java.management). */
-    private static long allocatedByThisThread() {
-        try {
-            Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes")
-                    .invoke(threads);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("this JVM does not report allocation per thread", e);
-        }
-    }
-
     private static UserData user(int bytes) {
         return new UserData(Bytes.of(new byte[bytes]));
     }
@@ -54,9 +43,9 @@ class MemoryBudgetCodecTest {
         assertThat(bomb.length).isLessThan(CodecLimits.MAX_PACKET_BYTES);
         PacketCodec codec = new PacketCodec(CodecConfig.DEFAULT);
         codec.decode(new PacketCodec(CodecConfig.DEFAULT).encode(List.of(user(100)), true)); // warm up
-        long before = allocatedByThisThread();
+        long before = Allocations.byThisThread();
         DecodeResult result = codec.decode(bomb);
-        long allocated = allocatedByThisThread() - before;
+        long allocated = Allocations.byThisThread() - before;
         assertThat(result.messages()).isEmpty();
         assertThat(result.drops()).extracting(DecodeDrop::reason).containsExactly(DecodeDropReason.DECOMPRESSION_LIMIT);
         assertThat(allocated).as("bytes allocated refusing the bomb").isLessThan(3L * CodecLimits.MAX_PACKET_DECOMPRESSED_BYTES);
@@ -84,12 +73,12 @@ class MemoryBudgetCodecTest {
         byte[] bomb = new StreamCodec(CodecConfig.DEFAULT).encode(new PushPull(false, nodes, Bytes.EMPTY));
         assertThat(bomb.length).as("compressed").isLessThan(1_000_000);
         StreamCodec unbudgeted = new StreamCodec(CodecConfig.DEFAULT);
-        long before = allocatedByThisThread();
+        long before = Allocations.byThisThread();
         assertThat(unbudgeted.read(new ByteArrayInputStream(bomb)).drops()).isEmpty();
-        long allocatedWhole = allocatedByThisThread() - before;
-        before = allocatedByThisThread();
+        long allocatedWhole = Allocations.byThisThread() - before;
+        before = Allocations.byThisThread();
         DecodeResult result = codec.read(new ByteArrayInputStream(bomb));
-        long allocated = allocatedByThisThread() - before;
+        long allocated = Allocations.byThisThread() - before;
         assertThat(result.messages()).isEmpty();
         assertThat(result.drops()).extracting(DecodeDrop::reason).containsAnyOf(DecodeDropReason.DECOMPRESSION_LIMIT,
                 DecodeDropReason.MEMORY_BUDGET);
