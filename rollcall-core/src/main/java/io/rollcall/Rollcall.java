@@ -139,6 +139,10 @@ public final class Rollcall implements Membership, AutoCloseable {
         for (String cidr : config.allowedNetworks()) {
             allowed.add(io.rollcall.core.transport.CidrRange.parse(cidr));
         }
+        // Every limit on what one stream or datagram may make us hold, capped by the memory budget.
+        io.rollcall.core.MemoryBudget budget = config.memoryBudget();
+        codec = codec.withLimits(codec.limits().cappedAt(budget.streamMessageBytes(), budget.packetDecompressedBytes(),
+                budget.inflightStreamBytes()));
         transport = transport.withCodec(codec).withAllowedSources(allowed);
         NetworkNode node = NetworkNode.start(new NetworkNode.Spec(config.nodeName(), SerfTags.encode(config.metadata()),
                 config.initialIncarnation(), config.engineConfig(), transport, config.serfCompatible(), tracker,

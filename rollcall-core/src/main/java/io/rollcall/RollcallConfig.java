@@ -1,6 +1,7 @@
 package io.rollcall;
 
 import io.rollcall.core.Endpoint;
+import io.rollcall.core.MemoryBudget;
 import io.rollcall.core.codec.SerfTags;
 import io.rollcall.core.engine.EngineConfig;
 import java.net.InetSocketAddress;
@@ -49,8 +50,10 @@ public final class RollcallConfig {
     private final Duration inboundStreamDeadline;
     private final SelfStateStore selfStateStore;
     private final java.util.concurrent.Executor callbackExecutor;
+    private final MemoryBudget memoryBudget;
 
-    private RollcallConfig(Builder b) {
+    private RollcallConfig(Builder b, MemoryBudget memoryBudget) {
+        this.memoryBudget = memoryBudget;
         this.maxInboundStreamsPerSource = b.maxInboundStreamsPerSource;
         this.inboundStreamDeadline = b.inboundStreamDeadline;
         this.selfStateStore = b.selfStateStore;
@@ -105,6 +108,7 @@ public final class RollcallConfig {
         b.inboundStreamDeadline = inboundStreamDeadline;
         b.selfStateStore = selfStateStore;
         b.callbackExecutor = callbackExecutor;
+        b.memoryBudgetBytes = memoryBudget.totalBytes();
         return b;
     }
 
@@ -119,6 +123,21 @@ public final class RollcallConfig {
      */
     public java.util.concurrent.Executor callbackExecutor() {
         return callbackExecutor;
+    }
+
+    /**
+     * @return the heap peers may make this node fill, in bytes: members, streams being decoded,
+     *         decompressed data and queued gossip are all accounted against it, and whatever would
+     *         exceed it is refused and counted. By default {@value MemoryBudget#DEFAULT_PERCENT_OF_HEAP}%
+     *         of the maximum heap ({@code -Xmx})
+     */
+    public long memoryBudgetBytes() {
+        return memoryBudget.totalBytes();
+    }
+
+    /** @return the budget with its shares */
+    MemoryBudget memoryBudget() {
+        return memoryBudget;
     }
 
     /** @return gossip encryption keys (base64), the primary first; empty means no encryption */
@@ -247,11 +266,15 @@ public final class RollcallConfig {
         return "RollcallConfig{node=" + nodeName + ", bind=" + bind + ", advertise=" + advertise + ", seeds=" + seeds
                 + ", metadata=" + metadata + ", profile=" + profile + ", serfCompatible=" + serfCompatible
                 + ", initialIncarnation=" + initialIncarnation + ", subscriberBufferSize=" + subscriberBufferSize
-                + ", historySize=" + historySize + ", leaveTimeout=" + leaveTimeout + ", engine=" + engine + "}";
+                + ", historySize=" + historySize + ", leaveTimeout=" + leaveTimeout + ", memoryBudget=" + memoryBudget
+                + ", engine=" + engine + "}";
     }
 
+    /** @return the engine's configuration, its limits on what peers may make it hold taken from the budget */
     EngineConfig engineConfig() {
-        return engine;
+        return engine.toBuilder().maxMemberBytes(Math.min(engine.maxMemberBytes(), memoryBudget.memberBytes()))
+                .maxQueuedBroadcastBytes(Math.min(engine.maxQueuedBroadcastBytes(), memoryBudget.broadcastBytes()))
+                .build();
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -294,6 +317,9 @@ public final class RollcallConfig {
                 Map.entry("suspicionMaxTimeoutMult", "suspicionMaxTimeoutMultiplier"),
                 Map.entry("retransmitMult", "retransmitMultiplier"),
                 Map.entry("gossipNodes", "gossipNodes"));
+
+        /** 0: derived from the maximum heap when built. */
+        private long memoryBudgetBytes;
 
         private Builder(String nodeName) {
             this.nodeName = nodeName;
@@ -653,6 +679,17 @@ public final class RollcallConfig {
         }
 
         /**
+         * @param bytes the heap peers may make this node fill (see {@link RollcallConfig#memoryBudgetBytes()});
+         *              at least {@value MemoryBudget#MIN_BYTES} and at most
+         *              {@value MemoryBudget#MAX_PERCENT_OF_HEAP}% of the maximum heap
+         * @return this
+         */
+        public Builder memoryBudgetBytes(long bytes) {
+            this.memoryBudgetBytes = bytes;
+            return this;
+        }
+
+        /**
          * @return the configuration
          * @throws IllegalArgumentException naming the first invalid setting
          */
@@ -696,7 +733,18 @@ public final class RollcallConfig {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(publicNames(e.getMessage()));
             }
-            return new RollcallConfig(this);
+            long maxHeap = Runtime.getRuntime().maxMemory();
+            MemoryBudget budget;
+            if (memoryBudgetBytes == 0) {
+                budget = MemoryBudget.forHeap(maxHeap);
+            } else {
+                budget = new MemoryBudget(memoryBudgetBytes);
+                String problem = budget.problemWithHeap(maxHeap);
+                if (problem != null) {
+                    throw new IllegalArgumentException(problem);
+                }
+            }
+            return new RollcallConfig(this, budget);
         }
 
         private static long millis(Duration d, String setting) {

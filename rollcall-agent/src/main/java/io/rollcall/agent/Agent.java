@@ -165,6 +165,9 @@ final class Agent {
             if (settings.advertise() != null) {
                 b.advertise(settings.advertise());
             }
+            if (settings.memoryBudgetBytes() != 0) {
+                b.memoryBudgetBytes(settings.memoryBudgetBytes());
+            }
             config = b.build();
         } catch (IllegalArgumentException e) {
             return fail(ExitCode.USAGE, e.getMessage());
@@ -200,7 +203,8 @@ final class Agent {
         }
         LOG.log(Level.INFO, "node " + name + " (incarnation " + incarnation + ") listening on "
                 + Views.address(node.address()) + " (UDP and TCP), profile "
-                + settings.profile().name().toLowerCase(Locale.ROOT));
+                + settings.profile().name().toLowerCase(Locale.ROOT) + ", memory budget "
+                + io.rollcall.core.MemoryBudget.mib(config.memoryBudgetBytes()));
         if (!keys.isEmpty()) {
             LOG.log(Level.INFO, "gossip is encrypted (" + keys.size() + " key(s) installed)");
         }

@@ -37,23 +37,26 @@ import java.util.Set;
  * @param allowCidrs    networks peers may send from; empty allows all
  * @param httpToken     token every HTTP request must carry, or null
  * @param maxStreamsPerSource most gossip TCP requests served at once from one address
+ * @param memoryBudgetBytes the heap peers may make the agent fill, or 0 for the default (a share of -Xmx)
  */
 record AgentSettings(String node, String bind, String advertise, List<String> join, List<String> retryJoin,
                      Path dataDir, String http, Map<String, String> tags, Profile profile, List<String> eventHandlers,
                      String logLevel, String encrypt, Path keyringFile, boolean verifyIncoming, boolean verifyOutgoing,
-                     String label, List<String> allowCidrs, String httpToken, int maxStreamsPerSource) {
+                     String label, List<String> allowCidrs, String httpToken, int maxStreamsPerSource,
+                     long memoryBudgetBytes) {
 
     static final String DEFAULT_BIND = "0.0.0.0:7946";
     static final String DEFAULT_HTTP = "127.0.0.1:7947";
 
     private static final Set<String> CONFIG_KEYS = Set.of("node", "bind", "advertise", "join", "retry_join", "data_dir",
             "http", "tags", "profile", "event_handlers", "log_level", "encrypt", "keyring_file", "gossip_verify_incoming",
-            "gossip_verify_outgoing", "label", "allow_cidr", "http_token", "max_streams_per_source");
+            "gossip_verify_outgoing", "label", "allow_cidr", "http_token", "max_streams_per_source",
+            "memory_budget");
     /** Flags that may be given more than once. */
     private static final Set<String> REPEATED_FLAGS = Set.of("join", "retry-join", "tag", "event-handler", "allow-cidr");
     private static final Set<String> SINGLE_FLAGS = Set.of("node", "bind", "advertise", "data-dir", "http", "profile",
             "log-level", "config", "encrypt", "keyring-file", "gossip-verify-incoming", "gossip-verify-outgoing", "label",
-            "http-token", "max-streams-per-source");
+            "http-token", "max-streams-per-source", "memory-budget");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
     /**
@@ -149,9 +152,37 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         if (!perSource.matches("[1-9][0-9]{0,2}") || Integer.parseInt(perSource) < 1 || Integer.parseInt(perSource) > 128) {
             throw new UsageException("--max-streams-per-source must be a whole number from 1 to 128, not '" + perSource + "'");
         }
+        String memoryBudget = pick("memory-budget", single, env, file);
+        long memoryBudgetBytes = memoryBudget == null || memoryBudget.isEmpty() ? 0 : byteSize("memory-budget", memoryBudget);
         return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel,
                 encrypt, keyringFile == null ? null : Path.of(keyringFile), verifyIncoming, verifyOutgoing, label, allowCidrs,
-                httpToken == null || httpToken.isEmpty() ? null : httpToken, Integer.parseInt(perSource));
+                httpToken == null || httpToken.isEmpty() ? null : httpToken, Integer.parseInt(perSource),
+                memoryBudgetBytes);
+    }
+
+    /** A size in bytes, with an optional unit: 33554432, 32MiB, 32m, 512KiB, 1GiB (binary units). */
+    static long byteSize(String flag, String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        int digits = 0;
+        while (digits < t.length() && Character.isDigit(t.charAt(digits))) {
+            digits++;
+        }
+        String unit = t.substring(digits).trim();
+        long scale = switch (unit) {
+            case "", "b" -> 1;
+            case "k", "kb", "kib" -> 1024;
+            case "m", "mb", "mib" -> 1024 * 1024;
+            case "g", "gb", "gib" -> 1024L * 1024 * 1024;
+            default -> -1;
+        };
+        if (digits == 0 || digits > 12 || scale < 0) {
+            throw new UsageException("--" + flag + " must be a size such as 32MiB, 512KiB or 33554432, not '" + text + "'");
+        }
+        long bytes = Long.parseLong(t.substring(0, digits)) * scale;
+        if (bytes == 0) {
+            throw new UsageException("--" + flag + " must be more than 0");
+        }
+        return bytes;
     }
 
     /** Seeds are flags like any other: a bad one is a usage error now, not a failed join later. */

@@ -49,6 +49,7 @@ public final class Main {
             "  --label NAME           cluster label (memberlist 0.3+; Serf 0.9.4 cannot talk to labelled nodes)",
             "  --allow-cidr CIDR      accept gossip only from these networks (repeatable)",
             "  --http-token TOKEN     require this token on every HTTP request (required off loopback)",
+            "  --memory-budget SIZE   heap peers may make the agent fill, e.g. 24MiB (default 40% of -Xmx, at most 50%)",
             "exit status: 0 left and stopped, 1 could not start, 2 bad flags, 3 could not join,",
             "             4 data directory unusable, 130 second signal (stopped without leaving)");
 

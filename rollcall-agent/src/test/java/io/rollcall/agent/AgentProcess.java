@@ -52,6 +52,19 @@ final class AgentProcess implements AutoCloseable {
 
     static AgentProcess start(Path root, String name, String ip, Path dataDir, List<String> extra, boolean withNodeFlag)
             throws IOException {
+        return start(root, name, ip, dataDir, extra, withNodeFlag, false);
+    }
+
+    /**
+     * Starts an agent exactly as {@code ./rollcall agent} does: through the launcher script, with its
+     * JVM options (-Xmx64m and the rest) and its environment, running this build's jar.
+     */
+    static AgentProcess startWithLauncher(Path root, String name, String ip, List<String> extra) throws IOException {
+        return start(root, name, ip, root.resolve(name + "-data"), extra, true, true);
+    }
+
+    private static AgentProcess start(Path root, String name, String ip, Path dataDir, List<String> extra,
+                                      boolean withNodeFlag, boolean viaLauncher) throws IOException {
         List<String> args = new ArrayList<>(List.of("agent", "--bind", ip + ":7946", "--http", ip + ":7947",
                 "--data-dir", dataDir.toString()));
         if (withNodeFlag) {
@@ -59,8 +72,19 @@ final class AgentProcess implements AutoCloseable {
         }
         args.addAll(extra);
         Path log = root.resolve(name + "-" + System.nanoTime() + ".log");
-        Process p = new ProcessBuilder(java(args.toArray(new String[0]))).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>();
+        if (viaLauncher) {
+            // The launcher runs <its directory>/rollcall-agent/target/rollcall.jar and execs java, so
+            // the process is the JVM itself.
+            Path launcher = JAR.toAbsolutePath().getParent().getParent().getParent().resolve("rollcall");
+            command.addAll(List.of("bash", launcher.toString()));
+            command.addAll(args);
+        } else {
+            command.addAll(java(args.toArray(new String[0])));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("ROLLCALL_JAVA_OPTS");
+        Process p = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         AgentProcess agent = new AgentProcess(name, ip, dataDir, log, p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
@@ -120,6 +144,20 @@ final class AgentProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** @return the process's resident set in KiB (VmRSS), or -1 once it has exited */
+    long rssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     boolean isAlive() {

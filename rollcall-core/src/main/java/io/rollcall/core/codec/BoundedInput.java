@@ -12,34 +12,66 @@ import java.io.InputStream;
  * before its bytes are read, so no claim in a header can make us allocate more than the peer sent.
  */
 final class BoundedInput {
+    /** Where the bytes come from, which decides what running past the limit or the end means. */
+    private enum Source {
+        /** A connection: past the limit the message is OVERSIZED. */
+        WIRE,
+        /** A decrypted message of exact length: a claim past its end is TRUNCATED. */
+        IN_MEMORY,
+        /** A compress frame decompressed as it is read: past the limit is DECOMPRESSION_LIMIT. */
+        DECOMPRESSING
+    }
+
+    /** A long field is read, and charged, in pieces of this size, so a claimed length costs only what arrives. */
+    private static final int READ_CHUNK_BYTES = 64 * 1024;
+
     private final InputStream in;
     private final long limit;
-    private final boolean inMemory;
+    private final Source source;
+    private final StreamMemory.Lease lease;
     private long consumed;
 
-    private BoundedInput(InputStream in, long limit, boolean inMemory) {
+    private BoundedInput(InputStream in, long limit, Source source, StreamMemory.Lease lease) {
         this.in = in;
         this.limit = limit;
-        this.inMemory = inMemory;
+        this.source = source;
+        this.lease = lease;
     }
 
-    /** A connection's bytes, at most {@code limit} of them for one message. */
-    static BoundedInput wire(InputStream in, long limit) {
-        return new BoundedInput(in, limit, false);
+    /**
+     * A connection's bytes, at most {@code limit} of them for one message. Every byte read is
+     * charged to {@code lease} before it is read: it, or what is decoded from it, stays on the heap
+     * until the message has been handled.
+     */
+    static BoundedInput wire(InputStream in, long limit, StreamMemory.Lease lease) {
+        return new BoundedInput(in, limit, Source.WIRE, lease);
     }
 
-    /** A decrypted or decompressed message already in memory. */
-    static BoundedInput inMemory(byte[] data) {
-        return new BoundedInput(new ByteArrayInputStream(data), data.length, true);
+    /** A decrypted message already in memory (and charged), all of whose bytes must be read. */
+    static BoundedInput inMemory(byte[] data, StreamMemory.Lease lease) {
+        return new BoundedInput(new ByteArrayInputStream(data), data.length, Source.IN_MEMORY, lease);
     }
 
+    /**
+     * A compress frame's message, decompressed as it is read, at most {@code limit} bytes of it:
+     * the decompressed whole never exists, only what is decoded from it, which is charged as read.
+     */
+    static BoundedInput decompressing(LzwReader lzw, long limit, StreamMemory.Lease lease) {
+        return new BoundedInput(lzw, limit, Source.DECOMPRESSING, lease);
+    }
+
+    /** @return true if the message's end is known (decrypted or decompressed), false for a connection */
     boolean isInMemory() {
-        return inMemory;
+        return source != Source.WIRE;
     }
 
     int readByte() throws IOException, DropException {
         reserve(1);
-        int b = in.read();
+        charge(1);
+        int b = read();
+        if (b < 0 && source == Source.DECOMPRESSING && consumed == 1) {
+            throw new DropException(DecodeDropReason.CORRUPT_COMPRESSION, "compress frame holds no message");
+        }
         if (b < 0) {
             throw new DropException(DecodeDropReason.TRUNCATED, "stream ends after " + (consumed - 1) + " bytes");
         }
@@ -48,17 +80,73 @@ final class BoundedInput {
 
     byte[] readFully(long n) throws IOException, DropException {
         reserve(n);
-        // readNBytes grows its buffer as data arrives, so a lying length costs nothing until it is sent.
-        byte[] bytes = in.readNBytes((int) n);
-        if (bytes.length < n) {
-            throw new DropException(DecodeDropReason.TRUNCATED, "stream ends inside a " + n + "-byte field");
+        if (n <= READ_CHUNK_BYTES) {
+            charge(n);
+            return complete(readNBytes((int) n), (int) n, n);
+        }
+        // Piece by piece, each charged as it arrives: a lying length costs only what is really sent.
+        // The pieces and the whole are on the heap together for a moment: both are charged.
+        java.util.List<byte[]> pieces = new java.util.ArrayList<>();
+        long got = 0;
+        while (got < n) {
+            int want = (int) Math.min(READ_CHUNK_BYTES, n - got);
+            charge(2L * want);
+            byte[] piece = complete(readNBytes(want), want, n);
+            pieces.add(piece);
+            got += piece.length;
+        }
+        byte[] bytes = new byte[(int) n];
+        int at = 0;
+        for (byte[] piece : pieces) {
+            System.arraycopy(piece, 0, bytes, at, piece.length);
+            at += piece.length;
         }
         return bytes;
     }
 
-    /** Refuses anything after the message in an in-memory buffer, whose length is exact. */
-    void expectEnd(String what) throws DropException {
-        if (consumed != limit) {
+    private int read() throws IOException, DropException {
+        try {
+            return in.read();
+        } catch (LzwReader.Failure e) {
+            throw e.drop();
+        }
+    }
+
+    private byte[] readNBytes(int n) throws IOException, DropException {
+        try {
+            return in.readNBytes(n);
+        } catch (LzwReader.Failure e) {
+            throw e.drop();
+        }
+    }
+
+    private static byte[] complete(byte[] got, int wanted, long field) throws DropException {
+        if (got.length < wanted) {
+            throw new DropException(DecodeDropReason.TRUNCATED, "stream ends inside a " + field + "-byte field");
+        }
+        return got;
+    }
+
+    /**
+     * Charges objects about to be decoded that their bytes do not pay for: a member entry of thirty
+     * bytes becomes records, strings and an address several times its size.
+     */
+    void chargeObjects(long bytes) throws DropException {
+        lease.take(bytes);
+    }
+
+    /** Charges bytes about to be read, which stay on the heap as they are or as what is decoded from them. */
+    private void charge(long n) throws DropException {
+        lease.take(n);
+    }
+
+    /** Refuses anything after the message in a decrypted or decompressed message, whose end is known. */
+    void expectEnd(String what) throws IOException, DropException {
+        if (source == Source.DECOMPRESSING) {
+            if (read() >= 0) {
+                throw new DropException(DecodeDropReason.TRAILING_GARBAGE, "bytes after " + what);
+            }
+        } else if (consumed != limit) {
             throw new DropException(DecodeDropReason.TRAILING_GARBAGE, (limit - consumed) + " bytes after " + what);
         }
     }
@@ -134,15 +222,22 @@ final class BoundedInput {
     }
 
     private void copy(ByteArrayOutputStream value, long n) throws IOException, DropException {
+        if (n > READ_CHUNK_BYTES) {
+            // A large field (a compress frame's data) is copied into the value, whose buffer grows to
+            // up to twice its size: charged on top of the field's own bytes.
+            charge(2 * n);
+        }
         value.writeBytes(readFully(n));
     }
 
     private void reserve(long n) throws DropException {
         if (n > limit - consumed) {
-            if (inMemory) {
-                throw new DropException(DecodeDropReason.TRUNCATED, "message claims " + n + " bytes beyond its end");
-            }
-            throw new DropException(DecodeDropReason.OVERSIZED, "stream message exceeds " + limit + " bytes");
+            throw switch (source) {
+                case IN_MEMORY -> new DropException(DecodeDropReason.TRUNCATED, "message claims " + n + " bytes beyond its end");
+                case DECOMPRESSING -> new DropException(DecodeDropReason.DECOMPRESSION_LIMIT,
+                        "decompressed data exceeds " + limit + " bytes");
+                case WIRE -> new DropException(DecodeDropReason.OVERSIZED, "stream message exceeds " + limit + " bytes");
+            };
         }
         consumed += n;
     }

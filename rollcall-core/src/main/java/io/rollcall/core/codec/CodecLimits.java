@@ -13,9 +13,15 @@ package io.rollcall.core.codec;
  * @param maxDecompressedBytes  most bytes all compress frames of one packet or stream may expand to
  * @param maxNestingDepth       most compound/compress frames nested inside each other
  * @param maxMessagesPerPacket  most messages (and refused parts) unpacked from one datagram
+ * @param maxPacketDecompressedBytes most bytes all compress frames of one datagram may expand to: a
+ *                              sender compresses at most one packet's worth, so far less than a stream
+ * @param maxInflightStreamBytes most bytes all streams being decoded at once may hold together (their
+ *                              wire bytes, decompressed bytes and decoded entries), whatever the number
+ *                              of connections: a stream that would take more is refused
  */
 public record CodecLimits(int maxPacketBytes, int maxStreamBytes, int maxPushPullNodes, int maxUserStateBytes,
-                          int maxDecompressedBytes, int maxNestingDepth, int maxMessagesPerPacket) {
+                          int maxDecompressedBytes, int maxNestingDepth, int maxMessagesPerPacket,
+                          int maxPacketDecompressedBytes, long maxInflightStreamBytes) {
 
     /** memberlist's UDP receive buffer. */
     public static final int MAX_PACKET_BYTES = 65_536;
@@ -34,16 +40,30 @@ public record CodecLimits(int maxPacketBytes, int maxStreamBytes, int maxPushPul
      * carry millions of one-byte messages.
      */
     public static final int MAX_MESSAGES_PER_PACKET = 1024;
+    /**
+     * memberlist compresses a compound it built to fit one packet (UDPBufferSize, at most 65,536
+     * bytes), so a real datagram never expands past that; sixteen times leaves room for any encoding.
+     */
+    public static final int MAX_PACKET_DECOMPRESSED_BYTES = 1024 * 1024;
+    /**
+     * Without a {@link io.rollcall.core.MemoryBudget}: room for one largest stream decoded, its wire
+     * bytes, its decompressed form and what is decoded from that, charged as {@link StreamCodec}
+     * charges them. A node built from a {@code RollcallConfig} takes this from its budget instead.
+     */
+    public static final long MAX_INFLIGHT_STREAM_BYTES = 2L * MAX_STREAM_BYTES + 2L * MAX_DECOMPRESSED_BYTES;
 
     /** The defaults above. */
     public static final CodecLimits DEFAULT = new CodecLimits(MAX_PACKET_BYTES, MAX_STREAM_BYTES,
             MAX_PUSH_PULL_NODES, MAX_USER_STATE_BYTES, MAX_DECOMPRESSED_BYTES, MAX_NESTING_DEPTH,
-            MAX_MESSAGES_PER_PACKET);
+            MAX_MESSAGES_PER_PACKET, MAX_PACKET_DECOMPRESSED_BYTES, MAX_INFLIGHT_STREAM_BYTES);
 
     /** Checks every limit is positive. */
     public CodecLimits {
         int[] all = {maxPacketBytes, maxStreamBytes, maxPushPullNodes, maxUserStateBytes, maxDecompressedBytes,
-            maxNestingDepth, maxMessagesPerPacket};
+            maxNestingDepth, maxMessagesPerPacket, maxPacketDecompressedBytes};
+        if (maxInflightStreamBytes <= 0) {
+            throw new IllegalArgumentException("codec limits must be positive: " + this);
+        }
         for (int limit : all) {
             if (limit <= 0) {
                 throw new IllegalArgumentException("codec limits must be positive: " + this);
@@ -57,7 +77,7 @@ public record CodecLimits(int maxPacketBytes, int maxStreamBytes, int maxPushPul
      */
     public CodecLimits withMaxPushPullNodes(int nodes) {
         return new CodecLimits(maxPacketBytes, maxStreamBytes, nodes, maxUserStateBytes, maxDecompressedBytes,
-                maxNestingDepth, maxMessagesPerPacket);
+                maxNestingDepth, maxMessagesPerPacket, maxPacketDecompressedBytes, maxInflightStreamBytes);
     }
 
     /**
@@ -66,6 +86,23 @@ public record CodecLimits(int maxPacketBytes, int maxStreamBytes, int maxPushPul
      */
     public CodecLimits withMaxDecompressedBytes(int bytes) {
         return new CodecLimits(maxPacketBytes, maxStreamBytes, maxPushPullNodes, maxUserStateBytes, bytes,
-                maxNestingDepth, maxMessagesPerPacket);
+                maxNestingDepth, maxMessagesPerPacket, maxPacketDecompressedBytes, maxInflightStreamBytes);
+    }
+
+    /**
+     * Caps every limit on how much one stream or packet may make us hold at what {@code streamBytes}
+     * and {@code packetDecompressedBytes} allow, and all streams together at {@code inflightBytes};
+     * limits already lower stay.
+     *
+     * @param streamBytes             most bytes one stream may occupy on the wire or decompress to
+     * @param packetDecompressedBytes most bytes one datagram may decompress to
+     * @param inflightBytes           most bytes all streams being decoded at once may hold
+     * @return the capped limits
+     */
+    public CodecLimits cappedAt(int streamBytes, int packetDecompressedBytes, long inflightBytes) {
+        return new CodecLimits(maxPacketBytes, Math.min(maxStreamBytes, streamBytes), maxPushPullNodes,
+                Math.min(maxUserStateBytes, streamBytes), Math.min(maxDecompressedBytes, streamBytes),
+                maxNestingDepth, maxMessagesPerPacket, Math.min(maxPacketDecompressedBytes, packetDecompressedBytes),
+                Math.min(maxInflightStreamBytes, inflightBytes));
     }
 }

@@ -27,9 +27,33 @@ final class CompressionFrame {
      * @param offset         where the map starts
      * @param length         its length
      * @param maxOutputBytes the most the frame may decompress to
+     * @param memory         asked for each output buffer before it is allocated
      * @return the decompressed message, never empty
      */
-    static byte[] unwrap(byte[] buf, int offset, int length, int maxOutputBytes) throws DropException {
+    static Lzw.Slice unwrap(byte[] buf, int offset, int length, int maxOutputBytes, Lzw.Allowance memory)
+            throws DropException {
+        byte[] compressed = compressedBytes(buf, offset, length);
+        Lzw.Slice plain = Lzw.decompress(compressed, 0, compressed.length, maxOutputBytes, memory);
+        if (plain.length() == 0) {
+            throw new DropException(DecodeDropReason.CORRUPT_COMPRESSION, "compress frame holds no message");
+        }
+        return plain;
+    }
+
+    /**
+     * @param buf            holds the msgpack map of a compress frame (after the type byte), and nothing more
+     * @param offset         where the map starts
+     * @param length         its length
+     * @param maxOutputBytes the most the frame may decompress to
+     * @return the message, decompressed as it is read
+     */
+    static LzwReader reader(byte[] buf, int offset, int length, long maxOutputBytes) throws DropException {
+        byte[] compressed = compressedBytes(buf, offset, length);
+        return new LzwReader(compressed, 0, compressed.length, maxOutputBytes);
+    }
+
+    /** The LZW data of a compress frame, whose algorithm must be LZW. */
+    private static byte[] compressedBytes(byte[] buf, int offset, int length) throws DropException {
         GoMsgpackReader r = new GoMsgpackReader(buf, offset, length);
         long algorithm = 0;
         byte[] compressed = new byte[0];
@@ -48,10 +72,6 @@ final class CompressionFrame {
             throw new DropException(DecodeDropReason.UNSUPPORTED_COMPRESSION,
                     "cannot decompress unknown algorithm " + algorithm);
         }
-        byte[] plain = Lzw.decompress(compressed, 0, compressed.length, maxOutputBytes);
-        if (plain.length == 0) {
-            throw new DropException(DecodeDropReason.CORRUPT_COMPRESSION, "compress frame holds no message");
-        }
-        return plain;
+        return compressed;
     }
 }

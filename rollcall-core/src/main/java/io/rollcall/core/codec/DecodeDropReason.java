@@ -37,6 +37,11 @@ public enum DecodeDropReason {
     CORRUPT_COMPRESSION,
     /** Decompressing would exceed the decompressed-bytes limit: a decompression bomb or an absurd payload. */
     DECOMPRESSION_LIMIT,
+    /**
+     * The streams being decoded at once already hold the in-flight memory budget
+     * ({@link CodecLimits#maxInflightStreamBytes()}): this one is refused rather than grow the heap.
+     */
+    MEMORY_BUDGET,
     /** The label header is missing, empty, or names another cluster. */
     LABEL_MISMATCH,
     /** An encrypted stream arrived but no cipher is configured. */

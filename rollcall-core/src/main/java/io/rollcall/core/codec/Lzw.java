@@ -10,8 +10,8 @@ import java.util.Arrays;
  * clear. Data after the end code is ignored; data that stops before it is an error, as in Go.
  */
 final class Lzw {
-    private static final int CLEAR = 256;
-    private static final int EOF = 257;
+    static final int CLEAR = 256;
+    static final int EOF = 257;
     private static final int FIRST_WIDTH_BITS = 9;
     private static final int MAX_WIDTH_BITS = 12;
     /** The writer resets rather than assign this code, so it never uses it. */
@@ -95,89 +95,27 @@ final class Lzw {
      * @param offset         where they start
      * @param length         how many there are
      * @param maxOutputBytes output beyond this is refused before it is produced
-     * @return the decompressed bytes
-     * @throws DropException CORRUPT_COMPRESSION for data Go would reject, DECOMPRESSION_LIMIT past the limit
+     * @param memory         asked for the output buffer, and for each growth of it, before it is
+     *                       allocated, so a bomb stops at the budget instead of after the array is built
+     * @return the decompressed bytes: {@code length} of them at the start of {@code bytes}
+     * @throws DropException CORRUPT_COMPRESSION for data Go would reject, DECOMPRESSION_LIMIT past the
+     *                       limit, or whatever {@code memory} refuses with
      */
-    static byte[] decompress(byte[] in, int offset, int length, int maxOutputBytes) throws DropException {
-        int[] prefix = new int[1 << MAX_WIDTH_BITS];
-        byte[] suffix = new byte[1 << MAX_WIDTH_BITS];
-        // One code expands to at most one byte more than the table has entries.
-        byte[] expansion = new byte[1 << MAX_WIDTH_BITS];
-        Output out = new Output(Math.min(maxOutputBytes, Math.max(64, length * 4)), maxOutputBytes);
-        int pos = offset;
-        int end = offset + length;
-        int bits = 0;
-        int nBits = 0;
-        int width = FIRST_WIDTH_BITS;
-        int hi = EOF;
-        int overflow = 1 << FIRST_WIDTH_BITS;
-        int last = -1;
-        while (true) {
-            while (nBits < width) {
-                if (pos >= end) {
-                    throw corrupt("data ends before the end code");
-                }
-                bits |= (in[pos++] & 0xFF) << nBits;
-                nBits += 8;
+    static Slice decompress(byte[] in, int offset, int length, int maxOutputBytes, Allowance memory)
+            throws DropException {
+        LzwReader reader = new LzwReader(in, offset, length, maxOutputBytes);
+        Output out = new Output(Math.min(maxOutputBytes, Math.max(64, length * 4)), maxOutputBytes, memory);
+        byte[] piece = new byte[1 << MAX_WIDTH_BITS];
+        try {
+            for (int n = reader.read(piece); n > 0; n = reader.read(piece)) {
+                out.write(piece, 0, n);
             }
-            int code = bits & ((1 << width) - 1);
-            bits >>>= width;
-            nBits -= width;
-            if (code < CLEAR) {
-                out.write(code);
-                if (last >= 0) {
-                    suffix[hi] = (byte) code;
-                    prefix[hi] = last;
-                }
-            } else if (code == CLEAR) {
-                width = FIRST_WIDTH_BITS;
-                hi = EOF;
-                overflow = 1 << FIRST_WIDTH_BITS;
-                last = -1;
-                continue;
-            } else if (code == EOF) {
-                return out.toByteArray();
-            } else if (code <= hi) {
-                int i = expansion.length;
-                int c = code;
-                if (code == hi && last >= 0) {
-                    // The code being defined right now: the last string plus its own first byte.
-                    c = last;
-                    while (c >= CLEAR) {
-                        c = prefix[c];
-                    }
-                    expansion[--i] = (byte) c;
-                    c = last;
-                }
-                while (c >= CLEAR) {
-                    if (i == 1) {
-                        throw corrupt("code chain longer than the table");
-                    }
-                    expansion[--i] = suffix[c];
-                    c = prefix[c];
-                }
-                expansion[--i] = (byte) c;
-                out.write(expansion, i, expansion.length - i);
-                if (last >= 0) {
-                    suffix[hi] = (byte) c;
-                    prefix[hi] = last;
-                }
-            } else {
-                throw corrupt("invalid code " + code);
-            }
-            last = code;
-            hi++;
-            if (hi >= overflow) {
-                if (width == MAX_WIDTH_BITS) {
-                    // Table full: decode on without defining codes until the peer clears.
-                    last = -1;
-                    hi--;
-                } else {
-                    width++;
-                    overflow <<= 1;
-                }
-            }
+        } catch (LzwReader.Failure e) {
+            throw e.drop();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("an in-memory LZW reader does no I/O", e);
         }
+        return out.slice();
     }
 
     /** @return log2 of the slots for an input of this length: at least twice the codes it can define */
@@ -191,7 +129,7 @@ final class Lzw {
         return (key * 0x9E3779B1) >>> (32 - tableBits);
     }
 
-    private static DropException corrupt(String detail) {
+    static DropException corrupt(String detail) {
         return new DropException(DecodeDropReason.CORRUPT_COMPRESSION, "lzw: " + detail);
     }
 
@@ -231,20 +169,38 @@ final class Lzw {
         }
     }
 
-    /** A growable buffer that refuses to grow past its limit. */
+    /** Decompressed bytes: the first {@code length} of {@code bytes}, which may be longer. */
+    record Slice(byte[] bytes, int length) {
+    }
+
+    /** Grants (or refuses) memory for an output buffer before it is allocated. */
+    @FunctionalInterface
+    interface Allowance {
+        /** No budget beyond the output limit. */
+        Allowance NONE = bytes -> { };
+
+        /**
+         * @param bytes how much larger the output is about to become
+         * @throws DropException to refuse it
+         */
+        void reserve(long bytes) throws DropException;
+    }
+
+    /**
+     * A growable buffer that refuses to grow past its limit. Its final buffer is handed out as it is,
+     * not copied to its exact size: a copy would hold the output twice at the largest moment.
+     */
     private static final class Output {
         private final int limit;
+        private final Allowance memory;
         private byte[] buf;
         private int size;
 
-        Output(int initialCapacity, int limit) {
-            this.buf = new byte[initialCapacity];
+        Output(int initialCapacity, int limit, Allowance memory) throws DropException {
             this.limit = limit;
-        }
-
-        void write(int b) throws DropException {
-            ensure(1);
-            buf[size++] = (byte) b;
+            this.memory = memory;
+            memory.reserve(initialCapacity);
+            this.buf = new byte[initialCapacity];
         }
 
         void write(byte[] src, int from, int n) throws DropException {
@@ -253,8 +209,8 @@ final class Lzw {
             size += n;
         }
 
-        byte[] toByteArray() {
-            return Arrays.copyOf(buf, size);
+        Slice slice() {
+            return new Slice(buf, size);
         }
 
         private void ensure(int n) throws DropException {
@@ -263,7 +219,11 @@ final class Lzw {
                         "decompressed data exceeds " + limit + " bytes");
             }
             if (size + n > buf.length) {
-                buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max((long) buf.length * 2, size + n)));
+                int capacity = (int) Math.min(limit, Math.max((long) buf.length * 2, size + n));
+                // The old buffer is garbage once copied, and the collector reclaims garbage before
+                // it gives up: what stays is the new buffer, so the budget counts the growth.
+                memory.reserve(capacity - buf.length);
+                buf = Arrays.copyOf(buf, capacity);
             }
         }
     }

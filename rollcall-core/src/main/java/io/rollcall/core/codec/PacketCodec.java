@@ -132,7 +132,12 @@ public final class PacketCodec {
 
     /** Everything inside the encryption layer: the optional CRC header, then the message or frames. */
     private DecodeResult decodePlaintext(byte[] buf, int start, int end) {
-        return decodePlaintext(buf, start, end, config.limits().maxDecompressedBytes());
+        return decodePlaintext(buf, start, end, decompressionLimit());
+    }
+
+    /** The most one datagram's compress frames may expand to, all together. */
+    private int decompressionLimit() {
+        return Math.min(config.limits().maxPacketDecompressedBytes(), config.limits().maxDecompressedBytes());
     }
 
     private DecodeResult decodePlaintext(byte[] buf, int start, int end, int decompressionBudget) {
@@ -161,8 +166,8 @@ public final class PacketCodec {
         // decompression budget: otherwise anyone who can reach the port could make an encrypted node
         // expand a bomb (LZW expands about 1,300 times) and encryption would not protect against it.
         int budget = config.verifyIncoming()
-                ? Math.min(UNAUTHENTICATED_DECOMPRESSED_BYTES, config.limits().maxDecompressedBytes())
-                : config.limits().maxDecompressedBytes();
+                ? Math.min(UNAUTHENTICATED_DECOMPRESSED_BYTES, decompressionLimit())
+                : decompressionLimit();
         DecodeResult asPlaintext = decodePlaintext(buf, start, end, budget);
         boolean readable = !asPlaintext.messages().isEmpty();
         if (readable && !config.verifyIncoming()) {
@@ -211,9 +216,12 @@ public final class PacketCodec {
             if (code == MessageType.COMPOUND.code()) {
                 decodeCompound(buf, offset, length, depth, out);
             } else if (code == MessageType.COMPRESS.code()) {
-                byte[] plain = CompressionFrame.unwrap(buf, offset + 1, length - 1, out.decompressionBudget());
-                out.spendDecompression(plain.length);
-                decodeCommand(plain, 0, plain.length, depth + 1, out);
+                // The budget bounds what all frames of the packet expand to; a frame's buffer may be
+                // larger than its content, and it is the buffer the heap holds.
+                Lzw.Slice plain = CompressionFrame.unwrap(buf, offset + 1, length - 1, out.decompressionBudget(),
+                        Lzw.Allowance.NONE);
+                out.spendDecompression(plain.bytes().length);
+                decodeCommand(plain.bytes(), 0, plain.length(), depth + 1, out);
             } else {
                 MessageType type = MessageType.fromCode(code);
                 if (type != null && !isPacketMessage(type)) {

@@ -21,14 +21,22 @@ import java.util.Objects;
  * compress-wrapped when compression is enabled. Push/pull is a msgpack header, that many msgpack
  * member entries and the raw user state; a user message is a msgpack length header and raw bytes.
  * Reading is incremental and stops at the end of the message, because the peer does not half-close.
- * Immutable, so one instance can serve every connection.
+ * Every byte a read takes, and every buffer it builds, is charged first to the lease of the codec's
+ * {@link StreamMemory}, so all connections together stay within
+ * {@link CodecLimits#maxInflightStreamBytes()}. Thread-safe: one instance serves every connection.
  */
 public final class StreamCodec {
     private static final int LABEL = MessageType.LABEL.code();
     private static final int ENCRYPT = MessageType.ENCRYPT.code();
+    /**
+     * The heap one decoded push/pull entry takes beyond its bytes: the record, its name string, its
+     * address, its metadata wrapper and version vector, and its slot in the list.
+     */
+    static final int DECODED_ENTRY_OBJECT_BYTES = 256;
 
     private final CodecConfig config;
     private final byte[] label;
+    private final StreamMemory memory;
 
     /**
      * @param config framing options and decoding limits
@@ -36,6 +44,20 @@ public final class StreamCodec {
     public StreamCodec(CodecConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.label = config.labelBytes();
+        this.memory = new StreamMemory(config.limits().maxInflightStreamBytes());
+    }
+
+    /**
+     * @return a lease on the memory of streams being decoded; hold it until the message read with it
+     *         has been handled, then close it
+     */
+    public StreamMemory.Lease lease() {
+        return memory.lease();
+    }
+
+    /** @return the memory all streams being decoded share */
+    public StreamMemory memory() {
+        return memory;
     }
 
     /**
@@ -76,8 +98,24 @@ public final class StreamCodec {
      * @throws IOException only if the connection itself fails; a peer closing early is a TRUNCATED drop
      */
     public DecodeResult read(InputStream in) throws IOException {
+        try (StreamMemory.Lease lease = lease()) {
+            return read(in, lease);
+        }
+    }
+
+    /**
+     * Reads exactly one message and nothing after it, charging what it holds to {@code lease}, which
+     * the caller closes once the message has been handled: until then the decoded message is on the heap.
+     *
+     * @param in    the connection
+     * @param lease from {@link #lease()}
+     * @return the message (with drops for push/pull entries that could not be represented), or a drop
+     *         (MEMORY_BUDGET when the streams being decoded already hold the in-flight budget)
+     * @throws IOException only if the connection itself fails; a peer closing early is a TRUNCATED drop
+     */
+    public DecodeResult read(InputStream in, StreamMemory.Lease lease) throws IOException {
         CodecLimits limits = config.limits();
-        BoundedInput wire = BoundedInput.wire(in, limits.maxStreamBytes());
+        BoundedInput wire = BoundedInput.wire(in, limits.maxStreamBytes(), lease);
         try {
             int type = wire.readByte();
             byte[] streamLabel = new byte[0];
@@ -95,7 +133,7 @@ public final class StreamCodec {
             }
             BoundedInput body = wire;
             if (type == ENCRYPT) {
-                body = BoundedInput.inMemory(decrypt(wire));
+                body = BoundedInput.inMemory(decrypt(wire, lease), lease);
                 type = body.readByte();
             } else if (config.requiresEncryptedIncoming()) {
                 // A stream, unlike a datagram, says whether it is encrypted, so only this switch decides.
@@ -107,8 +145,10 @@ public final class StreamCodec {
                 if (body.isInMemory()) {
                     body.expectEnd("compress frame");
                 }
-                body = BoundedInput.inMemory(CompressionFrame.unwrap(frame, 0, frame.length,
-                        limits.maxDecompressedBytes()));
+                // Decompressed as it is decoded: a bomb costs what its decoded messages cost, up to
+                // the limit, never an array of its full size.
+                body = BoundedInput.decompressing(CompressionFrame.reader(frame, 0, frame.length,
+                        limits.maxDecompressedBytes()), limits.maxDecompressedBytes(), lease);
                 type = body.readByte();
             }
             DecodeResult result = readMessage(type, body);
@@ -132,7 +172,7 @@ public final class StreamCodec {
         return concat(header, ciphertext);
     }
 
-    private byte[] decrypt(BoundedInput wire) throws IOException, DropException {
+    private byte[] decrypt(BoundedInput wire, StreamMemory.Lease lease) throws IOException, DropException {
         if (config.cipher() == null) {
             throw new DropException(DecodeDropReason.ENCRYPTED_NO_KEY,
                     "remote state is encrypted and encryption is not configured");
@@ -145,6 +185,8 @@ public final class StreamCodec {
         }
         byte[] ciphertext = wire.readFully(length);
         byte[] header = concat(new byte[] {(byte) ENCRYPT}, lengthField);
+        // The plaintext is a little shorter than the ciphertext; the cipher allocates it.
+        lease.take(ciphertext.length);
         byte[] plain = config.cipher().decrypt(ciphertext, concat(header, label));
         if (plain == null) {
             throw new DropException(DecodeDropReason.DECRYPTION_FAILED, "no key decrypts the stream");
@@ -193,6 +235,7 @@ public final class StreamCodec {
         List<PushNodeState> nodes = new ArrayList<>((int) Math.min(header.nodes(), 1024));
         List<DecodeDrop> drops = new ArrayList<>();
         for (long i = 0; i < header.nodes(); i++) {
+            body.chargeObjects(DECODED_ENTRY_OBJECT_BYTES);
             byte[] entry = body.readValue();
             try {
                 nodes.add(MessageCodec.decodeNodeState(entry));

@@ -33,6 +33,8 @@ final class BroadcastQueue {
     }
 
     private static final int SMALLEST_MESSAGE_BYTES = 8;
+    /** The item, its tree and map nodes and the message record around the encoded bytes {@code size} counts. */
+    static final int ITEM_OVERHEAD_BYTES = 128;
 
     private final TreeSet<Item> queue = new TreeSet<>((a, b) -> {
         if (a.transmits != b.transmits) {
@@ -42,11 +44,14 @@ final class BroadcastQueue {
     });
     private final Map<String, Item> byKey = new HashMap<>();
     private final int maxItems;
+    private final long maxBytes;
+    private long bytes;
     private long nextOrder;
     private long droppedForSpace;
 
-    BroadcastQueue(int maxItems) {
+    BroadcastQueue(int maxItems, long maxBytes) {
         this.maxItems = maxItems;
+        this.maxBytes = maxBytes;
     }
 
     /**
@@ -60,14 +65,17 @@ final class BroadcastQueue {
         Item old = byKey.remove(key);
         if (old != null) {
             queue.remove(old);
+            bytes -= cost(old);
         }
         Item item = new Item(key, message, nextOrder++);
         byKey.put(key, item);
         queue.add(item);
-        while (queue.size() > maxItems) {
+        bytes += cost(item);
+        while (queue.size() > maxItems || (bytes > maxBytes && queue.size() > 1)) {
             // The most-sent update has done the most of its work already; it goes first.
             Item victim = queue.pollLast();
             byKey.remove(victim.key);
+            bytes -= cost(victim);
             droppedForSpace++;
         }
         return item;
@@ -103,6 +111,7 @@ final class BroadcastQueue {
             item.transmits++;
             if (item.transmits >= retransmitLimit) {
                 byKey.remove(item.key);
+                bytes -= cost(item);
             } else {
                 queue.add(item);
             }
@@ -120,6 +129,15 @@ final class BroadcastQueue {
 
     int size() {
         return queue.size();
+    }
+
+    /** @return the bytes the queued updates are accounted at */
+    long bytes() {
+        return bytes;
+    }
+
+    private static long cost(Item item) {
+        return (long) item.size + ITEM_OVERHEAD_BYTES;
     }
 
     long droppedForSpace() {

@@ -12,8 +12,13 @@ public enum DropReason {
     META_TOO_LARGE,
     /** An alive message for a live member from a different address. */
     ADDRESS_CONFLICT,
-    /** A new member while the table is full of live members. */
+    /**
+     * A new member, or larger metadata for a known one, while the table is full of live members:
+     * by count ({@code maxMembers}) or by bytes ({@code maxMemberBytes}).
+     */
     TABLE_FULL,
+    /** A new member in a state exchange that has already added its share of the table's byte budget. */
+    STATE_SHARE_SPENT,
     /** An indirect probe request while we already serve the maximum number. */
     RELAY_LIMIT,
     /** A state exchange listing more members than we keep. */

@@ -41,6 +41,12 @@ package io.rollcall.core.engine;
  * @param maxPendingRelays         most indirect probes served at once on others' behalf
  * @param maxPendingStreams        most outgoing stream requests awaiting a reply
  * @param metaMaxBytes             largest member metadata accepted or sent (memberlist's MetaMaxSize)
+ * @param maxMemberBytes           most heap bytes the member table may be accounted at (see
+ *                                 {@link MemberFootprint}), tombstones included: like {@code maxMembers},
+ *                                 the oldest tombstones are evicted first, then new names are dropped; one
+ *                                 state exchange may add new members worth at most half of it
+ * @param maxQueuedBroadcastBytes  most bytes of gossip updates waiting to be sent; beyond it the most-sent
+ *                                 updates are evicted first
  */
 public record EngineConfig(
         long probeIntervalMillis,
@@ -69,7 +75,9 @@ public record EngineConfig(
         int maxQueuedBroadcasts,
         int maxPendingRelays,
         int maxPendingStreams,
-        int metaMaxBytes) {
+        int metaMaxBytes,
+        long maxMemberBytes,
+        long maxQueuedBroadcastBytes) {
 
     private static final long DAY_MILLIS = 24L * 60 * 60 * 1000;
 
@@ -107,6 +115,8 @@ public record EngineConfig(
         if (metaMaxBytes < 0 || metaMaxBytes > 512) {
             throw new IllegalArgumentException("metaMaxBytes must be 0..512 (memberlist's limit), got " + metaMaxBytes);
         }
+        positive("maxMemberBytes", maxMemberBytes);
+        positive("maxQueuedBroadcastBytes", maxQueuedBroadcastBytes);
     }
 
     private static void positive(String name, long value) {
@@ -175,6 +185,8 @@ public record EngineConfig(
         b.maxPendingRelays = maxPendingRelays;
         b.maxPendingStreams = maxPendingStreams;
         b.metaMaxBytes = metaMaxBytes;
+        b.maxMemberBytes = maxMemberBytes;
+        b.maxQueuedBroadcastBytes = maxQueuedBroadcastBytes;
         return b;
     }
 
@@ -207,6 +219,10 @@ public record EngineConfig(
         private int maxPendingRelays = 1_024;
         private int maxPendingStreams = 256;
         private int metaMaxBytes = 512;
+        // Far above what any simulated node holds; a node built from a RollcallConfig takes both from
+        // its memory budget, sized to its heap.
+        private long maxMemberBytes = 256L * 1024 * 1024;
+        private long maxQueuedBroadcastBytes = 64L * 1024 * 1024;
 
         private Builder() {
         }
@@ -265,6 +281,10 @@ public record EngineConfig(
         public Builder maxPendingStreams(int v) { maxPendingStreams = v; return this; }
         /** @param v see {@link EngineConfig#metaMaxBytes()} @return this */
         public Builder metaMaxBytes(int v) { metaMaxBytes = v; return this; }
+        /** @param v see {@link EngineConfig#maxMemberBytes()} @return this */
+        public Builder maxMemberBytes(long v) { maxMemberBytes = v; return this; }
+        /** @param v see {@link EngineConfig#maxQueuedBroadcastBytes()} @return this */
+        public Builder maxQueuedBroadcastBytes(long v) { maxQueuedBroadcastBytes = v; return this; }
 
         /** @return the validated configuration */
         public EngineConfig build() {
@@ -273,7 +293,7 @@ public record EngineConfig(
                     pushPullIntervalMillis, awarenessMaxMultiplier, tcpFallbackProbe, suspectOnPortUnreachable, streamTimeoutMillis,
                     packetBudgetBytes, reconnectIntervalMillis, reapIntervalMillis, deadRetentionMillis,
                     leftRetentionMillis, leavePropagateDelayMillis, joinFollowUpSyncMillis, reclaimDeadNames, maxMembers, maxQueuedBroadcasts,
-                    maxPendingRelays, maxPendingStreams, metaMaxBytes);
+                    maxPendingRelays, maxPendingStreams, metaMaxBytes, maxMemberBytes, maxQueuedBroadcastBytes);
         }
     }
 }

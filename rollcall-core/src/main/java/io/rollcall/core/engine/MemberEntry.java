@@ -22,6 +22,8 @@ final class MemberEntry {
     int index = -1;
     /** Set when reaped, so the probe rotation drops it lazily. */
     boolean removed;
+    /** What the table accounts this entry at; kept by the table as the metadata changes. */
+    int footprintBytes;
 
     MemberEntry(String name, Endpoint address, Bytes meta, VersionVector versions, long incarnation,
                 MemberState state, long stateSinceMillis) {

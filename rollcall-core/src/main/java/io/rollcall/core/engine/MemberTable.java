@@ -1,5 +1,6 @@
 package io.rollcall.core.engine;
 
+import io.rollcall.core.Bytes;
 import io.rollcall.core.MemberState;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +30,8 @@ final class MemberTable {
     private final Set<MemberEntry> tombstones = new LinkedHashSet<>();
     private int liveCount;
     private final int[] stateCounts = new int[MemberState.values().length];
+    /** Sum of the entries' {@link MemberFootprint footprints}. */
+    private long bytes;
 
     MemberEntry get(String name) {
         int mask = slots.length - 1;
@@ -49,6 +52,8 @@ final class MemberTable {
         insertSlot(entry);
         entry.index = list.size();
         list.add(entry);
+        entry.footprintBytes = MemberFootprint.bytes(entry.name, entry.meta);
+        bytes += entry.footprintBytes;
         stateCounts[entry.state.ordinal()]++;
         if (entry.state.isLive()) {
             liveCount++;
@@ -86,6 +91,7 @@ final class MemberTable {
         list.remove(last);
         entry.index = -1;
         entry.removed = true;
+        bytes -= entry.footprintBytes;
         stateCounts[entry.state.ordinal()]--;
         if (entry.state.isLive()) {
             liveCount--;
@@ -112,8 +118,28 @@ final class MemberTable {
         entry.stateSinceMillis = nowMillis;
     }
 
+    /**
+     * Replaces an entry's metadata, keeping the accounted bytes.
+     *
+     * @param entry an entry in the table
+     * @param meta  its new metadata
+     */
+    void setMeta(MemberEntry entry, Bytes meta) {
+        entry.meta = meta;
+        if (entry.index >= 0) {
+            int footprint = MemberFootprint.bytes(entry.name, meta);
+            bytes += footprint - entry.footprintBytes;
+            entry.footprintBytes = footprint;
+        }
+    }
+
     int size() {
         return list.size();
+    }
+
+    /** @return the heap bytes the entries are accounted at */
+    long bytes() {
+        return bytes;
     }
 
     /** @return members that are ALIVE or SUSPECT, ourselves included: the N of the scaling formulas */
@@ -130,13 +156,14 @@ final class MemberTable {
 
     /**
      * @param except an entry never to choose (ourselves)
+     * @param keep   another entry never to choose (the one being made room for), or null
      * @return the DEAD or LEFT entry whose state is oldest, the first in table order among equals
      *         (what a scan of {@link #all} would choose), or null if there is none
      */
-    MemberEntry oldestTombstone(MemberEntry except) {
+    MemberEntry oldestTombstone(MemberEntry except, MemberEntry keep) {
         MemberEntry oldest = null;
         for (MemberEntry e : tombstones) {
-            if (e != except && (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis
+            if (e != except && e != keep && (oldest == null || e.stateSinceMillis < oldest.stateSinceMillis
                     || (e.stateSinceMillis == oldest.stateSinceMillis && e.index < oldest.index))) {
                 oldest = e;
             }

@@ -71,6 +71,8 @@ public final class MembershipEngine {
     private final String selfName;
     private final MemberEntry self;
     private final MemberTable table = new MemberTable();
+    /** Inside a state exchange, what its new members may still add to the table (see {@link #merge}). */
+    private long mergeNewMemberBytesLeft = Long.MAX_VALUE;
     private final ProbeRing ring = new ProbeRing();
     private final BroadcastQueue broadcasts;
     private final Awareness awareness;
@@ -130,7 +132,7 @@ public final class MembershipEngine {
         this.selfName = identity.name();
         this.self = new MemberEntry(identity.name(), identity.address(), identity.meta(), VersionVector.ROLLCALL,
                 identity.incarnation(), MemberState.ALIVE, clock.nowMillis());
-        this.broadcasts = new BroadcastQueue(config.maxQueuedBroadcasts());
+        this.broadcasts = new BroadcastQueue(config.maxQueuedBroadcasts(), config.maxQueuedBroadcastBytes());
         this.awareness = new Awareness(config.awarenessMaxMultiplier());
     }
 
@@ -566,6 +568,11 @@ public final class MembershipEngine {
         return table.size();
     }
 
+    /** @return the heap bytes the member table is accounted at, against {@link EngineConfig#maxMemberBytes()} */
+    public long memberTableBytes() {
+        return table.bytes();
+    }
+
     /** @return Lifeguard's local health score: 0 is healthy, higher means our own probes are unreliable */
     public int healthScore() {
         return awareness.score();
@@ -832,8 +839,7 @@ public final class MembershipEngine {
             return;
         }
         if (entry == null) {
-            if (table.size() >= config.maxMembers() && !evictOldestTombstone()) {
-                counters.drop(DropReason.TABLE_FULL);
+            if (!admitNewMember(alive)) {
                 return;
             }
             entry = new MemberEntry(alive.node(), alive.address(), alive.meta(), alive.versions(), alive.incarnation(),
@@ -861,7 +867,11 @@ public final class MembershipEngine {
         endSuspicion(entry);
         entry.incarnation = alive.incarnation();
         entry.address = alive.address();
-        entry.meta = alive.meta();
+        if (!makeRoom(MemberFootprint.bytes(alive.node(), alive.meta()) - entry.footprintBytes, entry)) {
+            counters.drop(DropReason.TABLE_FULL);
+            return;
+        }
+        table.setMeta(entry, alive.meta());
         entry.versions = alive.versions();
         table.setState(entry, MemberState.ALIVE, now);
         gossip(alive.node(), alive);
@@ -1036,18 +1046,26 @@ public final class MembershipEngine {
         // The merged table holds at least as many members as the larger of the two lists: room for
         // them at once, rather than growing the name index and the probe order step by step while a
         // joiner (or a simulated node) learns a large cluster.
-        int atLeast = Math.max(table.size(), state.nodes().size());
+        long fits = Math.min(config.maxMembers(), config.maxMemberBytes() / MemberFootprint.FIXED_BYTES);
+        int atLeast = (int) Math.min(Math.max(table.size(), state.nodes().size()), fits);
         table.ensureCapacity(atLeast);
         ring.ensureCapacity(atLeast);
-        for (PushNodeState n : state.nodes()) {
-            switch (n.state()) {
-                case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()), null,
-                        n.address().equals(dialled));
-                case LEFT -> onDead(new Dead(n.incarnation(), n.name(), n.name()), null);
-                // A remote DEAD only makes us suspect: the member gets its own chance to refute before we agree.
-                case DEAD, SUSPECT -> onSuspect(new Suspect(n.incarnation(), n.name(), selfName), null);
-                default -> throw new IllegalStateException("unreachable");
+        // One exchange may fill at most half the table's budget with members new to us, so that one
+        // peer's state, full of invented members, cannot by itself leave no room for real ones.
+        mergeNewMemberBytesLeft = config.maxMemberBytes() / 2;
+        try {
+            for (PushNodeState n : state.nodes()) {
+                switch (n.state()) {
+                    case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()), null,
+                            n.address().equals(dialled));
+                    case LEFT -> onDead(new Dead(n.incarnation(), n.name(), n.name()), null);
+                    // A remote DEAD only makes us suspect: the member gets its own chance to refute before we agree.
+                    case DEAD, SUSPECT -> onSuspect(new Suspect(n.incarnation(), n.name(), selfName), null);
+                    default -> throw new IllegalStateException("unreachable");
+                }
             }
+        } finally {
+            mergeNewMemberBytesLeft = Long.MAX_VALUE;
         }
         // After the members, as memberlist does: the layer above may refer to them.
         if (!state.userState().isEmpty()) {
@@ -1431,9 +1449,45 @@ public final class MembershipEngine {
         out.notify(new MembershipEvent.Removed(e.snapshot()));
     }
 
-    private boolean evictOldestTombstone() {
+    /**
+     * Room for a member we have not heard of, within the member count, the table's byte budget and,
+     * inside a state exchange, that exchange's share of the budget; counted if refused.
+     */
+    private boolean admitNewMember(Alive alive) {
+        int footprint = MemberFootprint.bytes(alive.node(), alive.meta());
+        if (footprint > mergeNewMemberBytesLeft) {
+            counters.drop(DropReason.STATE_SHARE_SPENT);
+            return false;
+        }
+        if (table.size() >= config.maxMembers() && !evictOldestTombstone(null)) {
+            counters.drop(DropReason.TABLE_FULL);
+            return false;
+        }
+        if (!makeRoom(footprint, null)) {
+            counters.drop(DropReason.TABLE_FULL);
+            return false;
+        }
+        mergeNewMemberBytesLeft -= footprint;
+        return true;
+    }
+
+    /**
+     * Evicts the oldest tombstones (never {@code keep}) until {@code extraBytes} more fit in the
+     * table's byte budget. A table full of live members stays as it is: evicting a live member
+     * would forget a node that is there.
+     */
+    private boolean makeRoom(long extraBytes, MemberEntry keep) {
+        while (extraBytes > 0 && table.bytes() + extraBytes > config.maxMemberBytes()) {
+            if (!evictOldestTombstone(keep)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean evictOldestTombstone(MemberEntry keep) {
         // Not table.tombstones(): sorting them on every add to a full table would cost more than the scan it replaced.
-        MemberEntry oldest = table.oldestTombstone(self);
+        MemberEntry oldest = table.oldestTombstone(self, keep);
         if (oldest == null) {
             return false;
         }

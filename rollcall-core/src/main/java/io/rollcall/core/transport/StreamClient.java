@@ -3,6 +3,7 @@ package io.rollcall.core.transport;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.codec.DecodeResult;
 import io.rollcall.core.codec.StreamCodec;
+import io.rollcall.core.codec.StreamMemory;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.StreamFailure;
 import io.rollcall.core.message.Message;
@@ -82,6 +83,8 @@ final class StreamClient {
             StreamServer.closeQuietly(socket);
         }, timeoutMillis, TimeUnit.MILLISECONDS);
         Runnable outcome;
+        // Held until the engine has handled the reply: until then the decoded reply is on the heap.
+        StreamMemory.Lease lease = codec.lease();
         try (socket) {
             if (!bind.ip().isAnyLocalAddress()) {
                 // Connect from our own address, so the peer sees the address we advertise.
@@ -103,7 +106,7 @@ final class StreamClient {
             } else {
                 StreamServer.CountingInputStream in = new StreamServer.CountingInputStream(
                         new BufferedInputStream(socket.getInputStream()));
-                DecodeResult reply = codec.read(in);
+                DecodeResult reply = codec.read(in, lease);
                 counters.received((int) Math.min(Integer.MAX_VALUE, in.count()), true);
                 counters.decoded(reply);
                 if (reply.messages().isEmpty() && in.count() == 0) {
@@ -132,7 +135,15 @@ final class StreamClient {
         } finally {
             deadline.cancel(false);
         }
-        if (!loop.offerControl(outcome)) {
+        Runnable handled = outcome;
+        if (!loop.offerControl(() -> {
+            try {
+                handled.run();
+            } finally {
+                lease.close();
+            }
+        })) {
+            lease.close();
             counters.drop(TransportCounters.TransportDrop.STREAM_IO_ERROR);
         }
     }

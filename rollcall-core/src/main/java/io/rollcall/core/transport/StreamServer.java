@@ -3,6 +3,7 @@ package io.rollcall.core.transport;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.codec.DecodeResult;
 import io.rollcall.core.codec.StreamCodec;
+import io.rollcall.core.codec.StreamMemory;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.message.ErrorResponse;
 import io.rollcall.core.message.Message;
@@ -179,13 +180,14 @@ final class StreamServer {
             expired.set(true);
             closeQuietly(socket);
         }, deadlineMillis, TimeUnit.MILLISECONDS);
-        try (socket; slot) {
+        // The lease is held until the reply is written: until then the decoded request is on the heap.
+        try (socket; slot; StreamMemory.Lease lease = codec.lease()) {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.min(readTimeoutMillis, deadlineMillis)));
             socket.setTcpNoDelay(true);
             InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
             Endpoint from = new Endpoint(remote.getAddress(), remote.getPort());
             CountingInputStream in = new CountingInputStream(new BufferedInputStream(socket.getInputStream()));
-            DecodeResult request = codec.read(in);
+            DecodeResult request = codec.read(in, lease);
             if (!slot.answering()) {
                 return; // displaced as the last bytes came in: its socket is closed and it was counted
             }

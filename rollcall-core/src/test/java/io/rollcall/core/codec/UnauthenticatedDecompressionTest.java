@@ -27,20 +27,6 @@ class UnauthenticatedDecompressionTest {
     /** Far above the classification budget and the LZW tables, far below the 40 MiB bomb. */
     private static final long MAX_ALLOCATION_BYTES = 8L * 1024 * 1024;
 
-    /**
-     * Bytes this thread has allocated so far. Called reflectively because the tests compile inside the
-     * io.rollcall module, which does not read java.management; reflection needs no such edge.
-     */
-    private static long allocatedByThisThread() {
-        try {
-            Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes")
-                    .invoke(threads);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("this JVM does not report allocation per thread", e);
-        }
-    }
-
     private static byte[] compressed(Message message) {
         return CompressionFrame.wrap(MessageCodec.encode(message));
     }
@@ -51,9 +37,9 @@ class UnauthenticatedDecompressionTest {
         assertThat(bomb.length).isLessThan(CodecLimits.MAX_PACKET_BYTES);
         PacketCodec codec = new PacketCodec(ENCRYPTED);
         codec.decode(compressed(new UserData(Bytes.of(new byte[10])))); // warm up: class loading allocates too
-        long before = allocatedByThisThread();
+        long before = Allocations.byThisThread();
         DecodeResult result = codec.decode(bomb);
-        long allocated = allocatedByThisThread() - before;
+        long allocated = Allocations.byThisThread() - before;
         assertThat(result.messages()).isEmpty();
         assertThat(result.drops()).extracting(DecodeDrop::reason).containsExactly(DecodeDropReason.DECRYPTION_FAILED);
         assertThat(allocated).as("bytes allocated decoding an unauthenticated bomb").isLessThan(MAX_ALLOCATION_BYTES);

@@ -146,7 +146,7 @@ class MemberTableTest {
                 oldest = e;
             }
         }
-        assertThat(table.oldestTombstone(null)).isSameAs(oldest);
+        assertThat(table.oldestTombstone(null, null)).isSameAs(oldest);
         long live = model.values().stream().filter(e -> e.state.isLive()).count();
         assertThat(table.liveCount()).isEqualTo(live);
         assertThat(table.count(MemberState.DEAD) + table.count(MemberState.LEFT)).isEqualTo(model.size() - live);
