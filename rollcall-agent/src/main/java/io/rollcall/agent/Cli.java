@@ -28,6 +28,11 @@ final class Cli {
     private static final String DEFAULT_AGENT = "http://127.0.0.1:7947";
     /** How long a request may take in all. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Most characters of one answer the CLI reads from its agent: {@code /v1/members} grows with the
+     * cluster (about 40 MB at 65,536 members with full metadata); an eighth of this JVM's heap at most.
+     */
+    static final int MAX_ANSWER_CHARS = (int) Math.min(128L << 20, Runtime.getRuntime().maxMemory() / 8);
     /** How long {@code monitor} waits for the event stream to begin. */
     private static final Duration MONITOR_HEADERS_TIMEOUT = Duration.ofSeconds(60);
 
@@ -356,9 +361,9 @@ final class Cli {
             throw new CliException(errorOf(response.statusCode(), response.body()));
         }
         try {
-            return Json.read(response.body());
+            return Json.read(response.body(), MAX_ANSWER_CHARS);
         } catch (IllegalArgumentException e) {
-            throw new CliException("the agent at " + agent + " sent an unreadable answer");
+            throw new CliException("the agent at " + agent + " sent an unreadable answer (" + e.getMessage() + ")");
         }
     }
 

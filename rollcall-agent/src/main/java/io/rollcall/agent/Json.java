@@ -91,7 +91,7 @@ final class Json {
      * @throws IllegalArgumentException with a one-line reason if it cannot be read
      */
     static Object readJsonOrYaml(String text) {
-        checkSize(text);
+        checkSize(text, MAX_INPUT_CHARS);
         String trimmed = text.strip();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
             return new JsonReader(text).document();
@@ -110,13 +110,26 @@ final class Json {
      * @throws IllegalArgumentException with a one-line reason if it cannot be read
      */
     static Object read(String text) {
-        checkSize(text);
+        return read(text, MAX_INPUT_CHARS);
+    }
+
+    /**
+     * Like {@link #read(String)}, with another size limit: for answers the CLI asks its own agent for,
+     * which grow with the cluster ({@code /v1/members} of 65,536 members is some 40 MB).
+     *
+     * @param text     a JSON document
+     * @param maxChars the most characters it may have
+     * @return maps, lists, strings, numbers, booleans or null
+     * @throws IllegalArgumentException with a one-line reason if it cannot be read
+     */
+    static Object read(String text, int maxChars) {
+        checkSize(text, maxChars);
         return new JsonReader(text).document();
     }
 
-    private static void checkSize(String text) {
-        if (text.length() > MAX_INPUT_CHARS) {
-            throw new IllegalArgumentException("larger than " + MAX_INPUT_CHARS + " characters");
+    private static void checkSize(String text, int maxChars) {
+        if (text.length() > maxChars) {
+            throw new IllegalArgumentException("larger than " + maxChars + " characters");
         }
     }
 }
