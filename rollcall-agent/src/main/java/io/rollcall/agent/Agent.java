@@ -56,6 +56,7 @@ final class Agent {
     private Rollcall node;
     private HttpApi http;
     private EventHandlers handlers;
+    private HealthProbes probes;
     // Made at the first scrape: Micrometer is about a hundred classes an agent that is never
     // scraped need not load (start-up CPU and resident memory on every node).
     private final Object metricsLock = new Object();
@@ -219,6 +220,10 @@ final class Agent {
                 }
             }));
         }
+        probes = new HealthProbes(() -> {
+            MembershipView view = node.view();
+            return new HealthProbes.Sample(view.local().status(), view.reachable().size(), node.health().score());
+        }, firstNode(name), stopping::get);
         changeLog = node.subscribe(new ChangeLogger());
         handlers = new EventHandlers(settings.eventHandlers(), name, () -> Map.copyOf(tags));
         if (!settings.eventHandlers().isEmpty()) {
@@ -256,6 +261,14 @@ final class Agent {
             Thread.currentThread().interrupt();
         }
         return shutdownQuietly(true);
+    }
+
+    /**
+     * A node configured to form a cluster alone is ready without having joined: the one named by
+     * {@code --bootstrap-node}, and one given no seed at all (it can only be joined).
+     */
+    private boolean firstNode(String name) {
+        return name.equals(settings.bootstrapNode()) || (settings.join().isEmpty() && settings.retryJoin().isEmpty());
     }
 
     /**
@@ -410,6 +423,9 @@ final class Agent {
         if (handlers != null) {
             handlers.close();
         }
+        if (probes != null) {
+            probes.close();
+        }
         if (node != null) {
             node.close();
         }
@@ -466,6 +482,9 @@ final class Agent {
     private final class ChangeLogger implements MembershipListener {
         @Override
         public void onSnapshot(MembershipView view, boolean resync) {
+            if (view.reachable().size() > 1) {
+                probes.joined();
+            }
             scheduleSnapshot();
         }
 
@@ -474,6 +493,9 @@ final class Agent {
             ClusterMember m = c.member();
             LOG.log(Level.INFO, "member " + c.kind().name().toLowerCase(Locale.ROOT) + ": " + m.name() +
                     " " + Views.address(m.address()) + " (incarnation " + m.incarnation() + ")");
+            if (!m.name().equals(node.name()) && m.isReachable()) {
+                probes.joined();
+            }
             scheduleSnapshot();
         }
     }
@@ -508,6 +530,7 @@ final class Agent {
             cfg.put("serf_compatible", c.serfCompatible());
             cfg.put("join", settings.join());
             cfg.put("retry_join", settings.retryJoin());
+            cfg.put("bootstrap_node", settings.bootstrapNode());
             cfg.put("event_handlers", settings.eventHandlers());
             cfg.put("log_level", settings.logLevel());
             out.put("config", cfg);
@@ -589,6 +612,16 @@ final class Agent {
                 m = metrics;
             }
             return m.scrape(handlers.dropped(), handlers.queueDepth());
+        }
+
+        @Override
+        public HealthProbes.Verdict live() {
+            return probes.live();
+        }
+
+        @Override
+        public HealthProbes.Verdict ready() {
+            return probes.ready();
         }
     }
 }

@@ -38,12 +38,14 @@ import java.util.Set;
  * @param httpToken     token every HTTP request must carry, or null
  * @param maxStreamsPerSource most gossip TCP requests served at once from one address
  * @param memoryBudgetBytes the heap peers may make the agent fill, or 0 for the default (a share of -Xmx)
+ * @param bootstrapNode name of the node that may form the cluster alone: it is ready
+ *                      ({@code /v1/health/ready}) without having joined; null for none
  */
 record AgentSettings(String node, String bind, String advertise, List<String> join, List<String> retryJoin,
                      Path dataDir, String http, Map<String, String> tags, Profile profile, List<String> eventHandlers,
                      String logLevel, String encrypt, Path keyringFile, boolean verifyIncoming, boolean verifyOutgoing,
                      String label, List<String> allowCidrs, String httpToken, int maxStreamsPerSource,
-                     long memoryBudgetBytes) {
+                     long memoryBudgetBytes, String bootstrapNode) {
 
     static final String DEFAULT_BIND = "0.0.0.0:7946";
     static final String DEFAULT_HTTP = "127.0.0.1:7947";
@@ -51,12 +53,13 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
     private static final Set<String> CONFIG_KEYS = Set.of("node", "bind", "advertise", "join", "retry_join", "data_dir",
             "http", "tags", "profile", "event_handlers", "log_level", "encrypt", "keyring_file", "gossip_verify_incoming",
             "gossip_verify_outgoing", "label", "allow_cidr", "http_token", "max_streams_per_source",
-            "memory_budget");
+            "memory_budget", "bootstrap_node");
     /** Flags that may be given more than once. */
     private static final Set<String> REPEATED_FLAGS = Set.of("join", "retry-join", "tag", "event-handler", "allow-cidr");
     private static final Set<String> SINGLE_FLAGS = Set.of("node", "bind", "advertise", "data-dir", "http", "profile",
             "log-level", "config", "encrypt", "keyring-file", "gossip-verify-incoming", "gossip-verify-outgoing", "label",
-            "http-token", "max-streams-per-source", "memory-budget");
+            "http-token", "max-streams-per-source", "memory-budget",
+            "bootstrap-node");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
     /**
@@ -154,10 +157,11 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         }
         String memoryBudget = pick("memory-budget", single, env, file);
         long memoryBudgetBytes = memoryBudget == null || memoryBudget.isEmpty() ? 0 : byteSize("memory-budget", memoryBudget);
+        String bootstrapNode = pick("bootstrap-node", single, env, file);
         return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel,
                 encrypt, keyringFile == null ? null : Path.of(keyringFile), verifyIncoming, verifyOutgoing, label, allowCidrs,
                 httpToken == null || httpToken.isEmpty() ? null : httpToken, Integer.parseInt(perSource),
-                memoryBudgetBytes);
+                memoryBudgetBytes, bootstrapNode == null || bootstrapNode.isEmpty() ? null : bootstrapNode);
     }
 
     /** A size in bytes, with an optional unit: 33554432, 32MiB, 32m, 512KiB, 1GiB (binary units). */

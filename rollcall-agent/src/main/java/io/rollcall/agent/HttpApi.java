@@ -47,6 +47,10 @@ final class HttpApi implements AutoCloseable {
      */
     static final PlainHttpServer.Limits LIMITS = new PlainHttpServer.Limits(MAX_REQUESTS, 32, 8, 10_000, 30_000);
     private static final long KEEPALIVE_MILLIS = 15_000;
+    /** Liveness probe: 200 while the protocol thread answers; needs no token. */
+    static final String LIVE_PATH = "/v1/health/live";
+    /** Readiness probe: 200 once joined, live and healthy; needs no token. */
+    static final String READY_PATH = "/v1/health/ready";
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
 
     /** What the API needs from the agent. */
@@ -63,6 +67,10 @@ final class HttpApi implements AutoCloseable {
         io.rollcall.KeyOperation keys(String operation, String key) throws Exception;
 
         String metrics();
+
+        HealthProbes.Verdict live();
+
+        HealthProbes.Verdict ready();
     }
 
     private final PlainHttpServer server;
@@ -99,6 +107,13 @@ final class HttpApi implements AutoCloseable {
         try {
             String path = req.path();
             String method = req.method();
+            if (path.equals(LIVE_PATH) || path.equals(READY_PATH)) {
+                // No token (refusal lets them through): a kubelet or load balancer carries none,
+                // and the answer says nothing but ok or why not.
+                requireMethod(method, "GET");
+                probe(ex, path.equals(LIVE_PATH) ? control.live() : control.ready());
+                return;
+            }
             Map<String, String> query = query(req.query());
             if (path.equals("/v1/self")) {
                 requireMethod(method, "GET");
@@ -188,8 +203,20 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
+    private static void probe(PlainHttpServer.Response ex, HealthProbes.Verdict verdict) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", verdict.ok() ? "ok" : "unavailable");
+        if (!verdict.ok()) {
+            body.put("reason", verdict.reason());
+        }
+        json(ex, verdict.ok() ? 200 : 503, body);
+    }
+
     /** Checked by the server as soon as a request's head is in, before the request takes a slot. */
     private String refusal(PlainHttpServer.Request req) {
+        if (req.path().equals(LIVE_PATH) || req.path().equals(READY_PATH)) {
+            return null;
+        }
         if (tokenDigest == null) {
             return null;
         }

@@ -50,6 +50,7 @@ public final class Main {
             "  --allow-cidr CIDR      accept gossip only from these networks (repeatable)",
             "  --http-token TOKEN     require this token on every HTTP request (required off loopback)",
             "  --memory-budget SIZE   heap peers may make the agent fill, e.g. 24MiB (default 40% of -Xmx, at most 50%)",
+            "  --bootstrap-node NAME  the node that may form the cluster alone (ready without joining)",
             "exit status: 0 left and stopped, 1 could not start, 2 bad flags, 3 could not join,",
             "             4 data directory unusable, 130 second signal (stopped without leaving)");
 
