@@ -46,6 +46,14 @@ final class Agent {
     /** Start-up join attempts while seeds accept but do not answer in time. */
     private static final int START_JOIN_ATTEMPTS = 3;
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+    /** The most a stop waits for the leave to go out. */
+    static final long LEAVE_MAX_MILLIS = LEAVE_TIMEOUT.toMillis() + 2_000;
+    /**
+     * The most a whole requested stop takes: the leave, then the event handlers' worker (2 s) and the
+     * node's final view (2 s). Service managers must allow more (the unit's TimeoutStopSec, a pod's
+     * terminationGracePeriodSeconds).
+     */
+    static final long STOP_MAX_MILLIS = LEAVE_MAX_MILLIS + 4_000;
     private static final System.Logger LOG = System.getLogger("rollcall.agent");
 
     private final AgentSettings settings;
@@ -406,7 +414,7 @@ final class Agent {
         stopping.set(true);
         if (leave && node != null) {
             try {
-                node.leave(LEAVE_TIMEOUT).get(LEAVE_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+                node.leave(LEAVE_TIMEOUT).get(LEAVE_MAX_MILLIS, TimeUnit.MILLISECONDS);
                 LOG.log(Level.INFO, "left the cluster");
             } catch (Exception e) {
                 // Still a requested stop: exit 0, but say the departure may have reached fewer members.
@@ -562,7 +570,7 @@ final class Agent {
         public boolean leave() {
             boolean clean;
             try {
-                node.leave(LEAVE_TIMEOUT).get(LEAVE_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+                node.leave(LEAVE_TIMEOUT).get(LEAVE_MAX_MILLIS, TimeUnit.MILLISECONDS);
                 clean = true;
             } catch (Exception e) {
                 clean = false;

@@ -117,6 +117,19 @@ final class AgentProcess implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
+    /** @return the status of {@code GET url}, or -1 while nothing answers there */
+    static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     HttpResponse<String> send(HttpRequest request) throws IOException {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
