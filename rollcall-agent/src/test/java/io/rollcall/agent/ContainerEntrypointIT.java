@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,21 +29,8 @@ class ContainerEntrypointIT {
 
     @TempDir
     Path dir;
-    private final List<AgentProcess> peers = new ArrayList<>();
-    private Process unshare;
-    private Long pid1;
-
-    @AfterEach
-    void stop() throws Exception {
-        peers.forEach(AgentProcess::kill);
-        if (pid1 != null) {
-            ProcessHandle.of(pid1).ifPresent(ProcessHandle::destroyForcibly);
-        }
-        if (unshare != null) {
-            unshare.destroyForcibly();
-            unshare.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final AgentGroup processes = new AgentGroup();
 
     /** Lays out the image: each {@code COPY SRC DEST} of the container file, from the unpacked archive. */
     private Path image() throws IOException, InterruptedException {
@@ -70,8 +57,7 @@ class ContainerEntrypointIT {
         assumeTrue(Installed.exec(List.of("unshare", "--pid", "--fork", "--mount-proc", "true")).status() == 0,
                 "cannot make a PID namespace here (unshare --pid needs root): the container's PID 1 is not tested");
         Path root = image();
-        AgentProcess peer = AgentProcess.start(dir, "peer", "127.102.63.2", List.of());
-        peers.add(peer);
+        AgentProcess peer = processes.start(dir, "peer", "127.102.63.2", List.of());
 
         Map<String, String> env = new LinkedHashMap<>();
         DeployFiles.containerEnvironment().forEach((k, v) -> env.put(k, Installed.mapped(root, v)));
@@ -94,13 +80,14 @@ class ContainerEntrypointIT {
                 .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("PATH", Installed.pathWithJava());
-        unshare = pb.start();
+        Process unshare = processes.own(pb.start());
 
         AgentProcess.await("peer sees the container's agent alive", 30_000,
-                () -> "alive".equals(peer.statuses().get("boxed")), () -> peer.statuses() + " " + read(log));
+                () -> "alive".equals(peer.statuses().get("boxed")), () -> peer.statuses() + " " + Installed.read(log));
         Optional<ProcessHandle> child = unshare.toHandle().children().findFirst();
         assertThat(child).as("unshare's child").isPresent();
-        pid1 = child.get().pid();
+        long pid1 = child.get().pid();
+        processes.own(pid1);
         String status = Files.readString(Path.of("/proc", Long.toString(pid1), "status"), StandardCharsets.UTF_8);
         String nspid = status.lines().filter(l -> l.startsWith("NSpid:")).findFirst().orElseThrow();
         assertThat(nspid.split("\\s+")).as("the agent is PID 1 in its namespace: " + nspid).endsWith("1");
@@ -108,19 +95,11 @@ class ContainerEntrypointIT {
                 .as("the launcher exec'd the JVM").isEqualTo("java");
 
         Installed.run(List.of("kill", "-TERM", Long.toString(pid1)));
-        assertThat(unshare.waitFor(Agent.STOP_MAX_MILLIS, TimeUnit.MILLISECONDS)).as("PID 1 stopped on SIGTERM: " + read(log))
+        assertThat(unshare.waitFor(Agent.STOP_MAX_MILLIS, TimeUnit.MILLISECONDS)).as("PID 1 stopped on SIGTERM: " + Installed.read(log))
                 .isTrue();
-        assertThat(unshare.exitValue()).as(read(log)).isZero();
-        assertThat(read(log)).contains("left the cluster");
+        assertThat(unshare.exitValue()).as(Installed.read(log)).isZero();
+        assertThat(Installed.read(log)).contains("left the cluster");
         AgentProcess.await("peer sees the container's agent left", 10_000,
                 () -> "left".equals(peer.statuses().get("boxed")), () -> String.valueOf(peer.statuses()));
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,16 +28,8 @@ class DebianPackageIT {
 
     @TempDir
     Path dir;
-    private final List<AgentProcess> peers = new ArrayList<>();
-    private Process installed;
-
-    @AfterEach
-    void stop() {
-        peers.forEach(AgentProcess::kill);
-        if (installed != null) {
-            installed.destroyForcibly();
-        }
-    }
+    @RegisterExtension
+    final AgentGroup processes = new AgentGroup();
 
     private Path unpack() throws IOException, InterruptedException {
         assumeTrue(Installed.has("dpkg-deb"), "dpkg-deb is not installed: the Debian package is not tested here");
@@ -99,12 +91,11 @@ class DebianPackageIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("PATH", Installed.pathWithJava());
-        installed = pb.start();
+        Process installed = processes.own(pb.start());
 
         AgentProcess.await("the installed agent ready (it has no seed: the first node)", 30_000, () -> ready(IP),
-                () -> read(log));
-        AgentProcess peer = AgentProcess.start(dir, "peer", "127.102.62.2", List.of("--join", IP + ":7946"));
-        peers.add(peer);
+                () -> Installed.read(log));
+        AgentProcess peer = processes.start(dir, "peer", "127.102.62.2", List.of("--join", IP + ":7946"));
         AgentProcess.await("peer sees the installed agent alive", 15_000,
                 () -> "alive".equals(peer.statuses().get("installed")), () -> String.valueOf(peer.statuses()));
         assertThat(data.resolve("identity.json")).content().contains("\"installed\"");
@@ -112,8 +103,8 @@ class DebianPackageIT {
         // systemctl stop sends KillSignal= to the main process; the launcher has exec'd java.
         assertThat(DeployFiles.one(unit, "Service", "KillSignal")).isEqualTo("SIGTERM");
         Installed.run(List.of("kill", "-TERM", Long.toString(installed.pid())));
-        assertThat(installed.waitFor(Agent.STOP_MAX_MILLIS, TimeUnit.MILLISECONDS)).as(read(log)).isTrue();
-        assertThat(installed.exitValue()).as(read(log)).isZero();
+        assertThat(installed.waitFor(Agent.STOP_MAX_MILLIS, TimeUnit.MILLISECONDS)).as(Installed.read(log)).isTrue();
+        assertThat(installed.exitValue()).as(Installed.read(log)).isZero();
         AgentProcess.await("peer sees the installed agent left", 10_000,
                 () -> "left".equals(peer.statuses().get("installed")), () -> String.valueOf(peer.statuses()));
     }
@@ -147,13 +138,5 @@ class DebianPackageIT {
 
     private static boolean ready(String ip) {
         return AgentProcess.status("http://" + ip + ":7947" + HttpApi.READY_PATH) == 200;
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

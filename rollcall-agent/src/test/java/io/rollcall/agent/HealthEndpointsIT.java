@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,19 +25,13 @@ class HealthEndpointsIT {
 
     @TempDir
     Path dir;
-    private final List<AgentProcess> agents = new ArrayList<>();
-
-    @AfterEach
-    void killAll() {
-        agents.forEach(AgentProcess::kill);
-    }
+    @RegisterExtension
+    final AgentGroup agents = new AgentGroup();
 
     private AgentProcess agent(String name, String ip, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--http-token", TOKEN));
         args.addAll(List.of(extra));
-        AgentProcess a = AgentProcess.start(dir, name, ip, args);
-        agents.add(a);
-        return a;
+        return agents.start(dir, name, ip, args);
     }
 
     private static Map<?, ?> body(HttpResponse<String> r) {

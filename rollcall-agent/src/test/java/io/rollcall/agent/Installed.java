@@ -73,6 +73,15 @@ final class Installed {
         return out;
     }
 
+    /** @return a process's log so far, for failure messages ("" if none yet) */
+    static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** PATH with this JVM's java first, as a host with the package's Java dependency installed has it. */
     static String pathWithJava() {
         return Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
