@@ -144,6 +144,21 @@ final class DeployFiles {
         return env;
     }
 
+    /** What a pod's agent container runs: the command and the environment the kubelet gives it. */
+    record PodRun(List<String> command, Map<String, String> environment) {
+    }
+
+    /**
+     * The StatefulSet's agent container as the kubelet would start it in pod {@code podName} of
+     * {@code namespace} at {@code podIp}; the Secret's keys come from {@code secrets}. For tests that
+     * start "pods" with exactly the manifest's command and environment.
+     */
+    static PodRun statefulSetPod(String podName, String namespace, String podIp, Map<String, String> secrets) {
+        Map<String, Object> c = agentContainer(object("statefulset.yaml", "StatefulSet"));
+        Map<String, String> fields = Map.of("metadata.name", podName, "metadata.namespace", namespace, "status.podIP", podIp);
+        return new PodRun(list(c.get("command")).stream().map(String::valueOf).toList(), environment(c, fields, secrets));
+    }
+
     /** Kubernetes' $(VAR) expansion; an unknown reference stays as written, as the kubelet leaves it. */
     static String expand(String text, Map<String, String> env) {
         Matcher m = K8S_REFERENCE.matcher(text);

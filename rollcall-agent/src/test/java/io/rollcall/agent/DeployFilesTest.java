@@ -168,6 +168,11 @@ class DeployFilesTest {
         assertThat(s.bootstrapNode()).as("the StatefulSet's first pod").isEqualTo(at(sts, "metadata", "name") + "-0");
         assertThat(s.dataDir().toString()).isEqualTo(mountPath(c, "data"));
         assertThat(s.keyringFile().getParent().toString()).as("the keyring survives restarts").isEqualTo(mountPath(c, "data"));
+        DeployFiles.PodRun pod = DeployFiles.statefulSetPod("rollcall-2", "prod", "10.1.2.9", SECRETS);
+        assertThat(pod.command()).isEqualTo(DeployFiles.containerEntrypoint());
+        assertThat(pod.environment()).containsEntry("ROLLCALL_NODE", "rollcall-2")
+                .containsEntry("ROLLCALL_ADVERTISE", "10.1.2.9:7946")
+                .containsEntry("ROLLCALL_RETRY_JOIN", "dns+rollcall-headless.prod.svc.cluster.local:7946");
         assertThat(list(at(sts, "spec", "volumeClaimTemplates"))).extracting(v -> at(map(v), "metadata", "name"))
                 .contains("data");
     }
