@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +55,9 @@ class ContainerEntrypointIT {
 
     @Test
     void theEntrypointAsPid1LeavesTheClusterOnSigterm() throws Exception {
-        assumeTrue(Installed.exec(List.of("unshare", "--pid", "--fork", "--mount-proc", "true")).status() == 0,
-                "cannot make a PID namespace here (unshare --pid needs root): the container's PID 1 is not tested");
+        assumeTrue(Installed.has("setpriv")
+                        && Installed.exec(List.of("unshare", "--pid", "--fork", "--mount-proc", "true")).status() == 0,
+                "cannot make a PID namespace here (unshare --pid needs root; setpriv): the container's PID 1 is not tested");
         Path root = image();
         AgentProcess peer = processes.start(dir, "peer", "127.102.63.2", List.of());
 
@@ -68,12 +70,20 @@ class ContainerEntrypointIT {
         env.put("ROLLCALL_HTTP_TOKEN", "container-token");
         env.put("ROLLCALL_JOIN", peer.gossipAddress());
         env.put("ROLLCALL_NODE", "boxed");
+        // The image's RUN line makes the data directory and gives it to the USER the agent runs as.
+        String[] user = DeployFiles.containerfileArguments("USER").get(0).split(":");
         Path data = Path.of(env.get("ROLLCALL_DATA_DIR"));
         Files.createDirectories(data);
+        Installed.run(List.of("chown", user[0] + ":" + user[1], data.toString()));
         Path workdir = Path.of(Installed.mapped(root, DeployFiles.containerfileArguments("WORKDIR").get(0)));
         Files.createDirectories(workdir);
+        for (Path p = data; p != null && p.startsWith(dir); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
 
-        List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+        // setpriv execs the entrypoint, the launcher execs java: the JVM is PID 1, as the container's USER.
+        List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc",
+                "setpriv", "--reuid=" + user[0], "--regid=" + user[1], "--clear-groups", "--"));
         command.addAll(Installed.mapped(root, DeployFiles.containerEntrypoint()));
         Path log = dir.resolve("boxed.log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workdir.toFile()).redirectErrorStream(true)
@@ -93,6 +103,9 @@ class ContainerEntrypointIT {
         assertThat(nspid.split("\\s+")).as("the agent is PID 1 in its namespace: " + nspid).endsWith("1");
         assertThat(Files.readString(Path.of("/proc", Long.toString(pid1), "comm")).strip())
                 .as("the launcher exec'd the JVM").isEqualTo("java");
+        assertThat(status.lines().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1])
+                .as("the container's USER").isEqualTo(user[0]);
+        assertThat(data.resolve("identity.json")).content().contains("\"boxed\"");
 
         Installed.run(List.of("kill", "-TERM", Long.toString(pid1)));
         assertThat(unshare.waitFor(Agent.STOP_MAX_MILLIS, TimeUnit.MILLISECONDS)).as("PID 1 stopped on SIGTERM: " + Installed.read(log))
