@@ -164,6 +164,11 @@ class DeployFilesTest {
         assertThat(podLabels).containsAllEntriesOf(map(at(pdb, "spec", "selector", "matchLabels")));
         assertThat(at(pdb, "spec", "maxUnavailable")).isEqualTo(1);
         assertSeedsAreTheService(s.retryJoin(), svc);
+        // The SRV form docs/DEPLOY.md gives: the Service's TCP gossip port is named "gossip".
+        assertThat(list(at(svc, "spec", "ports"))).extracting(p -> map(p).get("name") + "/" + map(p).get("protocol"))
+                .contains("gossip/TCP");
+        assertThat(DeployFiles.DIR.resolveSibling("docs").resolve("DEPLOY.md")).content()
+                .contains("dnssrv+_gossip._tcp." + serviceName + ".NAMESPACE.svc.cluster.local");
         assertThat(s.node()).isEqualTo(FIELDS.get("metadata.name"));
         assertThat(s.bootstrapNode()).as("the StatefulSet's first pod").isEqualTo(at(sts, "metadata", "name") + "-0");
         assertThat(s.dataDir().toString()).isEqualTo(mountPath(c, "data"));
