@@ -48,6 +48,16 @@ class HttpApiTest {
         public String metrics() {
             return "";
         }
+
+        @Override
+        public HealthProbes.Verdict live() {
+            return HealthProbes.Verdict.OK;
+        }
+
+        @Override
+        public HealthProbes.Verdict ready() {
+            return HealthProbes.Verdict.no("not joined: no other member has been reachable yet");
+        }
     }
 
     @AfterEach
@@ -110,5 +120,20 @@ class HttpApiTest {
         api.start();
         assertThat(exchange("DELETE /v1/self HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 405 Method Not Allowed\r\n")
                 .contains("\r\nAllow: GET\r\n").endsWith("{\"error\":\"use GET here, not DELETE\"}\n");
+    }
+
+    @Test
+    void theHealthProbesNeedNoTokenAndOnlyAnswerGet() throws IOException {
+        api = new HttpApi(new InetSocketAddress("127.0.0.1", 0), new InfoOnly(), "s3cret");
+        api.start();
+        assertThat(exchange("GET /v1/health/live HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 200 ")
+                .endsWith("{\"status\":\"ok\"}\n");
+        assertThat(exchange("GET /v1/health/ready HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 503 ")
+                .endsWith("{\"status\":\"unavailable\",\"reason\":\"not joined: no other member has been reachable yet\"}\n");
+        assertThat(exchange("POST /v1/health/live HTTP/1.1\r\nContent-Length: 0\r\n\r\n")).startsWith("HTTP/1.1 405 ");
+        assertThat(exchange("GET /v1/health HTTP/1.1\r\n\r\n")).as("the detailed health still needs the token")
+                .startsWith("HTTP/1.1 401 ");
+        assertThat(exchange("GET /v1/health/live/../../self HTTP/1.1\r\n\r\n")).as("only the exact paths")
+                .startsWith("HTTP/1.1 401 ");
     }
 }
