@@ -1,0 +1,674 @@
+package io.rollcall.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 15's proof: every attack class an unauthenticated host can mount, sent at a real agent started
+ * through {@code ./rollcall agent} (so with the launcher's 64 MiB heap), with a healthy three-node
+ * cluster beside it. After each attack: the agent is alive, its peak resident memory (VmHWM) is under
+ * {@link #RSS_BOUND_MIB}, no member of the healthy cluster was ever seen failed, and what was refused
+ * is counted by reason in {@code rollcall_dropped_total} on {@code /metrics}.
+ *
+ * <p>Seeded: the seed is printed, and {@code -Dhostile.seed=N} replays it. Each attack is bounded in
+ * time (the whole class takes about two minutes).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostileAgentIT {
+    static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
+    /**
+     * The stated bound on the attacked agent's peak resident memory: the launcher's 64 MiB heap plus
+     * what the JVM needs beside it (metaspace, code cache, threads, GC tables: about 35 MiB measured on an
+     * idle agent's 40 MiB). An attack that makes the agent hold more than its heap shows up here as
+     * an OutOfMemoryError exit first; this bound catches native growth (threads, buffers).
+     */
+    static final long RSS_BOUND_MIB = 128;
+    private static final String TOKEN = "hostile-token";
+    private static final String TARGET = "hostile-target";
+    private static final String TARGET_IP = "127.104.0.1";
+    private static final String[] HEALTHY_IPS = {"127.104.0.2", "127.104.0.3", "127.104.0.4"};
+    private static final String VICTIM_IP = "127.104.0.5";
+    /** The attacker's one source address; {@link #source(int)} gives many. */
+    private static final String ATTACKER = "127.104.9.1";
+    /** {@code rollcall_dropped_total} (the node's drops) and {@code rollcall_http_refused_total} (the API's, as {@code http.*}). */
+    private static final Pattern DROP_LINE = Pattern.compile(
+            "^rollcall_(dropped|http_refused)_total\\{reason=\"([^\"]+)\",?\\} (\\S+)$", Pattern.MULTILINE);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private Path dir;
+    private AgentProcess target;
+    private final List<AgentProcess> healthy = new ArrayList<>();
+    private final List<AgentProcess> extra = new ArrayList<>();
+    private FalseFailureWatch watch;
+    private Map<String, Long> dropsBefore;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        System.out.println("hostile seed: " + SEED + " (replay: -Dhostile.seed=" + SEED + ")");
+        dir = Files.createTempDirectory("hostile-agent");
+        target = startTarget();
+        for (int i = 0; i < HEALTHY_IPS.length; i++) {
+            healthy.add(AgentProcess.start(dir, "h" + (i + 1), HEALTHY_IPS[i], List.of("--join", TARGET_IP + ":7946")));
+        }
+    }
+
+    private AgentProcess startTarget() throws IOException {
+        List<String> flags = new ArrayList<>(List.of("--http-token", TOKEN));
+        if (!healthy.isEmpty()) {
+            flags.addAll(List.of("--join", HEALTHY_IPS[0] + ":7946"));
+        }
+        return AgentProcess.startWithLauncher(dir, TARGET, TARGET_IP, flags);
+    }
+
+    @AfterAll
+    void stopAll() {
+        extra.forEach(AgentProcess::kill);
+        healthy.forEach(AgentProcess::kill);
+        if (target != null) {
+            target.kill();
+        }
+    }
+
+    @BeforeEach
+    void healthyCluster(TestInfo test) throws Exception {
+        if (!target.isAlive()) {
+            System.out.println("hostile: restarting the target after it died: " + tail(target.logText()));
+            target = startTarget();
+        }
+        AgentProcess.await("all four agents see each other alive", 60_000, () -> allAlive(core()),
+                () -> views(core()).toString());
+        dropsBefore = drops();
+        watch = new FalseFailureWatch();
+        watch.start();
+        System.out.println("hostile: " + test.getDisplayName() + " (seed " + SEED + ")");
+    }
+
+    @AfterEach
+    void targetSurvivedAndNoFalseFailure(TestInfo test) throws Exception {
+        // Give the cluster a few probe rounds after the attack: a failure it caused shows now.
+        AgentProcess.sleep(1_500);
+        watch.stop();
+        extra.forEach(AgentProcess::kill);
+        extra.clear();
+        String context = test.getDisplayName() + " (seed " + SEED + ")";
+        assertThat(target.isAlive()).as(context + ": the attacked agent is alive; its log ends: " + tail(target.logText()))
+                .isTrue();
+        long[] rss = rssKib(target.pid());
+        System.out.printf("hostile: %s: VmRSS %d KiB, VmHWM %d KiB; drops %s%n", test.getDisplayName(), rss[0], rss[1],
+                delta(dropsBefore, drops()));
+        assertThat(rss[1]).as(context + ": peak RSS (VmHWM, KiB) under " + RSS_BOUND_MIB + " MiB")
+                .isLessThanOrEqualTo(RSS_BOUND_MIB * 1024);
+        assertThat(watch.seen).as(context + ": the healthy cluster saw no false failure").isEmpty();
+        for (AgentProcess h : healthy) {
+            assertThat(h.isAlive()).as(context + ": healthy agent " + h.name + " alive; log: " + tail(h.logText())).isTrue();
+        }
+    }
+
+    // ------------------------------------------------------------------ attacks
+
+    @Test
+    @Order(1)
+    void mutationsOfEveryMessageTypeAsDatagramsAndStreams() throws Exception {
+        HostileTraffic traffic = new HostileTraffic(SEED);
+        List<byte[]> datagrams = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            byte[] valid = traffic.anyDatagram(TARGET);
+            datagrams.add(switch (traffic.nextInt(8)) {
+                case 0 -> valid;
+                case 1 -> traffic.reframe(valid);
+                default -> traffic.mutate(valid);
+            });
+        }
+        HostileTraffic.sendDatagrams(ATTACKER, gossip(), datagrams, 3_000);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Long>> answers = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                byte[] valid = traffic.anyStream(TARGET);
+                byte[] stream = traffic.nextInt(6) == 0 ? valid : traffic.mutate(traffic.nextInt(4) == 0 ? traffic.reframe(valid) : valid);
+                String src = source(i % 8);
+                answers.add(pool.submit(() -> HostileTraffic.sendStream(src, gossip(), stream, 3_000)));
+            }
+            for (Future<Long> f : answers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertCounted(1_000, "codec.", "engine.");
+    }
+
+    @Test
+    @Order(2)
+    void lzwBombOfThirtyMegabytesInOneDatagram() throws Exception {
+        // Issue 15 finding 1: about 23 KB on the wire, 30 MB (under the documented 40 MiB limit) decompressed.
+        byte[] bomb = HostileTraffic.lzwBomb(30_000_000);
+        assertThat(bomb.length).as("the bomb fits in a datagram").isLessThan(65_000);
+        HostileTraffic.sendDatagrams(ATTACKER, gossip(), Collections.nCopies(4, bomb), 2);
+        assertCounted(4, "codec.");
+    }
+
+    @Test
+    @Order(3)
+    void lzwBombsOverConcurrentStreams() throws Exception {
+        byte[] bomb = HostileTraffic.lzwBomb(30_000_000);
+        concurrently(4, i -> HostileTraffic.sendStream(source(i), gossip(), bomb, 5_000));
+        assertCounted(4, "codec.");
+    }
+
+    @Test
+    @Order(4)
+    void compressionNestedBeyondTheLimit() throws Exception {
+        HostileTraffic.sendDatagrams(ATTACKER, gossip(), List.of(HostileTraffic.nestedCompression(6)), 10);
+        HostileTraffic.sendStream(ATTACKER, gossip(), HostileTraffic.nestedCompression(6), 2_000);
+        // The datagram's sixth frame is too deep; a stream's decompressed body must be a message, not another frame.
+        assertCountedExactly("codec.nesting_too_deep", 1);
+        assertCounted(2, "codec.");
+    }
+
+    @Test
+    @Order(5)
+    void streamHeadersClaimingMoreThanEveryLimit() throws Exception {
+        HostileTraffic.sendStream(ATTACKER, gossip(), HostileTraffic.pushPullHeaderOnly(1_000_000, 0), 2_000);
+        HostileTraffic.sendStream(ATTACKER, gossip(), HostileTraffic.pushPullHeaderOnly(1, 0xFFFF_FFFFL), 2_000);
+        HostileTraffic.sendStream(ATTACKER, gossip(), HostileTraffic.pushPullHeaderOnly(3, 0), 2_000);
+        // An encrypted frame declaring 4 GiB, to an agent without a key.
+        HostileTraffic.sendStream(ATTACKER, gossip(), new byte[] {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}, 2_000);
+        assertCountedExactly("codec.too_many_nodes", 1);
+        assertCounted(3, "codec.");
+    }
+
+    @Test
+    @Order(6)
+    void concurrentStreamsAtTheStreamSizeLimit() throws Exception {
+        // Six uncompressed user messages of just under maxStreamBytes (20 MiB) and one just over it, at
+        // once: 140 MB in flight to a 64 MiB heap.
+        byte[] under = HostileTraffic.PLAIN_STREAMS.encode(new io.rollcall.core.message.UserData(
+                io.rollcall.core.Bytes.of(new byte[20 * 1024 * 1024 - 64])));
+        byte[] over = HostileTraffic.PLAIN_STREAMS.encode(new io.rollcall.core.message.UserData(
+                io.rollcall.core.Bytes.of(new byte[20 * 1024 * 1024 + 1])));
+        concurrently(7, i -> HostileTraffic.sendStream(source(i), gossip(), i == 0 ? over : under, 10_000));
+        assertCounted(1, "codec.oversized");
+    }
+
+    @Test
+    @Order(7)
+    void hostileMemberNamesAreRefusedOrEscaped() throws Exception {
+        // Issue 15 finding 3.
+        List<String> names = new ArrayList<>(HostileTraffic.HOSTILE_NAMES);
+        names.add("bad" + HostileTraffic.INVALID_UTF8_MARKER + "utf8");
+        List<byte[]> alives = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            alives.add(HostileTraffic.aliveNamed(names.get(i), i));
+        }
+        HostileTraffic.sendDatagrams(ATTACKER, gossip(), alives, 100);
+        HostileTraffic.sendStream(ATTACKER, gossip(), HostileTraffic.pushPullNamed(names.stream().map(n -> n + "-pp").toList()),
+                3_000);
+        AgentProcess.sleep(2_000);
+        for (String member : memberNames(target)) {
+            assertThat(member).as("member name on the attacked agent (seed " + SEED + ")").isNotEmpty()
+                    .hasSizeLessThanOrEqualTo(256).doesNotContainPattern("[\\p{Cntrl}\\u0080-\\u009f\\u202a-\\u202e\\ufffd]");
+        }
+        assertThat(target.logText()).as("no raw escape or control byte reaches the log")
+                .doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u009b");
+        assertCounted(2 * names.size(), "codec.", "engine.");
+    }
+
+    @Test
+    @Order(8)
+    void suspectAndDeadAtTheTopIncarnationDoNotFailALiveMemberForGood() throws Exception {
+        // Issue 15 finding 11: two unauthenticated datagrams about a healthy member.
+        AgentProcess victim = AgentProcess.start(dir, "victim", VICTIM_IP, List.of("--join", TARGET_IP + ":7946"));
+        extra.add(victim);
+        List<AgentProcess> everyone = core();
+        AgentProcess.await("the victim joined", 30_000, () -> seenAliveByAll("victim", everyone), () -> views(everyone).toString());
+        HostileTraffic.sendDatagrams(ATTACKER, gossip(), List.of(HostileTraffic.suspect(HostileTraffic.MAX_INCARNATION, "victim"),
+                HostileTraffic.dead(HostileTraffic.MAX_INCARNATION, "victim")), 10);
+        AgentProcess.sleep(6_000);
+        AgentProcess.await("the victim alive everywhere again (seed " + SEED + ")", 20_000,
+                () -> seenAliveByAll("victim", everyone), () -> views(everyone).toString());
+        assertThat(victim.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(9)
+    void gossipSlowlorisFromOneSourceDoesNotBlockJoins() throws Exception {
+        // Issue 15 finding 4: 130 connections from one host trickling a byte a second.
+        try (Trickle attack = new Trickle(gossip(), 130, i -> ATTACKER, new byte[] {6, (byte) 0x83, (byte) 0xa4})) {
+            attack.letThemOpen();
+            int[] joins = joinsDuring(8_000);
+            assertThat(joins[0]).as("joins while 130 slow streams from one host are open, of " + joins[1]).isEqualTo(joins[1]);
+        }
+        assertCounted(1, "transport.");
+    }
+
+    @Test
+    @Order(10)
+    void gossipSlowlorisFromManySourcesDoesNotBlockJoinsForLong() throws Exception {
+        // 256 slow connections from 64 loopback addresses, each reopened as soon as the agent closes it.
+        try (Trickle attack = new Trickle(gossip(), 256, i -> source(i % 64), new byte[] {6, (byte) 0x83, (byte) 0xa4})) {
+            attack.letThemOpen();
+            int[] joins = joinsDuring(14_000);
+            assertThat(joins[0]).as("joins while 256 slow streams from 64 hosts are open, of " + joins[1]).isPositive();
+        }
+        assertCounted(1, "transport.");
+    }
+
+    @Test
+    @Order(11)
+    void connectionFloodsOnBothPortsFromOneAndManySources() throws Exception {
+        concurrently(8, t -> {
+            for (int i = 0; i < 250; i++) {
+                String src = t < 4 ? ATTACKER : source(t * 250 + i);
+                openAndClose(src, gossip());
+                openAndClose(src, new InetSocketAddress(TARGET_IP, 7947));
+            }
+            return 0L;
+        });
+        assertThat(api("GET", "/v1/self").statusCode()).isEqualTo(200);
+        assertCounted(1_000, "http.client_gone");
+        assertCounted(1_000, "codec.", "transport.");
+    }
+
+    @Test
+    @Order(12)
+    void httpSlowlorisWithoutTheTokenDoesNotLockOutAuthorisedClients() throws Exception {
+        // Issue 15 finding 5: 100 connections trickling a request head, no token.
+        byte[] head = "GET /v1/members HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+        try (Trickle attack = new Trickle(new InetSocketAddress(TARGET_IP, 7947), 100, i -> ATTACKER, head)) {
+            attack.letThemOpen();
+            List<Integer> statuses = authorisedRequestsDuring(8_000);
+            assertThat(statuses).as("authorised requests while 100 slow unauthenticated heads are open").isNotEmpty()
+                    .allMatch(s -> s == 200);
+        }
+        assertCounted(1, "http.");
+    }
+
+    @Test
+    @Order(13)
+    void httpSlowlorisFromManySources() throws Exception {
+        byte[] head = "GET /v1/members HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+        try (Trickle attack = new Trickle(new InetSocketAddress(TARGET_IP, 7947), 200, i -> source(i % 50), head)) {
+            attack.letThemOpen();
+            List<Integer> statuses = authorisedRequestsDuring(8_000);
+            assertThat(statuses).as("authorised requests while 200 slow heads from 50 hosts are open").isNotEmpty()
+                    .allMatch(s -> s == 200);
+        }
+        assertCounted(1, "http.");
+    }
+
+    @Test
+    @Order(20)
+    void pushPullsWithinEveryDocumentedLimit() throws Exception {
+        // Issue 15 finding 2: 20,000 entries with 511-byte metadata (11.7 MB), then a second batch.
+        byte[] first = HostileTraffic.pushPull("fake-a-", 20_000, 511);
+        byte[] second = HostileTraffic.pushPull("fake-b-", 20_000, 511);
+        HostileTraffic.sendStream(ATTACKER, gossip(), first, 15_000);
+        AgentProcess.sleep(5_000);
+        HostileTraffic.sendStream(source(1), gossip(), second, 15_000);
+        AgentProcess.sleep(10_000);
+        assertCounted(1, "codec.", "engine.");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static InetSocketAddress gossip() {
+        return new InetSocketAddress(TARGET_IP, 7946);
+    }
+
+    /** The i-th of many attacker addresses: 127.104.10.0 to 127.104.13.255. */
+    private static String source(int i) {
+        int n = Math.floorMod(i, 1024);
+        return "127.104." + (10 + n / 256) + "." + (n % 256);
+    }
+
+    private List<AgentProcess> core() {
+        List<AgentProcess> all = new ArrayList<>(healthy);
+        all.add(0, target);
+        return all;
+    }
+
+    private interface Task {
+        long run(int i) throws Exception;
+    }
+
+    private static void concurrently(int n, Task task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Long>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                fs.add(pool.submit(() -> task.run(k)));
+            }
+            for (Future<Long> f : fs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void openAndClose(String source, InetSocketAddress to) {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(source, 0));
+            s.connect(to, 2_000);
+        } catch (IOException e) {
+            // Refused or reset: still a connection attempt the agent had to survive.
+        }
+    }
+
+    /** Joins the target from h1's API, one after another, for {@code millis}: {successes, attempts}. */
+    private int[] joinsDuring(long millis) {
+        int ok = 0;
+        int attempts = 0;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < end) {
+            attempts++;
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(healthy.get(0).url() + "/v1/join"))
+                        .timeout(Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"addresses\": [\"" + TARGET_IP + ":7946\"]}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    ok++;
+                } else {
+                    System.out.println("hostile: join answered " + r.statusCode() + ": " + r.body().strip());
+                }
+            } catch (IOException | InterruptedException e) {
+                System.out.println("hostile: join failed: " + e);
+            }
+            AgentProcess.sleep(1_500);
+        }
+        return new int[] {ok, attempts};
+    }
+
+    private List<Integer> authorisedRequestsDuring(long millis) {
+        List<Integer> statuses = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < end) {
+            try {
+                statuses.add(api("GET", "/v1/self").statusCode());
+            } catch (IOException e) {
+                statuses.add(-1);
+            }
+            AgentProcess.sleep(1_000);
+        }
+        return statuses;
+    }
+
+    private HttpResponse<String> api(String method, String path) throws IOException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(target.url() + path)).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + TOKEN).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    /** The target's {@code rollcall_dropped_total} by reason. */
+    private Map<String, Long> drops() {
+        Map<String, Long> out = new TreeMap<>();
+        try {
+            HttpResponse<String> r = api("GET", "/metrics");
+            Matcher m = DROP_LINE.matcher(r.body());
+            while (m.find()) {
+                out.put((m.group(1).equals("dropped") ? "" : "http.") + m.group(2), (long) Double.parseDouble(m.group(3)));
+            }
+        } catch (IOException e) {
+            // The agent is gone or stalled: no counters, which the assertions then report.
+        }
+        return out;
+    }
+
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new TreeMap<>();
+        after.forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n != 0) {
+                d.put(k, n);
+            }
+        });
+        return d;
+    }
+
+    /** At least {@code atLeast} drops counted, under reasons starting with any of {@code prefixes}. */
+    private void assertCounted(long atLeast, String... prefixes) {
+        Map<String, Long> d = delta(dropsBefore, drops());
+        long n = d.entrySet().stream().filter(e -> List.of(prefixes).stream().anyMatch(e.getKey()::startsWith))
+                .mapToLong(Map.Entry::getValue).sum();
+        assertThat(n).as("drops counted under " + List.of(prefixes) + " (seed " + SEED + "); all drops: " + d)
+                .isGreaterThanOrEqualTo(atLeast);
+    }
+
+    private void assertCountedExactly(String reason, long count) {
+        Map<String, Long> d = delta(dropsBefore, drops());
+        assertThat(d.getOrDefault(reason, 0L)).as(reason + " (seed " + SEED + "); all drops: " + d).isEqualTo(count);
+    }
+
+    private Map<String, String> statuses(AgentProcess a) {
+        Map<String, String> out = new TreeMap<>();
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(a.url() + "/v1/members"))
+                    .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + TOKEN).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Map<?, ?> body = (Map<?, ?>) Json.read(r.body());
+            for (Object o : (List<?>) body.get("members")) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                out.put(String.valueOf(m.get("name")), String.valueOf(m.get("status")));
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
+    private List<String> memberNames(AgentProcess a) {
+        return new ArrayList<>(statuses(a).keySet());
+    }
+
+    private Map<String, Map<String, String>> views(List<AgentProcess> agents) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (AgentProcess a : agents) {
+            Map<String, String> s = new TreeMap<>(statuses(a));
+            s.keySet().removeIf(n -> n.startsWith("fake-") || n.startsWith("x"));
+            out.put(a.name, s);
+        }
+        return out;
+    }
+
+    private boolean allAlive(List<AgentProcess> agents) {
+        for (AgentProcess a : agents) {
+            Map<String, String> s = statuses(a);
+            for (AgentProcess b : agents) {
+                if (!"alive".equals(s.get(b.name))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean seenAliveByAll(String name, List<AgentProcess> agents) {
+        return agents.stream().allMatch(a -> "alive".equals(statuses(a).get(name)));
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 2_000 ? log : "..." + log.substring(log.length() - 2_000);
+    }
+
+    /** VmRSS and VmHWM in KiB. */
+    static long[] rssKib(long pid) throws IOException {
+        long rss = -1;
+        long hwm = -1;
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("\\D", ""));
+            } else if (line.startsWith("VmHWM:")) {
+                hwm = Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return new long[] {rss, hwm};
+    }
+
+    /** Polls every agent's view of the four core agents; records any of them seen failed or left. */
+    private final class FalseFailureWatch {
+        final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread = new Thread(this::run, "false-failure-watch");
+
+        void start() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(10_000);
+        }
+
+        private void run() {
+            List<AgentProcess> agents = core();
+            while (running.get()) {
+                for (AgentProcess observer : healthy) {
+                    Map<String, String> s = statuses(observer);
+                    for (AgentProcess a : agents) {
+                        String status = s.get(a.name);
+                        if ("failed".equals(status) || "left".equals(status)) {
+                            record(observer.name + " saw " + a.name + " " + status);
+                        }
+                    }
+                }
+                AgentProcess.sleep(250);
+            }
+        }
+
+        private void record(String what) {
+            if (seen.size() < 20 && !seen.contains(what)) {
+                seen.add(what);
+            }
+        }
+    }
+
+    /**
+     * Slow connections: each writes {@code prefix} one byte a second and then a byte a second forever,
+     * and is reopened as soon as the other side closes it (an attacker keeps its slots).
+     */
+    private static final class Trickle implements AutoCloseable {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+        private final AtomicInteger reopened = new AtomicInteger();
+
+        Trickle(InetSocketAddress to, int connections, java.util.function.IntFunction<String> source, byte[] prefix) {
+            // One thread drives a share of the connections, so 256 connections cost a few threads.
+            int perThread = 32;
+            for (int t = 0; t * perThread < connections; t++) {
+                int first = t * perThread;
+                int last = Math.min(connections, first + perThread);
+                Thread th = new Thread(() -> drive(to, first, last, source, prefix), "trickle-" + t);
+                th.setDaemon(true);
+                threads.add(th);
+                th.start();
+            }
+        }
+
+        private void drive(InetSocketAddress to, int first, int last, java.util.function.IntFunction<String> source,
+                           byte[] prefix) {
+            Socket[] sockets = new Socket[last - first];
+            int[] sent = new int[sockets.length];
+            while (running.get()) {
+                for (int i = 0; i < sockets.length && running.get(); i++) {
+                    try {
+                        if (sockets[i] == null) {
+                            Socket s = new Socket();
+                            s.bind(new InetSocketAddress(source.apply(first + i), 0));
+                            s.connect(to, 1_000);
+                            sockets[i] = s;
+                            sent[i] = 0;
+                        }
+                        OutputStream out = sockets[i].getOutputStream();
+                        out.write(sent[i] < prefix.length ? prefix[sent[i]] : 'a');
+                        out.flush();
+                        sent[i]++;
+                    } catch (IOException closedByTheAgent) {
+                        close(sockets[i]);
+                        sockets[i] = null;
+                        reopened.incrementAndGet();
+                    }
+                }
+                AgentProcess.sleep(1_000);
+            }
+            for (Socket s : sockets) {
+                close(s);
+            }
+        }
+
+        private static void close(Socket s) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // closing
+                }
+            }
+        }
+
+        /** Waits until every connection has had time to open and send its first bytes. */
+        void letThemOpen() {
+            AgentProcess.sleep(2_000);
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            for (Thread t : threads) {
+                try {
+                    t.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            System.out.println("hostile: slow connections reopened after the agent closed them: " + reopened.get());
+        }
+    }
+}
