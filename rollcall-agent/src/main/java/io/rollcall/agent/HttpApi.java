@@ -9,9 +9,12 @@ import io.rollcall.MembershipListener;
 import io.rollcall.MembershipView;
 import io.rollcall.Rollcall;
 import io.rollcall.Subscription;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +123,7 @@ final class HttpApi implements AutoCloseable {
                 json(ex, 200, self());
             } else if (path.equals("/v1/members")) {
                 requireMethod(method, "GET");
-                json(ex, 200, members(query.get("status")));
+                members(ex, query.get("status"));
             } else if (path.startsWith("/v1/members/")) {
                 requireMethod(method, "GET");
                 // A path keeps '+' literal; URLDecoder would make it a space.
@@ -277,7 +280,7 @@ final class HttpApi implements AutoCloseable {
         return control.info();
     }
 
-    private Map<String, Object> members(String status) {
+    private void members(PlainHttpServer.Response ex, String status) throws IOException {
         MembershipView view = control.node().view();
         List<ClusterMember> list = view.members();
         if (status != null) {
@@ -289,10 +292,15 @@ final class HttpApi implements AutoCloseable {
             }
             list = view.withStatus(wanted);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("version", view.version());
-        out.put("members", Views.members(list));
-        return out;
+        Writer out = writer(ex.stream(200, "application/json; charset=utf-8", "no-cache"));
+        Views.writeView(out, view.version(), list);
+        out.write('\n');
+        out.flush();
+    }
+
+    /** Buffers writes into chunks of a few KiB on a streamed answer. */
+    private static Writer writer(OutputStream out) {
+        return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 8192);
     }
 
     private Map<String, Object> join(Object body) {
@@ -426,10 +434,10 @@ final class HttpApi implements AutoCloseable {
                                 }
                             }
                         } else {
-                            writeEvent(out, view.version(), "snapshot", Views.view(view));
+                            writeSnapshot(out, view);
                         }
                     } else {
-                        writeEvent(out, view.version(), "snapshot", Views.view(view));
+                        writeSnapshot(out, view);
                     }
                     first = false;
                 } else {
@@ -448,6 +456,15 @@ final class HttpApi implements AutoCloseable {
             }
             eventStreams.decrementAndGet();
         }
+    }
+
+    /** A snapshot event, streamed member by member like {@code /v1/members}. */
+    private static void writeSnapshot(OutputStream out, MembershipView view) throws IOException {
+        Writer w = writer(out);
+        w.write("id: " + view.version() + "\nevent: snapshot\ndata: ");
+        Views.writeView(w, view.version(), view.members());
+        w.write("\n\n");
+        w.flush();
     }
 
     private static void writeEvent(OutputStream out, long id, String type, Object data) throws IOException {

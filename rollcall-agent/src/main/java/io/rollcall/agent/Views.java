@@ -2,7 +2,7 @@ package io.rollcall.agent;
 
 import io.rollcall.ClusterMember;
 import io.rollcall.MembershipChange;
-import io.rollcall.MembershipView;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,11 +46,19 @@ final class Views {
         return out;
     }
 
-    static Map<String, Object> view(MembershipView v) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("version", v.version());
-        out.put("members", members(v.members()));
-        return out;
+    /**
+     * Writes {@code {"version": V, "members": [...]}} member by member, so that an answer the size of
+     * the member table never exists in memory at once (the shape the command line reads).
+     */
+    static void writeView(Appendable out, long version, List<ClusterMember> members) throws IOException {
+        out.append("{\"version\":").append(Long.toString(version)).append(",\"members\":[");
+        for (int i = 0; i < members.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Json.write(out, member(members.get(i)));
+        }
+        out.append("]}");
     }
 
     static Map<String, Object> change(MembershipChange c) {

@@ -334,6 +334,50 @@ class HostileAgentIT {
     }
 
     @Test
+    @Order(19)
+    void concurrentListingsAndStalledEventStreamsOfALargeTable() throws Exception {
+        // Found here: 4,000 members with 511-byte tags (2.3 MB sent, within any member budget) and 48
+        // concurrent GET /v1/members killed the agent: each answer (2.5 MB) was built whole in memory,
+        // and so was every event stream's snapshot, held by clients that never read.
+        HostileTraffic.sendStream(ATTACKER, gossip(), HostileTraffic.pushPull("big-", 4_000, 511), 15_000);
+        AgentProcess.await("the target lists the 4,000 members", 30_000, () -> memberNames(target).size() >= 4_000,
+                () -> memberNames(target).size() + " members");
+        // Found with it: the command line refused any answer over 1 MiB ("unreadable answer").
+        AgentProcess.Result cli = AgentProcess.cli(Map.of("ROLLCALL_AGENT", target.url(), "ROLLCALL_HTTP_TOKEN", TOKEN),
+                "members");
+        assertThat(cli.status()).as("rollcall members of 4,000 members: " + cli.err()).isZero();
+        assertThat(cli.out().lines().count()).isGreaterThanOrEqualTo(4_000);
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 32; i++) {
+                Socket s = new Socket();
+                s.setReceiveBufferSize(4096);
+                s.bind(new InetSocketAddress(source(i), 0));
+                s.connect(new InetSocketAddress(TARGET_IP, 7947), 2_000);
+                s.getOutputStream().write(("GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                stalled.add(s); // and never read
+            }
+            AtomicInteger ok = new AtomicInteger();
+            concurrently(48, i -> {
+                try {
+                    if (api("GET", "/v1/members", Duration.ofSeconds(60)).statusCode() == 200) {
+                        ok.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    // counted as not answered
+                }
+                return 0L;
+            });
+            assertThat(ok.get()).as("concurrent listings answered").isEqualTo(48);
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     @Order(20)
     void pushPullsWithinEveryDocumentedLimit() throws Exception {
         // Issue 15 finding 2: 20,000 entries with 511-byte metadata (11.7 MB), then a second batch.
@@ -433,8 +477,12 @@ class HostileAgentIT {
     }
 
     private HttpResponse<String> api(String method, String path) throws IOException {
+        return api(method, path, Duration.ofSeconds(10));
+    }
+
+    private HttpResponse<String> api(String method, String path, Duration timeout) throws IOException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(target.url() + path)).timeout(Duration.ofSeconds(10))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(target.url() + path)).timeout(timeout)
                     .header("Authorization", "Bearer " + TOKEN).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
@@ -487,9 +535,9 @@ class HostileAgentIT {
         Map<String, String> out = new TreeMap<>();
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(a.url() + "/v1/members"))
-                    .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + TOKEN).GET().build(),
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            Map<?, ?> body = (Map<?, ?>) Json.read(r.body());
+            Map<?, ?> body = (Map<?, ?>) Json.read(r.body(), Cli.MAX_ANSWER_CHARS);
             for (Object o : (List<?>) body.get("members")) {
                 Map<?, ?> m = (Map<?, ?>) o;
                 out.put(String.valueOf(m.get("name")), String.valueOf(m.get("status")));

@@ -84,6 +84,28 @@ public final class HostileCost {
                     HostileTraffic.sendStream(SOURCE, gossip, pp, 15_000);
                     return pp.length;
                 }),
+                new Case("4,000 members with 511 B metadata, then 48 concurrent GET /v1/members", () -> {
+                    byte[] pp = HostileTraffic.pushPull("fake-", 4_000, 511);
+                    HostileTraffic.sendStream(SOURCE, gossip, pp, 15_000);
+                    AgentProcess.sleep(2_000);
+                    long[] got = new long[1];
+                    concurrently(48, i -> {
+                        HttpResponse<byte[]> r;
+                        try {
+                            r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + IP + ":7947/v1/members"))
+                                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).GET().build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        } catch (IOException e) {
+                            return 0; // the agent went away
+                        }
+                        synchronized (got) {
+                            got[0] = Math.max(got[0], r.body().length);
+                        }
+                        return 0;
+                    });
+                    System.err.println("largest /v1/members answer: " + got[0] + " bytes");
+                    return pp.length + 48L * 200;
+                }),
                 new Case("user message stream of 20 MiB - 64 B", () -> {
                     byte[] s = HostileTraffic.PLAIN_STREAMS.encode(new UserData(Bytes.of(new byte[20 * 1024 * 1024 - 64])));
                     HostileTraffic.sendStream(SOURCE, gossip, s, 10_000);
