@@ -280,12 +280,12 @@ class HostileAgentIT {
 
     @Test
     @Order(10)
-    void gossipSlowlorisFromManySourcesDoesNotBlockJoinsForLong() throws Exception {
+    void gossipSlowlorisFromManySourcesDoesNotBlockJoins() throws Exception {
         // 256 slow connections from 64 loopback addresses, each reopened as soon as the agent closes it.
         try (Trickle attack = new Trickle(gossip(), 256, i -> source(i % 64), new byte[] {6, (byte) 0x83, (byte) 0xa4})) {
             attack.letThemOpen();
             int[] joins = joinsDuring(14_000);
-            assertThat(joins[0]).as("joins while 256 slow streams from 64 hosts are open, of " + joins[1]).isPositive();
+            assertThat(joins[0]).as("joins while 256 slow streams from 64 hosts are open, of " + joins[1]).isEqualTo(joins[1]);
         }
         assertCounted(1, "transport.");
     }
@@ -331,6 +331,19 @@ class HostileAgentIT {
                     .allMatch(s -> s == 200);
         }
         assertCounted(1, "http.");
+    }
+
+    @Test
+    @Order(14)
+    void undecodableSerfMessagesAreCountedByReason() throws Exception {
+        // Found here: a user message whose Serf body cannot be read (a join intent of one invalid
+        // msgpack byte) passes every codec check and is then dropped by the Serf layer, counted only in
+        // SerfSemantics.undecodable(), which no metric shows: 50 such drops leave no trace.
+        byte[] junkIntent = HostileTraffic.PLAIN_PACKETS.encode(List.of(new io.rollcall.core.message.UserData(
+                io.rollcall.core.Bytes.of(new byte[] {(byte) io.rollcall.core.serf.SerfMessage.TYPE_JOIN, (byte) 0xc1}))), false);
+        HostileTraffic.sendDatagrams(ATTACKER, gossip(), Collections.nCopies(50, junkIntent), 100);
+        AgentProcess.sleep(1_000);
+        assertCounted(50, "serf.", "codec.", "engine.");
     }
 
     @Test
