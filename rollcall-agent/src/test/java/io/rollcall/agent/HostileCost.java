@@ -40,8 +40,8 @@ public final class HostileCost {
     private static final String SOURCE = "127.104.51.1";
     private static final String TOKEN = "bench-token";
     private static final long TICK_MILLIS = 10; // USER_HZ = 100 on Linux
-    private static final Pattern DROP_LINE = Pattern.compile("^rollcall_dropped_total\\{reason=\"([^\"]+)\",?\\} (\\S+)$",
-            Pattern.MULTILINE);
+    private static final Pattern DROP_LINE = Pattern.compile(
+            "^rollcall_(dropped|http_refused)_total\\{reason=\"([^\"]+)\",?\\} (\\S+)$", Pattern.MULTILINE);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private HostileCost() {
@@ -255,7 +255,7 @@ public final class HostileCost {
                     HttpResponse.BodyHandlers.ofString());
             Matcher m = DROP_LINE.matcher(r.body());
             while (m.find()) {
-                out.put(m.group(1), (long) Double.parseDouble(m.group(2)));
+                out.put((m.group(1).equals("dropped") ? "" : "http.") + m.group(2), (long) Double.parseDouble(m.group(3)));
             }
         } catch (IOException | InterruptedException e) {
             // no answer: no counters
