@@ -301,7 +301,8 @@ class HostileAgentIT {
             return 0L;
         });
         assertThat(api("GET", "/v1/self").statusCode()).isEqualTo(200);
-        assertCounted(1_000, "http.client_gone");
+        // A connection closed before its first byte is no refusal on the HTTP port; on the gossip port
+        // it is a stream that ended before its message.
         assertCounted(1_000, "codec.", "transport.");
     }
 
@@ -372,13 +373,10 @@ class HostileAgentIT {
                 stalled.add(s); // and never read
             }
             AtomicInteger ok = new AtomicInteger();
+            // From 48 addresses: the API admits 8 requests at once per address (its head slots).
             concurrently(48, i -> {
-                try {
-                    if (api("GET", "/v1/members", Duration.ofSeconds(60)).statusCode() == 200) {
-                        ok.incrementAndGet();
-                    }
-                } catch (IOException e) {
-                    // counted as not answered
+                if (rawGet(source(100 + i), "/v1/members").startsWith("HTTP/1.1 200")) {
+                    ok.incrementAndGet();
                 }
                 return 0L;
             });
@@ -447,6 +445,20 @@ class HostileAgentIT {
             s.connect(to, 2_000);
         } catch (IOException e) {
             // Refused or reset: still a connection attempt the agent had to survive.
+        }
+    }
+
+    /** A GET with the token from {@code source}, read to the end: the whole answer as text, or "" if it failed. */
+    private static String rawGet(String source, String path) {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(source, 0));
+            s.connect(new InetSocketAddress(TARGET_IP, 7947), 2_000);
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
         }
     }
 
