@@ -188,7 +188,7 @@ class HostileAgentIT {
     @Order(3)
     void lzwBombsOverConcurrentStreams() throws Exception {
         byte[] bomb = HostileTraffic.lzwBomb(30_000_000);
-        concurrently(4, i -> HostileTraffic.sendStream(source(i), gossip(), bomb, 5_000));
+        HostileTraffic.concurrently(4, i -> HostileTraffic.sendStream(source(i), gossip(), bomb, 5_000));
         assertCounted(4, "codec.");
     }
 
@@ -223,7 +223,7 @@ class HostileAgentIT {
                 io.rollcall.core.Bytes.of(new byte[20 * 1024 * 1024 - 64])));
         byte[] over = HostileTraffic.PLAIN_STREAMS.encode(new io.rollcall.core.message.UserData(
                 io.rollcall.core.Bytes.of(new byte[20 * 1024 * 1024 + 1])));
-        concurrently(7, i -> HostileTraffic.sendStream(source(i), gossip(), i == 0 ? over : under, 10_000));
+        HostileTraffic.concurrently(7, i -> HostileTraffic.sendStream(source(i), gossip(), i == 0 ? over : under, 10_000));
         assertCounted(1, "codec.oversized");
     }
 
@@ -267,24 +267,24 @@ class HostileAgentIT {
 
     @Test
     @Order(9)
-    void gossipSlowlorisFromOneSourceDoesNotBlockJoins() throws Exception {
+    void gossipSlowlorisFromOneSourceDoesNotBlockJoins() {
         // Issue 15 finding 4: 130 connections from one host trickling a byte a second.
-        try (Trickle attack = new Trickle(gossip(), 130, i -> ATTACKER, new byte[] {6, (byte) 0x83, (byte) 0xa4})) {
-            attack.letThemOpen();
-            int[] joins = joinsDuring(8_000);
-            assertThat(joins[0]).as("joins while 130 slow streams from one host are open, of " + joins[1]).isEqualTo(joins[1]);
-        }
-        assertCounted(1, "transport.");
+        gossipSlowloris(130, i -> ATTACKER, 8_000, "130 slow streams from one host");
     }
 
     @Test
     @Order(10)
-    void gossipSlowlorisFromManySourcesDoesNotBlockJoins() throws Exception {
+    void gossipSlowlorisFromManySourcesDoesNotBlockJoins() {
         // 256 slow connections from 64 loopback addresses, each reopened as soon as the agent closes it.
-        try (Trickle attack = new Trickle(gossip(), 256, i -> source(i % 64), new byte[] {6, (byte) 0x83, (byte) 0xa4})) {
+        gossipSlowloris(256, i -> source(i % 64), 14_000, "256 slow streams from 64 hosts");
+    }
+
+    private void gossipSlowloris(int connections, java.util.function.IntFunction<String> source, long millis, String what) {
+        byte[] pushPullHead = {6, (byte) 0x83, (byte) 0xa4};
+        try (HostileTraffic.Trickle attack = new HostileTraffic.Trickle(gossip(), connections, source, pushPullHead)) {
             attack.letThemOpen();
-            int[] joins = joinsDuring(14_000);
-            assertThat(joins[0]).as("joins while 256 slow streams from 64 hosts are open, of " + joins[1]).isEqualTo(joins[1]);
+            int[] joins = joinsDuring(millis);
+            assertThat(joins[0]).as("joins while " + what + " are open, of " + joins[1]).isEqualTo(joins[1]);
         }
         assertCounted(1, "transport.");
     }
@@ -292,7 +292,7 @@ class HostileAgentIT {
     @Test
     @Order(11)
     void connectionFloodsOnBothPortsFromOneAndManySources() throws Exception {
-        concurrently(8, t -> {
+        HostileTraffic.concurrently(8, t -> {
             for (int i = 0; i < 250; i++) {
                 String src = t < 4 ? ATTACKER : source(t * 250 + i);
                 openAndClose(src, gossip());
@@ -308,27 +308,24 @@ class HostileAgentIT {
 
     @Test
     @Order(12)
-    void httpSlowlorisWithoutTheTokenDoesNotLockOutAuthorisedClients() throws Exception {
+    void httpSlowlorisWithoutTheTokenDoesNotLockOutAuthorisedClients() {
         // Issue 15 finding 5: 100 connections trickling a request head, no token.
-        byte[] head = "GET /v1/members HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
-        try (Trickle attack = new Trickle(new InetSocketAddress(TARGET_IP, 7947), 100, i -> ATTACKER, head)) {
-            attack.letThemOpen();
-            List<Integer> statuses = authorisedRequestsDuring(8_000);
-            assertThat(statuses).as("authorised requests while 100 slow unauthenticated heads are open").isNotEmpty()
-                    .allMatch(s -> s == 200);
-        }
-        assertCounted(1, "http.");
+        httpSlowloris(100, i -> ATTACKER, "100 slow unauthenticated heads from one host");
     }
 
     @Test
     @Order(13)
-    void httpSlowlorisFromManySources() throws Exception {
+    void httpSlowlorisFromManySources() {
+        httpSlowloris(200, i -> source(i % 50), "200 slow heads from 50 hosts");
+    }
+
+    private void httpSlowloris(int connections, java.util.function.IntFunction<String> source, String what) {
         byte[] head = "GET /v1/members HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
-        try (Trickle attack = new Trickle(new InetSocketAddress(TARGET_IP, 7947), 200, i -> source(i % 50), head)) {
+        try (HostileTraffic.Trickle attack = new HostileTraffic.Trickle(new InetSocketAddress(TARGET_IP, 7947), connections,
+                source, head)) {
             attack.letThemOpen();
             List<Integer> statuses = authorisedRequestsDuring(8_000);
-            assertThat(statuses).as("authorised requests while 200 slow heads from 50 hosts are open").isNotEmpty()
-                    .allMatch(s -> s == 200);
+            assertThat(statuses).as("authorised requests while " + what + " are open").isNotEmpty().allMatch(st -> st == 200);
         }
         assertCounted(1, "http.");
     }
@@ -374,7 +371,7 @@ class HostileAgentIT {
             }
             AtomicInteger ok = new AtomicInteger();
             // From 48 addresses: the API admits 8 requests at once per address (its head slots).
-            concurrently(48, i -> {
+            HostileTraffic.concurrently(48, i -> {
                 if (rawGet(source(100 + i), "/v1/members").startsWith("HTTP/1.1 200")) {
                     ok.incrementAndGet();
                 }
@@ -417,26 +414,6 @@ class HostileAgentIT {
         List<AgentProcess> all = new ArrayList<>(healthy);
         all.add(0, target);
         return all;
-    }
-
-    private interface Task {
-        long run(int i) throws Exception;
-    }
-
-    private static void concurrently(int n, Task task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<Long>> fs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                fs.add(pool.submit(() -> task.run(k)));
-            }
-            for (Future<Long> f : fs) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static void openAndClose(String source, InetSocketAddress to) {
@@ -659,89 +636,6 @@ class HostileAgentIT {
             if (seen.size() < 20 && !seen.contains(what)) {
                 seen.add(what);
             }
-        }
-    }
-
-    /**
-     * Slow connections: each writes {@code prefix} one byte a second and then a byte a second forever,
-     * and is reopened as soon as the other side closes it (an attacker keeps its slots).
-     */
-    private static final class Trickle implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-        private final AtomicInteger reopened = new AtomicInteger();
-
-        Trickle(InetSocketAddress to, int connections, java.util.function.IntFunction<String> source, byte[] prefix) {
-            // One thread drives a share of the connections, so 256 connections cost a few threads.
-            int perThread = 32;
-            for (int t = 0; t * perThread < connections; t++) {
-                int first = t * perThread;
-                int last = Math.min(connections, first + perThread);
-                Thread th = new Thread(() -> drive(to, first, last, source, prefix), "trickle-" + t);
-                th.setDaemon(true);
-                threads.add(th);
-                th.start();
-            }
-        }
-
-        private void drive(InetSocketAddress to, int first, int last, java.util.function.IntFunction<String> source,
-                           byte[] prefix) {
-            Socket[] sockets = new Socket[last - first];
-            int[] sent = new int[sockets.length];
-            while (running.get()) {
-                for (int i = 0; i < sockets.length && running.get(); i++) {
-                    try {
-                        if (sockets[i] == null) {
-                            Socket s = new Socket();
-                            s.bind(new InetSocketAddress(source.apply(first + i), 0));
-                            s.connect(to, 1_000);
-                            sockets[i] = s;
-                            sent[i] = 0;
-                        }
-                        OutputStream out = sockets[i].getOutputStream();
-                        out.write(sent[i] < prefix.length ? prefix[sent[i]] : 'a');
-                        out.flush();
-                        sent[i]++;
-                    } catch (IOException closedByTheAgent) {
-                        close(sockets[i]);
-                        sockets[i] = null;
-                        reopened.incrementAndGet();
-                    }
-                }
-                AgentProcess.sleep(1_000);
-            }
-            for (Socket s : sockets) {
-                close(s);
-            }
-        }
-
-        private static void close(Socket s) {
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // closing
-                }
-            }
-        }
-
-        /** Waits until every connection has had time to open and send its first bytes. */
-        void letThemOpen() {
-            AgentProcess.sleep(2_000);
-        }
-
-        @Override
-        public void close() {
-            running.set(false);
-            for (Thread t : threads) {
-                try {
-                    t.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            System.out.println("hostile: slow connections reopened after the agent closed them: " + reopened.get());
         }
     }
 }

@@ -89,7 +89,7 @@ public final class HostileCost {
                     HostileTraffic.sendStream(SOURCE, gossip, pp, 15_000);
                     AgentProcess.sleep(2_000);
                     long[] got = new long[1];
-                    concurrently(48, i -> {
+                    HostileTraffic.concurrently(48, i -> {
                         HttpResponse<byte[]> r;
                         try {
                             r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + IP + ":7947/v1/members"))
@@ -113,7 +113,7 @@ public final class HostileCost {
                 }),
                 new Case("4 concurrent user message streams of 20 MiB - 64 B", () -> {
                     byte[] s = HostileTraffic.PLAIN_STREAMS.encode(new UserData(Bytes.of(new byte[20 * 1024 * 1024 - 64])));
-                    concurrently(4, i -> HostileTraffic.sendStream("127.104.51." + (i + 1), gossip, s, 10_000));
+                    HostileTraffic.concurrently(4, i -> HostileTraffic.sendStream("127.104.51." + (i + 1), gossip, s, 10_000));
                     return 4L * s.length;
                 }),
                 new Case("12,000 mutated datagrams of every type, 3,000/s", () -> {
@@ -129,7 +129,7 @@ public final class HostileCost {
                     return n;
                 }),
                 new Case("2,000 gossip connections opened and closed", () -> {
-                    concurrently(4, i -> {
+                    HostileTraffic.concurrently(4, i -> {
                         for (int k = 0; k < 500; k++) {
                             try (Socket s = new Socket()) {
                                 s.bind(new InetSocketAddress("127.104.51." + (i + 1), 0));
@@ -142,9 +142,9 @@ public final class HostileCost {
                     });
                     return 0;
                 }),
-                new Case("130 slow gossip streams (1 B/s) for 12 s", () -> trickle(gossip, 130, new byte[] {6}, 12_000)),
+                new Case("130 slow gossip streams (1 B/s) for 12 s", () -> trickle(gossip, 130, new byte[] {6})),
                 new Case("100 slow HTTP heads (1 B/s) for 12 s", () -> trickle(http, 100,
-                        "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII), 12_000)));
+                        "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII))));
         Path root = Files.createTempDirectory("hostile-cost");
         System.out.println("| attack | bytes sent | agent CPU (ms) | peak RSS before → after (MiB) | survived | drops counted |");
         System.out.println("|---|---|---|---|---|---|");
@@ -177,66 +177,11 @@ public final class HostileCost {
         }
     }
 
-    private interface Task {
-        long run(int i) throws Exception;
-    }
-
-    private static void concurrently(int n, Task task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<Long>> fs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                fs.add(pool.submit(() -> task.run(k)));
-            }
-            for (Future<Long> f : fs) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** {@code n} connections writing {@code prefix} then a byte a second; reopened when closed. @return bytes sent */
-    private static long trickle(InetSocketAddress to, int n, byte[] prefix, long millis) {
-        Socket[] sockets = new Socket[n];
-        int[] sent = new int[n];
-        long bytes = 0;
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < end) {
-            for (int i = 0; i < n; i++) {
-                try {
-                    if (sockets[i] == null) {
-                        Socket s = new Socket();
-                        s.bind(new InetSocketAddress(SOURCE, 0));
-                        s.connect(to, 1_000);
-                        sockets[i] = s;
-                        sent[i] = 0;
-                    }
-                    OutputStream out = sockets[i].getOutputStream();
-                    out.write(sent[i] < prefix.length ? prefix[sent[i]] : 'a');
-                    sent[i]++;
-                    bytes++;
-                } catch (IOException e) {
-                    closeQuietly(sockets[i]);
-                    sockets[i] = null;
-                }
-            }
-            AgentProcess.sleep(1_000);
-        }
-        for (Socket s : sockets) {
-            closeQuietly(s);
-        }
-        return bytes;
-    }
-
-    private static void closeQuietly(Socket s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
+    /** {@code n} connections from one address, each writing {@code prefix} then a byte a second for 12 s. */
+    private static long trickle(InetSocketAddress to, int n, byte[] prefix) {
+        try (HostileTraffic.Trickle t = new HostileTraffic.Trickle(to, n, i -> SOURCE, prefix)) {
+            AgentProcess.sleep(12_000);
+            return t.bytesSent();
         }
     }
 

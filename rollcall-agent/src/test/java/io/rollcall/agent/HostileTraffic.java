@@ -35,6 +35,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * What an unauthenticated host sends at an agent: the attack classes of issue 15 and seeded mutations
@@ -391,6 +398,117 @@ final class HostileTraffic {
             return n;
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    interface Task {
+        long run(int i) throws Exception;
+    }
+
+    /** Runs {@code task(0..n-1)} on {@code n} threads at once and waits for all (two minutes at most). */
+    static void concurrently(int n, Task task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Long>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                fs.add(pool.submit(() -> task.run(k)));
+            }
+            for (Future<Long> f : fs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Slow connections: each writes {@code prefix} one byte a second and then a byte a second forever,
+     * and is reopened as soon as the other side closes it (an attacker keeps its slots).
+     */
+    static final class Trickle implements AutoCloseable {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+        private final AtomicInteger reopened = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+        Trickle(InetSocketAddress to, int connections, IntFunction<String> source, byte[] prefix) {
+            // One thread drives a share of the connections, so 256 connections cost a few threads.
+            int perThread = 32;
+            for (int t = 0; t * perThread < connections; t++) {
+                int first = t * perThread;
+                int last = Math.min(connections, first + perThread);
+                Thread th = new Thread(() -> drive(to, first, last, source, prefix), "trickle-" + t);
+                th.setDaemon(true);
+                threads.add(th);
+                th.start();
+            }
+        }
+
+        private void drive(InetSocketAddress to, int first, int last, IntFunction<String> source,
+                           byte[] prefix) {
+            Socket[] sockets = new Socket[last - first];
+            int[] sent = new int[sockets.length];
+            while (running.get()) {
+                for (int i = 0; i < sockets.length && running.get(); i++) {
+                    try {
+                        if (sockets[i] == null) {
+                            Socket s = new Socket();
+                            s.bind(new InetSocketAddress(source.apply(first + i), 0));
+                            s.connect(to, 1_000);
+                            sockets[i] = s;
+                            sent[i] = 0;
+                        }
+                        OutputStream out = sockets[i].getOutputStream();
+                        out.write(sent[i] < prefix.length ? prefix[sent[i]] : 'a');
+                        out.flush();
+                        sent[i]++;
+                        bytes.incrementAndGet();
+                    } catch (IOException closedByTheAgent) {
+                        close(sockets[i]);
+                        sockets[i] = null;
+                        reopened.incrementAndGet();
+                    }
+                }
+                AgentProcess.sleep(1_000);
+            }
+            for (Socket s : sockets) {
+                close(s);
+            }
+        }
+
+        private static void close(Socket s) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // closing
+                }
+            }
+        }
+
+        /** @return bytes written so far, over all connections */
+        long bytesSent() {
+            return bytes.get();
+        }
+
+        /** Waits until every connection has had time to open and send its first bytes. */
+        void letThemOpen() {
+            AgentProcess.sleep(2_000);
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            for (Thread t : threads) {
+                try {
+                    t.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            System.out.println("hostile: slow connections reopened after the agent closed them: " + reopened.get());
         }
     }
 }
