@@ -53,6 +53,13 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     public static final int MAX_REMEMBERED_QUERIES = 1_024;
     /** Most queries of our own awaiting answers at once. */
     public static final int MAX_PENDING_QUERIES = 64;
+    /**
+     * Furthest ahead of our clock a peer's Lamport time may be: 2^32 intents (or queries) that we never
+     * saw. Serf has no bound, so one unauthenticated intent at 2^64-1 could be refuted by nothing: a
+     * leave intent that high about a member made all its later join intents older, everywhere.
+     */
+    public static final long MAX_LAMPORT_JUMP = 1L << 32;
+    private long lamportJumps;
 
     /** @param selfName our node name */
     public SerfSemantics(String selfName) {
@@ -96,6 +103,9 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         }
         if (message instanceof SerfMessage.JoinIntent join) {
             intentsReceived++;
+            if (jumpsTooFar(clock, join.ltime())) {
+                return;
+            }
             clock.witness(join.ltime());
             if (recordStatus(join.node(), join.ltime())) {
                 leftMembers.remove(join.node());
@@ -103,6 +113,9 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
             }
         } else if (message instanceof SerfMessage.LeaveIntent leave) {
             intentsReceived++;
+            if (jumpsTooFar(clock, leave.ltime())) {
+                return;
+            }
             clock.witness(leave.ltime());
             if (leave.node().equals(selfName)) {
                 Long mine = statusLTimes.get(selfName);
@@ -129,6 +142,9 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     }
 
     private void onQuery(SerfMessage.Query query, Bytes payload) {
+        if (jumpsTooFar(queryClock, query.ltime())) {
+            return;
+        }
         queryClock.witness(query.ltime());
         String id = query.ltime() + ":" + query.id();
         if (!seenQueries.add(id)) {
@@ -221,7 +237,8 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         witnessNonZero(eventClock, remote.eventLTime());
         witnessNonZero(queryClock, remote.queryLTime());
         for (Map.Entry<String, Long> e : remote.statusLTimes().entrySet()) {
-            if (!remote.leftMembers().contains(e.getKey()) && !e.getKey().equals(selfName)) {
+            if (!remote.leftMembers().contains(e.getKey()) && !e.getKey().equals(selfName)
+                    && !jumpsTooFar(clock, e.getValue())) {
                 recordStatus(e.getKey(), e.getValue());
             }
         }
@@ -305,9 +322,23 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         return true;
     }
 
-    private static void witnessNonZero(LamportClock c, long remote) {
+    /** @return Serf intents, queries and state times ignored for lying more than {@link #MAX_LAMPORT_JUMP} ahead */
+    public long lamportJumps() {
+        return lamportJumps;
+    }
+
+    /** Whether {@code seen} lies more than {@link #MAX_LAMPORT_JUMP} ahead of {@code c}; counts it if so. */
+    private boolean jumpsTooFar(LamportClock c, long seen) {
+        if (Long.compareUnsigned(seen, c.time()) > 0 && Long.compareUnsigned(seen - c.time(), MAX_LAMPORT_JUMP) > 0) {
+            lamportJumps++;
+            return true;
+        }
+        return false;
+    }
+
+    private void witnessNonZero(LamportClock c, long remote) {
         // Serf witnesses "remote - 1" only when remote is non-zero: zero would wrap around.
-        if (remote != 0) {
+        if (remote != 0 && !jumpsTooFar(c, remote - 1)) {
             c.witness(remote - 1);
         }
     }

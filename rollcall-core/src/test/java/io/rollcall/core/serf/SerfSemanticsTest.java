@@ -83,4 +83,27 @@ class SerfSemanticsTest {
             assertThat(((SerfMessage.JoinIntent) m).ltime()).isGreaterThan(100);
         });
     }
+
+    @Test
+    void anIntentAtTheTopOfTheLamportRangeIsIgnoredAndCounted() {
+        // Unrefutable otherwise: a leave intent about s1 at 2^63-1 (or anything up to 2^64-1) made every later join intent of s1
+        // older (ignored by every member), and one about us could not be answered by a newer join.
+        CollectingOutbox out = new CollectingOutbox();
+        SerfSemantics serf = new SerfSemantics("r1");
+        MembershipEngine engine = startedWithOnePeer(serf, out);
+        out.drain();
+        serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeLeave(new SerfMessage.LeaveIntent(Long.MAX_VALUE, "s1", false))));
+        serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeLeave(new SerfMessage.LeaveIntent(Long.MAX_VALUE, "r1", false))));
+        assertThat(serf.lamportJumps()).isEqualTo(2);
+        serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeJoin(new SerfMessage.JoinIntent(5, "s1"))));
+        List<SerfMessage> gossiped = intentsGossiped(engine, out);
+        assertThat(gossiped).noneMatch(m -> m instanceof SerfMessage.LeaveIntent);
+        assertThat(gossiped).anySatisfy(m -> assertThat(m).isEqualTo(new SerfMessage.JoinIntent(5, "s1")));
+        // Within the bound, a leave about us is still refuted with a newer join.
+        serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeLeave(new SerfMessage.LeaveIntent(1_000, "r1", false))));
+        assertThat(intentsGossiped(engine, out)).anySatisfy(m -> {
+            assertThat(m).isInstanceOf(SerfMessage.JoinIntent.class);
+            assertThat(((SerfMessage.JoinIntent) m).ltime()).isGreaterThan(1_000);
+        });
+    }
 }
