@@ -97,11 +97,20 @@ class HostileAgentIT {
     }
 
     @AfterAll
-    void stopAll() {
+    void stopAll() throws IOException {
         extra.forEach(AgentProcess::kill);
         healthy.forEach(AgentProcess::kill);
         if (target != null) {
             target.kill();
+        }
+        deleteTree(dir);
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -135,6 +144,8 @@ class HostileAgentIT {
         assertThat(rss[1]).as(context + ": peak RSS (VmHWM, KiB) under " + RSS_BOUND_MIB + " MiB")
                 .isLessThanOrEqualTo(RSS_BOUND_MIB * 1024);
         assertThat(watch.seen).as(context + ": the healthy cluster saw no false failure").isEmpty();
+        assertThat(target.logText().lines().filter(l -> l.startsWith("\tat ") || l.contains("[ERROR]")).limit(5).toList())
+                .as(context + ": no stack trace and no ERROR line in the attacked agent's log").isEmpty();
         for (AgentProcess h : healthy) {
             assertThat(h.isAlive()).as(context + ": healthy agent " + h.name + " alive; log: " + tail(h.logText())).isTrue();
         }
@@ -341,6 +352,22 @@ class HostileAgentIT {
         HostileTraffic.sendDatagrams(ATTACKER, gossip(), Collections.nCopies(50, junkIntent), 100);
         AgentProcess.sleep(1_000);
         assertCounted(50, "serf.", "codec.", "engine.");
+    }
+
+    @Test
+    @Order(15)
+    void serfIntentsAtTheTopOfTheLamportRange() throws Exception {
+        // Found here: a leave intent about the node at Lamport time 2^63-1 made its refutation's time
+        // negative; encoding it threw on the protocol thread (an ERROR with a stack trace) every time.
+        List<byte[]> intents = new ArrayList<>();
+        for (String about : List.of(TARGET, "h2")) {
+            intents.add(HostileTraffic.PLAIN_PACKETS.encode(List.of(new io.rollcall.core.message.UserData(io.rollcall.core.Bytes.of(
+                    io.rollcall.core.codec.SerfCodec.encodeLeave(new io.rollcall.core.serf.SerfMessage.LeaveIntent(Long.MAX_VALUE,
+                            about, false))))), false));
+        }
+        HostileTraffic.sendDatagrams(ATTACKER, gossip(), intents, 10);
+        AgentProcess.sleep(2_000);
+        assertThat(target.logText()).as("the attacked agent's log").doesNotContain("protocol task failed");
     }
 
     @Test

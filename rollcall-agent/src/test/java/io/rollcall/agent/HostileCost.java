@@ -148,11 +148,15 @@ public final class HostileCost {
         Path root = Files.createTempDirectory("hostile-cost");
         System.out.println("| attack | bytes sent | agent CPU (ms) | peak RSS before → after (MiB) | survived | drops counted |");
         System.out.println("|---|---|---|---|---|---|");
-        for (Case c : cases) {
-            if (args.length > 0 && java.util.Arrays.stream(args).noneMatch(a -> c.name().contains(a))) {
-                continue;
+        try {
+            for (Case c : cases) {
+                if (args.length > 0 && java.util.Arrays.stream(args).noneMatch(a -> c.name().contains(a))) {
+                    continue;
+                }
+                measure(root, c);
             }
-            measure(root, c);
+        } finally {
+            HostileAgentIT.deleteTree(root);
         }
     }
 
