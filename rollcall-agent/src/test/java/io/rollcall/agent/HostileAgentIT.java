@@ -242,7 +242,6 @@ class HostileAgentIT {
         assertCounted(1, "codec.oversized");
     }
 
-    @Disabled("issue 15 finding 3: fix not merged yet")
     @Test
     @Order(7)
     void hostileMemberNamesAreRefusedOrEscaped() throws Exception {
@@ -265,7 +264,6 @@ class HostileAgentIT {
         assertCounted(2 * names.size(), "codec.", "engine.");
     }
 
-    @Disabled("issue 15 finding 11: fix not merged yet")
     @Test
     @Order(8)
     void suspectAndDeadAtTheTopIncarnationDoNotFailALiveMemberForGood() throws Exception {
