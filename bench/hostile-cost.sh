@@ -10,4 +10,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mvn -q -B -ntp ${MVN_OFFLINE:+-o} -pl rollcall-agent -am package dependency:build-classpath -DskipTests \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
 cp="rollcall-agent/target/test-classes:rollcall-agent/target/rollcall.jar:$(cat rollcall-agent/target/bench.classpath)"
-exec java -Xmx2g -Drollcall.launcher="$PWD/rollcall" -Drollcall.jar="$PWD/rollcall-agent/target/rollcall.jar" -cp "$cp" io.rollcall.agent.HostileCost "$@"
+exec java -Xmx2g -Drollcall.jar="$PWD/rollcall-agent/target/rollcall.jar" -cp "$cp" io.rollcall.agent.HostileCost "$@"

@@ -186,7 +186,6 @@ class HostileAgentIT {
         assertCounted(1_000, "codec.", "engine.");
     }
 
-    @Disabled("issue 15 finding 1: fix not merged yet")
     @Test
     @Order(2)
     void lzwBombOfThirtyMegabytesInOneDatagram() throws Exception {
@@ -197,7 +196,6 @@ class HostileAgentIT {
         assertCounted(4, "codec.");
     }
 
-    @Disabled("issue 15 finding 1: fix not merged yet")
     @Test
     @Order(3)
     void lzwBombsOverConcurrentStreams() throws Exception {
@@ -228,7 +226,6 @@ class HostileAgentIT {
         assertCounted(3, "codec.");
     }
 
-    @Disabled("issue 15 finding 2: fix not merged yet")
     @Test
     @Order(6)
     void concurrentStreamsAtTheStreamSizeLimit() throws Exception {
@@ -287,6 +284,8 @@ class HostileAgentIT {
         gossipSlowloris(130, i -> ATTACKER, 8_000, "130 slow streams from one host");
     }
 
+    @Disabled("new finding (hostile): 256 slow streams from 64 addresses hold the whole stream decode budget"
+            + " (codec.memory_budget), so every join is refused; for the budget and stream owners")
     @Test
     @Order(10)
     void gossipSlowlorisFromManySourcesDoesNotBlockJoins() {
@@ -381,15 +380,16 @@ class HostileAgentIT {
         // Found here: 4,000 members with 511-byte tags (2.3 MB sent) and 48
         // concurrent GET /v1/members killed the agent: each answer (2.5 MB) was built whole in memory,
         // and so was every event stream's snapshot, held by clients that never read.
-        // 3,000 of them here: the member budget lets one exchange fill at most half of it.
-        HostileTraffic.sendStream(ATTACKER, gossip(), HostileTraffic.pushPull("big-", 3_000, 511), 15_000);
-        AgentProcess.await("the target lists the 3,000 members", 30_000, () -> memberNames(target).size() >= 3_000,
+        // 2,800 of them here, in two exchanges: the member budget lets one exchange fill at most half of it.
+        HostileTraffic.sendStream(ATTACKER, gossip(), HostileTraffic.pushPull("big-", 1_400, 511), 15_000);
+        HostileTraffic.sendStream(source(1), gossip(), HostileTraffic.pushPull("bigger-", 1_400, 511), 15_000);
+        AgentProcess.await("the target lists the 2,800 members", 30_000, () -> memberNames(target).size() >= 2_800,
                 () -> memberNames(target).size() + " members");
         // Found with it: the command line refused any answer over 1 MiB ("unreadable answer").
         AgentProcess.Result cli = AgentProcess.cli(Map.of("ROLLCALL_AGENT", target.url(), "ROLLCALL_HTTP_TOKEN", TOKEN),
                 "members");
-        assertThat(cli.status()).as("rollcall members of 3,000 members: " + cli.err()).isZero();
-        assertThat(cli.out().lines().count()).isGreaterThanOrEqualTo(3_000);
+        assertThat(cli.status()).as("rollcall members of 2,800 members: " + cli.err()).isZero();
+        assertThat(cli.out().lines().count()).isGreaterThanOrEqualTo(2_800);
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < 32; i++) {
@@ -417,7 +417,6 @@ class HostileAgentIT {
         }
     }
 
-    @Disabled("issue 15 finding 2: fix not merged yet")
     @Test
     @Order(20)
     void pushPullsWithinEveryDocumentedLimit() throws Exception {
