@@ -1,5 +1,6 @@
 package io.rollcall.agent;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
@@ -17,17 +18,25 @@ final class Json {
 
     static String write(Object value) {
         StringBuilder sb = new StringBuilder();
-        write(sb, value);
+        try {
+            write(sb, value);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringBuilder never throws
+        }
         return sb.toString();
     }
 
-    private static void write(StringBuilder sb, Object value) {
+    /**
+     * Writes {@code value} to {@code sb} as it goes: an answer the size of the member table is never
+     * held in memory as one string (48 concurrent listings of 4,000 members killed a 64 MiB agent).
+     */
+    static void write(Appendable sb, Object value) throws IOException {
         if (value == null) {
             sb.append("null");
         } else if (value instanceof String s) {
             string(sb, s);
         } else if (value instanceof Number || value instanceof Boolean) {
-            sb.append(value);
+            sb.append(value.toString());
         } else if (value instanceof Map<?, ?> map) {
             sb.append('{');
             Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
@@ -56,7 +65,7 @@ final class Json {
         }
     }
 
-    private static void string(StringBuilder sb, String s) {
+    private static void string(Appendable sb, String s) throws IOException {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
