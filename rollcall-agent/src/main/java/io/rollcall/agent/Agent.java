@@ -1,6 +1,7 @@
 package io.rollcall.agent;
 
 import io.rollcall.ClusterMember;
+import io.rollcall.HostAndPort;
 import io.rollcall.JoinException;
 import io.rollcall.MembershipChange;
 import io.rollcall.MembershipListener;
@@ -10,6 +11,7 @@ import io.rollcall.Rollcall;
 import io.rollcall.RollcallConfig;
 import io.rollcall.SelfStateNotStoredException;
 import io.rollcall.Subscription;
+import io.rollcall.SeedProvider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -38,10 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (a second signal exits at once). Exit statuses are in {@link ExitCode}.
  */
 final class Agent {
-    /** How often a rejoin is attempted at first, and later. */
-    private static final long REJOIN_FAST_MILLIS = 2_000;
-    private static final long REJOIN_SLOW_MILLIS = 15_000;
-    private static final long REJOIN_FAST_PERIOD_MILLIS = 60_000;
     private static final long SNAPSHOT_DEBOUNCE_MILLIS = 1_000;
     /** Start-up join attempts while seeds accept but do not answer in time. */
     private static final int START_JOIN_ATTEMPTS = 3;
@@ -183,8 +181,8 @@ final class Agent {
         }
         InetSocketAddress httpAddress;
         try {
-            InetSocketAddress h = Addresses.parse(settings.http(), 7947);
-            httpAddress = new InetSocketAddress(InetAddress.getByName(h.getHostString()), h.getPort());
+            HostAndPort h = HostAndPort.parse(settings.http(), 7947);
+            httpAddress = new InetSocketAddress(InetAddress.getByName(h.host()), h.port());
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(ExitCode.USAGE, "bad --http address '" + settings.http() + "': " + e.getMessage());
         }
@@ -282,13 +280,14 @@ final class Agent {
     /**
      * The start-up join: a seed that accepted the connection but did not answer within the TCP
      * timeout is busy, not gone (63 agents starting at once on two cores starve it for seconds), so
-     * such a join is tried again, {@value #START_JOIN_ATTEMPTS} times in all. A refused or
-     * unreachable seed fails at once, as in Serf.
+     * such a join is tried again, {@value #START_JOIN_ATTEMPTS} times in all. A refused, unreachable or
+     * unresolvable seed fails at once, as in Serf. The join completes at the first seed that answers.
      */
     private int joinAtStart(List<String> seeds) throws JoinException {
+        List<SeedProvider> providers = providers(seeds);
         for (int attempt = 1; ; attempt++) {
             try {
-                return join(seeds);
+                return await(node.join(providers, Duration.ZERO), seeds);
             } catch (JoinException e) {
                 if (!e.allFailedBecause(JoinException.Reason.TIMED_OUT) || attempt >= START_JOIN_ATTEMPTS
                         || stop.getCount() == 0) {
@@ -300,6 +299,14 @@ final class Agent {
         }
     }
 
+    private static List<SeedProvider> providers(List<String> seeds) {
+        List<SeedProvider> out = new ArrayList<>();
+        for (String s : seeds) {
+            out.add(SeedProvider.parse(s));
+        }
+        return out;
+    }
+
     private static JoinException everySeed(List<String> seeds, JoinException.Reason reason, String message) {
         List<JoinException.SeedFailure> failures = new ArrayList<>();
         for (String seed : seeds) {
@@ -308,13 +315,10 @@ final class Agent {
         return new JoinException(failures);
     }
 
-    private int join(List<String> seeds) throws JoinException {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String s : seeds) {
-            addresses.add(Addresses.parse(s));
-        }
+    private int await(java.util.concurrent.CompletableFuture<Integer> join, List<String> seeds) throws JoinException {
         try {
-            return node.join(addresses).get(node.config().tcpTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            // DNS lookups come first: each provider may take a few seconds when no DNS server answers.
+            return join.get(node.config().tcpTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JoinException je) {
                 throw je;
@@ -329,48 +333,29 @@ final class Agent {
     }
 
     /**
-     * Keeps trying {@code --retry-join} seeds and the members remembered from the last run until one
-     * answers or another member has found us, so a restarted cluster re-forms with no seeds at all.
+     * Hands {@code --retry-join} seeds (which also heal partitions, re-resolved at every refresh) and the
+     * members remembered from the last run (tried only while alone: their addresses may be stale) to
+     * the node's discovery, so a restarted cluster re-forms with no seeds at all.
      */
     private void startRejoin() {
-        Set<String> targets = new LinkedHashSet<>(settings.retryJoin());
+        List<SeedProvider> rememberedSeeds = new ArrayList<>();
         for (DataDirectory.RememberedMember m : remembered) {
-            if (!m.name().equals(node.name())) {
-                targets.add(m.address());
+            if (!m.name().equals(node.name()) && !m.address().equals(Views.address(node.address()))) {
+                try {
+                    rememberedSeeds.add(SeedProvider.parse(m.address()));
+                } catch (IllegalArgumentException e) {
+                    LOG.log(Level.WARNING, "remembered member " + m.name() + " has a bad address: " + e.getMessage());
+                }
             }
         }
-        targets.remove(Views.address(node.address()));
-        if (targets.isEmpty()) {
+        List<SeedProvider> retry = providers(settings.retryJoin());
+        if (retry.isEmpty() && rememberedSeeds.isEmpty()) {
             return;
         }
-        long started = System.nanoTime();
-        LOG.log(Level.INFO, "rejoining through " + targets.size() + " address(es) in the background: " + targets);
-        Runnable attempt = new Runnable() {
-            @Override
-            public void run() {
-                if (stopping.get()) {
-                    return;
-                }
-                boolean found = node.view().reachable().size() > 1;
-                if (!found) {
-                    try {
-                        int joined = join(List.copyOf(targets));
-                        LOG.log(Level.INFO, "rejoined the cluster through " + joined + " address(es)");
-                        found = true;
-                    } catch (JoinException e) {
-                        LOG.log(Level.DEBUG, "rejoin attempt failed: " + e.getMessage());
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "rejoin attempt failed: " + e.toString());
-                    }
-                }
-                if (!found && !stopping.get()) {
-                    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                    background.schedule(this, elapsed < REJOIN_FAST_PERIOD_MILLIS ? REJOIN_FAST_MILLIS : REJOIN_SLOW_MILLIS,
-                            TimeUnit.MILLISECONDS);
-                }
-            }
-        };
-        background.execute(attempt);
+        LOG.log(Level.INFO, "rejoining in the background through " + (retry.size() + rememberedSeeds.size()) + " seed(s): "
+                + settings.retryJoin() + (rememberedSeeds.isEmpty() ? "" : " and " + rememberedSeeds.size() + " remembered member(s)"));
+        node.keepJoining(retry, true);
+        node.keepJoining(rememberedSeeds, false);
     }
 
     private void requestStop() {

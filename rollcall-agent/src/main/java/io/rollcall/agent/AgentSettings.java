@@ -193,7 +193,7 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
     private static void checkAddresses(String flag, List<String> addresses) {
         for (String address : addresses) {
             try {
-                Addresses.parse(address);
+                io.rollcall.SeedProvider.parse(address);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--" + flag + ": " + e.getMessage());
             }
