@@ -168,7 +168,8 @@ final class Agent {
                     .metadata(tags).initialIncarnation(incarnation).leaveTimeout(LEAVE_TIMEOUT)
                     .gossipKeys(keys).gossipVerifyIncoming(settings.verifyIncoming())
                     .gossipVerifyOutgoing(settings.verifyOutgoing()).label(settings.label())
-                    .allowedNetworks(settings.allowCidrs()).maxInboundStreamsPerSource(settings.maxStreamsPerSource());
+                    .allowedNetworks(settings.allowCidrs()).maxInboundStreamsPerSource(settings.maxStreamsPerSource())
+                    .seedRefreshInterval(settings.seedRefresh());
             if (settings.advertise() != null) {
                 b.advertise(settings.advertise());
             }
@@ -524,6 +525,8 @@ final class Agent {
             cfg.put("join", settings.join());
             cfg.put("retry_join", settings.retryJoin());
             cfg.put("bootstrap_node", settings.bootstrapNode());
+            cfg.put("discover", settings.discover());
+            cfg.put("seed_refresh_interval_ms", settings.seedRefresh().toMillis());
             cfg.put("event_handlers", settings.eventHandlers());
             cfg.put("log_level", settings.logLevel());
             out.put("config", cfg);
@@ -548,6 +551,14 @@ final class Agent {
             health.put("event_handler_drops", handlers.dropped());
             health.put("event_handler_failures", handlers.failed());
             out.put("health", health);
+            var d = node.discoveryCounters();
+            Map<String, Object> discovery = new LinkedHashMap<>();
+            discovery.put("seed_lookups", d.lookups());
+            discovery.put("seed_lookup_failures", d.lookupFailures());
+            discovery.put("join_attempts", d.joinAttempts());
+            discovery.put("join_failures", d.joinFailures());
+            discovery.put("name_conflicts", d.nameConflicts());
+            out.put("discovery", discovery);
             return out;
         }
 
