@@ -80,7 +80,7 @@ class DiscoveryIT {
         // An address changed: b leaves, comes back at a new address with no seeds; its record follows.
         b.terminate();
         awaitAlive(a, "d", "10.77.0.14");
-        await("b left", 30_000, () -> String.valueOf(a.members().get("b")).startsWith("left"), a::members);
+        await("b left", 30_000, () -> String.valueOf(a.members().get("b")).startsWith("left"), () -> String.valueOf(a.members()));
         lab.readdress(podB, "10.77.0.22");
         PodAgent b2 = agent(podB, "b", "10.77.0.22");
         lab.setRecords("seeds", List.of("10.77.0.11", "10.77.0.22", "10.77.0.14"));
@@ -122,7 +122,8 @@ class DiscoveryIT {
         lab.setRecords("seeds", List.of("10.77.0.11", "10.77.0.15"));
         awaitAlive(e, "a", "10.77.0.11");
         awaitAlive(a, "e", "10.77.0.15");
-        assertThat(a.logText()).contains("seed dns+seeds.rc.test:7946 resolves again");
+        await("a's next refresh resolves the name again", 30_000, () -> a.logText().contains("seed dns+seeds.rc.test:7946 resolves again"),
+                a::logText);
         Map<String, String> view = a.members();
         assertThat(view).containsOnlyKeys("a", "e");
     }
