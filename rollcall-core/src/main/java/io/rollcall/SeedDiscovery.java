@@ -97,7 +97,8 @@ final class SeedDiscovery implements AutoCloseable {
             if (!maintaining && !closed) {
                 maintaining = true;
                 nextRefreshNanos = System.nanoTime() + config.seedRefreshInterval().toNanos();
-                executor.schedule(this::maintain, config.joinBackoffInitial().toMillis(), TimeUnit.MILLISECONDS);
+                // At once: a node restarted with only background seeds (a rolling update) should not idle.
+                executor.execute(this::maintain);
             }
         }, null);
     }

@@ -36,20 +36,36 @@ final class PodAgent implements AutoCloseable {
         return new PodAgent(lab, ns, name, ip, log, lab.start(ns, log, cmd.toArray(new String[0])));
     }
 
-    /** Starts the agent and waits until its HTTP API answers. */
-    static PodAgent start(NetLab lab, String ns, String name, String ip, Path dataDir, Path log, List<String> extra) throws IOException {
-        PodAgent a = launch(lab, ns, name, ip, dataDir, log, extra);
+    /**
+     * Starts {@code rollcall agent} with no flags, configured only by its environment, as a container
+     * is; does not wait for it.
+     */
+    static PodAgent launchWithEnvironment(NetLab lab, String ns, String name, String ip, Path log, Map<String, String> env)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(AgentProcess.java("agent"));
+        return new PodAgent(lab, ns, name, ip, log, lab.start(ns, log, cmd.toArray(new String[0])));
+    }
+
+    /** Waits until the agent's HTTP API answers. */
+    PodAgent awaitStarted() throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            if (!a.process.isAlive()) {
-                throw new IOException("agent " + name + " exited with " + a.process.exitValue() + ": " + a.logText());
+            if (!process.isAlive()) {
+                throw new IOException("agent " + name + " exited with " + process.exitValue() + ": " + logText());
             }
-            if (a.api("/v1/self") != null) {
-                return a;
+            if (api("/v1/self") != null) {
+                return this;
             }
-            AgentProcess.sleep(200);
+            AgentProcess.sleep(100);
         }
-        throw new IOException("agent " + name + " did not start: " + a.logText());
+        throw new IOException("agent " + name + " did not start: " + logText());
+    }
+
+    /** Starts the agent and waits until its HTTP API answers. */
+    static PodAgent start(NetLab lab, String ns, String name, String ip, Path dataDir, Path log, List<String> extra) throws IOException {
+        return launch(lab, ns, name, ip, dataDir, log, extra).awaitStarted();
     }
 
     /** @return the body of an authorised GET on the agent's HTTP API, or null */
