@@ -253,6 +253,10 @@ public final class Rollcall implements Membership, AutoCloseable {
     private CompletableFuture<Void> leaveOnProtocolThread(Duration timeout) {
         // A node that leaves stops looking for members: a rejoin would undo the departure.
         discovery.close();
+        if (discovery.nameHeldByAnother()) {
+            // Our name belongs to a live member elsewhere: a leave in that name would be about it.
+            return CompletableFuture.completedFuture(null);
+        }
         return node.leave(timeout.toMillis()).thenCompose(done -> done.timedOut()
                 ? CompletableFuture.failedFuture(new TimeoutException("leave announcement not fully sent within " + timeout))
                 : CompletableFuture.completedFuture(null));

@@ -49,6 +49,8 @@ final class SeedDiscovery implements AutoCloseable {
     private long aloneBackoffMillis;
     private long nextRefreshNanos;
     private volatile boolean closed;
+    private volatile boolean joinedOnce;
+    private volatile boolean nameRefused;
 
     SeedDiscovery(RollcallConfig config, NetworkNode node, Supplier<MembershipView> view) {
         this.config = config;
@@ -68,6 +70,14 @@ final class SeedDiscovery implements AutoCloseable {
                 LOG.log(Level.WARNING, c.line());
             }
         });
+    }
+
+    /**
+     * @return whether this node never joined and a seed showed its name held by a live member: its
+     *         leave would be about that member's name, so it must not announce one
+     */
+    boolean nameHeldByAnother() {
+        return nameRefused && !joinedOnce;
     }
 
     DiscoveryCounters counters() {
@@ -196,8 +206,12 @@ final class SeedDiscovery implements AutoCloseable {
                 return;
             }
             if (result.succeeded() > 0) {
+                joinedOnce = true;
                 out.complete(result.succeeded());
                 return;
+            }
+            if (result.seedFailures().stream().anyMatch(f -> f.failure().kind() == StreamFailure.Kind.NAME_CONFLICT)) {
+                nameRefused = true;
             }
             joinFailures.incrementAndGet();
             List<JoinException.SeedFailure> all = new ArrayList<>(failures);
