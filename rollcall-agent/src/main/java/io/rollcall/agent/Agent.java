@@ -63,6 +63,7 @@ final class Agent {
     private HttpApi http;
     private EventHandlers handlers;
     private HealthProbes probes;
+    private MulticastDiscovery multicast;
     // Made at the first scrape: Micrometer is about a hundred classes an agent that is never
     // scraped need not load (start-up CPU and resident memory on every node).
     private final Object metricsLock = new Object();
@@ -262,6 +263,16 @@ final class Agent {
             }
         }
         startRejoin();
+        if (settings.discover() != null) {
+            try {
+                multicast = MulticastDiscovery.start(settings.discover(), name, node.address());
+                node.keepJoining(List.of(multicast), true);
+            } catch (IOException | RuntimeException e) {
+                shutdownQuietly(false);
+                return fail(ExitCode.START, "cannot start multicast DNS discovery on " + Views.address(node.address()) + ": "
+                        + IoProblems.describe(e instanceof IOException io ? io : new IOException(e.toString())));
+            }
+        }
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -398,6 +409,9 @@ final class Agent {
 
     private int shutdownQuietly(boolean leave) {
         stopping.set(true);
+        if (multicast != null) {
+            multicast.close();
+        }
         if (leave && node != null) {
             try {
                 node.leave(LEAVE_TIMEOUT).get(LEAVE_MAX_MILLIS, TimeUnit.MILLISECONDS);

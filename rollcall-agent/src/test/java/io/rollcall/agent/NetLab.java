@@ -35,6 +35,26 @@ final class NetLab implements AutoCloseable {
     private final List<String> srvRecords = new ArrayList<>();
     private int vethCount;
 
+    /** @return the output of a short command run in {@code ns}, or null if it failed */
+    String exec(String ns, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** @return whether this machine lets us make namespaces (root, iproute2, dnsmasq) */
     static boolean available() {
         try {
@@ -98,6 +118,36 @@ final class NetLab implements AutoCloseable {
         run("ip", "-n", ns, "route", "add", "224.0.0.0/4", "dev", "eth0");
         podIfaces.put(ns, host);
         return ns;
+    }
+
+    /**
+     * Two namespaces joined by one veth pair and nothing else (a two-host LAN): {@code eth0} in each,
+     * addresses in 10.78.0.0/24, a route for multicast.
+     *
+     * @return the two namespaces
+     */
+    List<String> pair(String nameA, String ipA, String nameB, String ipB) throws IOException {
+        String a = addNamespace(nameA);
+        String b = addNamespace(nameB);
+        run("ip", "-n", a, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b);
+        for (String[] nsIp : new String[][] {{a, ipA}, {b, ipB}}) {
+            run("ip", "-n", nsIp[0], "addr", "add", nsIp[1] + "/24", "dev", "eth0");
+            run("ip", "-n", nsIp[0], "link", "set", "eth0", "up");
+            run("ip", "-n", nsIp[0], "route", "add", "224.0.0.0/4", "dev", "eth0");
+        }
+        // hashicorp/mdns (Serf) gives up a whole browse if it cannot send its IPv6 query: wait until the
+        // link-local IPv6 addresses have passed duplicate address detection.
+        for (String ns : List.of(a, b)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                String v6 = exec(ns, "ip", "-6", "addr", "show", "dev", "eth0");
+                if (v6 != null && v6.contains("fe80") && !v6.contains("tentative")) {
+                    break;
+                }
+                AgentProcess.sleep(100);
+            }
+        }
+        return List.of(a, b);
     }
 
     /** Gives a pod a new address in place of its old one, as a rescheduled pod gets. */
