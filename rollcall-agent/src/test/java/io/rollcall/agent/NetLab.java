@@ -39,31 +39,36 @@ final class NetLab implements AutoCloseable {
     String exec(String ns, String... command) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(List.of(command));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? out : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return capture(cmd).orNull();
     }
 
     /** @return whether this machine lets us make namespaces (root, iproute2, dnsmasq) */
     static boolean available() {
+        return "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dnsmasq"))
+                && capture(List.of("ip", "netns", "list")).exit() == 0;
+    }
+
+    /** What a short command printed (stdout and stderr) and its exit status; -1 if it could not run or took over 30 s. */
+    record Output(int exit, String text) {
+        String orNull() {
+            return exit == 0 ? text : null;
+        }
+    }
+
+    static Output capture(List<String> command) {
         try {
-            Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.isExecutable(Path.of("/usr/sbin/dnsmasq"))
-                    && "root".equals(System.getProperty("user.name"));
-        } catch (IOException | InterruptedException e) {
-            return false;
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Output(-1, out + " (timed out)");
+            }
+            return new Output(p.exitValue(), out);
+        } catch (IOException e) {
+            return new Output(-1, String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Output(-1, "interrupted");
         }
     }
 
@@ -227,25 +232,11 @@ final class NetLab implements AutoCloseable {
      *         no route into the lab), with the token header, or null if it failed
      */
     String httpGet(String ns, String url, String token) {
-        try {
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c",
-                    "import sys,urllib.request\n"
-                            + "try:\n  r = urllib.request.Request(sys.argv[1], headers={'X-Rollcall-Token': sys.argv[2]})\n"
-                            + "  sys.stdout.write(urllib.request.urlopen(r, timeout=5).read().decode())\n"
-                            + "except Exception as e:\n  sys.exit(1)\n", url, token).redirectErrorStream(false).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.getErrorStream().readAllBytes();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? out : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return exec(ns, "python3", "-c",
+                "import sys,urllib.request\n"
+                        + "try:\n  r = urllib.request.Request(sys.argv[1], headers={'X-Rollcall-Token': sys.argv[2]})\n"
+                        + "  sys.stdout.write(urllib.request.urlopen(r, timeout=5).read().decode())\n"
+                        + "except Exception as e:\n  sys.exit(1)\n", url, token);
     }
 
     static void stop(Process p) throws InterruptedException {
@@ -287,19 +278,9 @@ final class NetLab implements AutoCloseable {
     }
 
     static void run(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + out.trim());
+        Output out = capture(List.of(command));
+        if (out.exit() != 0) {
+            throw new IOException(String.join(" ", command) + ": exit " + out.exit() + ": " + out.text().trim());
         }
     }
 }
