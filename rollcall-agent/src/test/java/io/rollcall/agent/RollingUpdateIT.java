@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Checked: no member is ever seen {@code failed} during the roll, every departure is seen
  * {@code left}, every pod is alive again under its old name. Measured and printed (not asserted): how
  * long the leave took, and how long from the new process's start until every other pod saw it
- * alive at its new address. {@code -Drollcall.roll.pods=N} rolls a larger set.
+ * alive at its new address, from the observers' own log lines. {@code -Drollcall.roll.pods=N} rolls a larger set.
  */
 class RollingUpdateIT {
     private static final String SERVICE = "rollcall";
@@ -108,18 +108,24 @@ class RollingUpdateIT {
                     dir.resolve(names.get(i) + "-1.log"), environment(names.get(i), newIp, dir.resolve(names.get(i) + "-data")));
             running.add(fresh);
             pods.set(i, fresh);
-            long seenByAll = 0;
             for (int j = 0; j < n; j++) {
                 if (j != i) {
                     awaitSeen(pods.get(j), names.get(i), newIp, 60_000);
-                    seenByAll = Math.max(seenByAll, (System.nanoTime() - started) / 1_000_000);
+                }
+            }
+            // Timed from the observers' own log lines (one clock, milliseconds), not from our polling,
+            // which spawns a process per look and would add its own seconds under load.
+            long seenByAll = 0;
+            for (int j = 0; j < n; j++) {
+                if (j != i) {
+                    seenByAll = Math.max(seenByAll, loggedAt(pods.get(j), "member joined: " + names.get(i) + " " + newIp + ":7946") - startedWall);
                 }
             }
             fresh.awaitStarted();
             long listening = listeningAt(fresh) - startedWall;
             figures.add(names.get(i) + ": leave " + leaveMillis + " ms; process start to listening " + listening
                     + " ms (JVM start); alive again at " + newIp + " for every other pod " + seenByAll
-                    + " ms after the process started (" + (seenByAll - listening) + " ms after it listened)");
+                    + " ms after the process started (" + (seenByAll - listening) + " ms after it listened), by their logs");
         }
         System.out.println("rolling update of " + n + " pods:\n  " + String.join("\n  ", figures));
 
@@ -141,8 +147,13 @@ class RollingUpdateIT {
 
     /** @return the epoch milliseconds of the agent's "listening on" log line */
     private static long listeningAt(PodAgent agent) {
+        return loggedAt(agent, " listening on ");
+    }
+
+    /** @return the epoch milliseconds of the agent's first log line containing {@code text}, or 0 */
+    private static long loggedAt(PodAgent agent, String text) {
         for (String line : agent.logText().split("\n")) {
-            if (line.contains(" listening on ")) {
+            if (line.contains(text)) {
                 return java.time.Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli();
             }
         }
