@@ -149,6 +149,8 @@ final class SeedDiscovery implements AutoCloseable {
         }
         List<JoinException.SeedFailure> failures = new ArrayList<>();
         Set<Endpoint> targets = new LinkedHashSet<>();
+        boolean sawSelf = false;
+        boolean sawOtherFamily = false;
         Endpoint self = node.address();
         boolean v4 = self.ip() instanceof Inet4Address;
         for (SeedProvider p : providers) {
@@ -176,10 +178,15 @@ final class SeedDiscovery implements AutoCloseable {
                 continue;
             }
             for (InetSocketAddress a : found) {
-                if (a == null || a.isUnresolved() || (a.getAddress() instanceof Inet4Address) != v4) {
+                if (a == null || a.isUnresolved()) {
+                    continue;
+                }
+                if ((a.getAddress() instanceof Inet4Address) != v4) {
+                    sawOtherFamily = true;
                     continue;
                 }
                 Endpoint e = new Endpoint(a.getAddress(), a.getPort());
+                sawSelf |= e.equals(self);
                 if (!e.equals(self) && (skip == null || !skip.contains(e)) && targets.size() < MAX_ADDRESSES_PER_ATTEMPT) {
                     targets.add(e);
                 }
@@ -190,8 +197,11 @@ final class SeedDiscovery implements AutoCloseable {
                 return CompletableFuture.completedFuture(0);
             }
             if (failures.isEmpty()) {
-                failures.add(new JoinException.SeedFailure(providers.toString(), JoinException.Reason.FAILED,
-                        "no address of this node's family (" + (v4 ? "IPv4" : "IPv6") + ") other than our own"));
+                String why = sawSelf && !sawOtherFamily ? "this is our own address; no other member to join"
+                        : sawOtherFamily ? "no address of this node's family (" + (v4 ? "IPv4" : "IPv6") + ") other than our own"
+                        : "no addresses";
+                failures.add(new JoinException.SeedFailure(String.join(", ", providers.stream().map(String::valueOf).toList()),
+                        JoinException.Reason.FAILED, why));
             }
             joinAttempts.incrementAndGet();
             joinFailures.incrementAndGet();
