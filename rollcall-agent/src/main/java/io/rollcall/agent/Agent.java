@@ -350,24 +350,35 @@ final class Agent {
      * the node's discovery, so a restarted cluster re-forms with no seeds at all.
      */
     private void startRejoin() {
-        List<SeedProvider> rememberedSeeds = new ArrayList<>();
+        // One provider for every remembered address, each once: a long member list names few hosts.
+        Set<String> rememberedAddresses = new LinkedHashSet<>();
         for (DataDirectory.RememberedMember m : remembered) {
             if (!m.name().equals(node.name()) && !m.address().equals(Views.address(node.address()))) {
-                try {
-                    rememberedSeeds.add(SeedProvider.parse(m.address()));
-                } catch (IllegalArgumentException e) {
-                    LOG.log(Level.WARNING, "remembered member " + m.name() + " has a bad address: " + e.getMessage());
-                }
+                rememberedAddresses.add(m.address());
+            }
+        }
+        List<InetSocketAddress> rememberedSeeds = new ArrayList<>();
+        for (String address : rememberedAddresses) {
+            try {
+                HostAndPort hp = HostAndPort.parse(address, RollcallConfig.DEFAULT_PORT);
+                rememberedSeeds.add(hp.isIpLiteral() ? new InetSocketAddress(hp.host(), hp.port())
+                        : InetSocketAddress.createUnresolved(hp.host(), hp.port()));
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "a remembered member has a bad address: " + e.getMessage());
             }
         }
         List<SeedProvider> retry = providers(settings.retryJoin());
         if (retry.isEmpty() && rememberedSeeds.isEmpty()) {
             return;
         }
-        LOG.log(Level.INFO, "rejoining in the background through " + (retry.size() + rememberedSeeds.size()) + " seed(s): "
-                + settings.retryJoin() + (rememberedSeeds.isEmpty() ? "" : " and " + rememberedSeeds.size() + " remembered member(s)"));
+        List<String> targets = new ArrayList<>(settings.retryJoin());
+        targets.addAll(rememberedAddresses);
+        LOG.log(Level.INFO, "rejoining through " + targets.size() + " address(es) in the background: "
+                + (targets.size() <= 16 ? targets : targets.subList(0, 16) + " and " + (targets.size() - 16) + " more"));
         node.keepJoining(retry, true);
-        node.keepJoining(rememberedSeeds, false);
+        if (!rememberedSeeds.isEmpty()) {
+            node.keepJoining(List.of(SeedProvider.of(rememberedSeeds)), false);
+        }
     }
 
     private void requestStop() {

@@ -64,9 +64,9 @@ class DiscoveryIT {
 
         PodAgent a = agent(podA, "a", "10.77.0.11", "--retry-join", "dns+seeds.rc.test:7946");
         PodAgent b = agent(podB, "b", "10.77.0.12", "--join", "dns+seeds.rc.test:7946");
-        assertThat(b.logText()).contains("joined the cluster");
+        await("b joined at start", 30_000, () -> b.logText().contains("joined the cluster"), b::logText);
         PodAgent c = agent(podC, "c", "10.77.0.13", "--join", "dnssrv+_rollcall._tcp.rc.test");
-        assertThat(c.logText()).contains("joined the cluster");
+        await("c joined at start", 30_000, () -> c.logText().contains("joined the cluster"), c::logText);
         awaitAlive(a, "b", "10.77.0.12");
         awaitAlive(a, "c", "10.77.0.13");
 
