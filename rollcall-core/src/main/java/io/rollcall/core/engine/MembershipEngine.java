@@ -908,6 +908,10 @@ public final class MembershipEngine {
         if (phase != Phase.RUNNING) {
             return;
         }
+        if (claimJumpsTooFar(self, alive.incarnation())) {
+            // Hostile before anything else: not even reported as a name conflict.
+            return;
+        }
         if (!alive.address().equals(self.address)) {
             // Another process holds our name (or a live-looking earlier life at another address). Refuting
             // would start an incarnation war that the other side's members never let us win, since they
@@ -918,9 +922,6 @@ public final class MembershipEngine {
             return;
         }
         if (alive.incarnation() < self.incarnation) {
-            return;
-        }
-        if (claimJumpsTooFar(self, alive.incarnation())) {
             return;
         }
         boolean echo = alive.incarnation() == self.incarnation && alive.address().equals(self.address)
