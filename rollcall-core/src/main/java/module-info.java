@@ -6,6 +6,8 @@
 module io.rollcall {
     // msgpack-core ships no module descriptor: this is its file-name-derived automatic module name.
     requires msgpack.core;
+    // The JDK's DNS provider (jdk.naming.dns) answers SRV and uncached A/AAAA queries for discovery.
+    requires java.naming;
 
     exports io.rollcall;
 }

@@ -21,7 +21,12 @@ public final class JoinException extends Exception {
         /** The seed answered, but refused us or sent what we cannot use (another cluster's label or key). */
         REJECTED,
         /** Anything else: an I/O error, a local limit, our own address. */
-        FAILED
+        FAILED,
+        /**
+         * The seed's state shows a live member holding this node's name at another address (the message
+         * names it): names must be unique. Retrying does not help until that member leaves or fails.
+         */
+        NAME_CONFLICT
     }
 
     /**

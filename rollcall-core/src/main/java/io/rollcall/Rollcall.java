@@ -3,9 +3,7 @@ package io.rollcall;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.codec.SerfTags;
 import io.rollcall.core.engine.EngineCounters;
-import io.rollcall.core.engine.JoinCompleted;
 import io.rollcall.core.engine.MembershipEngine;
-import io.rollcall.core.engine.StreamFailure;
 import io.rollcall.core.message.MessageType;
 import io.rollcall.core.security.GossipCipher;
 import io.rollcall.core.security.GossipKey;
@@ -76,10 +74,12 @@ public final class Rollcall implements Membership, AutoCloseable {
     private final Executor callbacks;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Health finalHealth;
+    private final SeedDiscovery discovery;
 
     private Rollcall(RollcallConfig config, NetworkNode node, ViewTracker tracker) {
         this.config = config;
         this.node = node;
+        this.discovery = new SeedDiscovery(config, node, this::view);
         this.feed = new ChangeFeed(tracker, new ChangeFeed.Owner() {
             @Override
             public <T> T call(java.util.function.Supplier<T> work) {
@@ -151,58 +151,84 @@ public final class Rollcall implements Membership, AutoCloseable {
     }
 
     /**
-     * Joins the cluster through the configured seeds.
+     * Joins the cluster through the configured {@link RollcallConfig#seeds() seeds}: completes at the
+     * first seed that answers; if none does, tries again with backoff until
+     * {@link RollcallConfig#joinRetryTimeout()} has passed (each attempt asks the seed providers again).
+     * The seeds are then kept: joined again while this node is alone, and asked every
+     * {@link RollcallConfig#seedRefreshInterval()} for addresses no reachable member holds.
      *
-     * @return how many seeds answered; fails with {@link JoinException} if none did
+     * @return how many seeds had answered when the join completed (at least 1); fails with
+     *         {@link JoinException}, listing each seed's failure, if no attempt succeeded, or with
+     *         {@link IllegalStateException} if the node is closed
      */
     public CompletableFuture<Integer> join() {
-        return join(config.seeds());
+        return join(config.seeds(), config.joinRetryTimeout());
     }
 
     /**
-     * Joins the cluster through the given seeds: a full state exchange with each. Host names are
-     * resolved on the calling thread. The seeds are also remembered and retried while any member is
-     * failed, which heals partitions. This node's own address among the seeds is skipped (and
-     * reported as a failed seed), so every node can be given the same seed list.
+     * Joins the cluster through the given seed providers; see {@link #join()}. This node's own address
+     * is left out of what they return, so every node can be given the same seeds.
+     *
+     * <p>Cancelling the returned future only stops the wait: the state exchanges already begun go on.
+     *
+     * @param seeds    where to find members
+     * @param retryFor how long to keep trying when no seed answers (zero: one attempt)
+     * @return how many seeds had answered when the join completed (at least 1); fails with
+     *         {@link JoinException} listing each seed's failure, or with {@link IllegalStateException}
+     *         if the node is closed
+     * @throws NullPointerException     if an argument or a seed is null
+     * @throws IllegalArgumentException if {@code retryFor} is negative
+     */
+    public CompletableFuture<Integer> join(List<SeedProvider> seeds, Duration retryFor) {
+        Objects.requireNonNull(seeds, "seeds");
+        seeds.forEach(seed -> Objects.requireNonNull(seed, "a seed is null"));
+        requireNotNegative(retryFor, "retryFor");
+        if (isClosed()) {
+            return closedFuture();
+        }
+        return handOff(discovery.join(seeds, retryFor));
+    }
+
+    /**
+     * Joins the cluster through the given addresses, once: a full state exchange with each, completing
+     * at the first that answers. A host name stands for all its A and AAAA records. The addresses are
+     * kept as {@link #join()} keeps its seeds.
      *
      * <p>Cancelling the returned future only stops the wait: the state exchanges already begun go on.
      *
      * @param seeds addresses of existing members
-     * @return how many seeds answered; fails with {@link JoinException} listing each seed's failure if
-     *         none did (within the TCP timeout), or with {@link IllegalStateException} if the node is closed
+     * @return how many seeds had answered when the join completed; fails with {@link JoinException}
+     *         listing each seed's failure if none did (within the TCP timeout), or with
+     *         {@link IllegalStateException} if the node is closed
      * @throws NullPointerException if {@code seeds} or one of them is null
      */
     public CompletableFuture<Integer> join(Collection<InetSocketAddress> seeds) {
         Objects.requireNonNull(seeds, "seeds");
-        seeds.forEach(seed -> Objects.requireNonNull(seed, "a seed is null"));
-        if (isClosed()) {
-            return closedFuture();
-        }
-        List<Endpoint> resolved = new ArrayList<>();
-        List<JoinException.SeedFailure> unresolvable = new ArrayList<>();
+        List<SeedProvider> providers = new ArrayList<>();
         for (InetSocketAddress seed : seeds) {
-            InetSocketAddress s = seed.isUnresolved() ? new InetSocketAddress(seed.getHostString(), seed.getPort()) : seed;
-            if (s.isUnresolved()) {
-                unresolvable.add(new JoinException.SeedFailure(seed.getHostString() + ":" + seed.getPort(),
-                        JoinException.Reason.UNRESOLVED, "cannot resolve host name"));
-            } else {
-                resolved.add(new Endpoint(s.getAddress(), s.getPort()));
-            }
+            providers.add(SeedProvider.of(List.of(Objects.requireNonNull(seed, "a seed is null"))));
         }
-        if (resolved.isEmpty()) {
-            return CompletableFuture.failedFuture(new JoinException(unresolvable));
-        }
-        return handOff(node.join(resolved).thenCompose(result -> {
-            if (result.succeeded() > 0) {
-                return CompletableFuture.completedFuture(result.succeeded());
-            }
-            List<JoinException.SeedFailure> failures = new ArrayList<>(unresolvable);
-            for (JoinCompleted.SeedFailure f : result.seedFailures()) {
-                failures.add(new JoinException.SeedFailure(f.seed().toString(), reason(f.failure().kind()),
-                        f.failure().reason()));
-            }
-            return CompletableFuture.failedFuture(new JoinException(failures));
-        }));
+        return join(providers, Duration.ZERO);
+    }
+
+    /**
+     * Keeps seeds without joining them now (the agent's {@code --retry-join} and the members it
+     * remembers): while this node is alone they are joined, with backoff; if {@code heal}, they are also
+     * asked every {@link RollcallConfig#seedRefreshInterval()} for addresses no reachable member holds.
+     *
+     * @param seeds where to find members
+     * @param heal  whether to use them to heal partitions once joined too (false for addresses that may
+     *              be stale, such as members remembered from an earlier run)
+     */
+    public void keepJoining(List<SeedProvider> seeds, boolean heal) {
+        Objects.requireNonNull(seeds, "seeds");
+        seeds.forEach(seed -> Objects.requireNonNull(seed, "a seed is null"));
+        discovery.keep(seeds, heal);
+    }
+
+    /** @return what seed discovery has done: lookups, join attempts, name conflicts */
+    public DiscoveryCounters discoveryCounters() {
+        return discovery.counters();
     }
 
     /**
@@ -225,6 +251,12 @@ public final class Rollcall implements Membership, AutoCloseable {
     }
 
     private CompletableFuture<Void> leaveOnProtocolThread(Duration timeout) {
+        // A node that leaves stops looking for members: a rejoin would undo the departure.
+        discovery.close();
+        if (discovery.nameHeldByAnother()) {
+            // Our name belongs to a live member elsewhere: a leave in that name would be about it.
+            return CompletableFuture.completedFuture(null);
+        }
         return node.leave(timeout.toMillis()).thenCompose(done -> done.timedOut()
                 ? CompletableFuture.failedFuture(new TimeoutException("leave announcement not fully sent within " + timeout))
                 : CompletableFuture.completedFuture(null));
@@ -510,6 +542,7 @@ public final class Rollcall implements Membership, AutoCloseable {
     }
 
     private void stop() {
+        discovery.close();
         try {
             finalHealth = health();
         } catch (RuntimeException e) {
@@ -574,15 +607,6 @@ public final class Rollcall implements Membership, AutoCloseable {
                 throw new io.rollcall.core.engine.SelfStateNotStoredException(e.getMessage() == null
                         ? e.getClass().getSimpleName() : e.getMessage());
             }
-        };
-    }
-
-    private static JoinException.Reason reason(StreamFailure.Kind kind) {
-        return switch (kind) {
-            case REFUSED -> JoinException.Reason.REFUSED;
-            case TIMED_OUT -> JoinException.Reason.TIMED_OUT;
-            case REJECTED -> JoinException.Reason.REJECTED;
-            case FAILED -> JoinException.Reason.FAILED;
         };
     }
 

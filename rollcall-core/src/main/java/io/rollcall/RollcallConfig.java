@@ -32,7 +32,11 @@ public final class RollcallConfig {
     private final String nodeName;
     private final InetSocketAddress bind;
     private final InetSocketAddress advertise;
-    private final List<InetSocketAddress> seeds;
+    private final List<SeedProvider> seeds;
+    private final Duration joinRetryTimeout;
+    private final Duration joinBackoffInitial;
+    private final Duration joinBackoffMax;
+    private final Duration seedRefreshInterval;
     private final Map<String, String> metadata;
     private final Profile profile;
     private final EngineConfig engine;
@@ -67,6 +71,10 @@ public final class RollcallConfig {
         this.bind = b.bind;
         this.advertise = b.advertise;
         this.seeds = List.copyOf(b.seeds);
+        this.joinRetryTimeout = b.joinRetryTimeout;
+        this.joinBackoffInitial = b.joinBackoffInitial;
+        this.joinBackoffMax = b.joinBackoffMax;
+        this.seedRefreshInterval = b.seedRefreshInterval;
         this.metadata = Map.copyOf(b.metadata);
         this.profile = b.profile;
         this.engine = b.engineConfig();
@@ -91,6 +99,10 @@ public final class RollcallConfig {
         b.bind = bind;
         b.advertise = advertise;
         b.seeds.addAll(seeds);
+        b.joinRetryTimeout = joinRetryTimeout;
+        b.joinBackoffInitial = joinBackoffInitial;
+        b.joinBackoffMax = joinBackoffMax;
+        b.seedRefreshInterval = seedRefreshInterval;
         b.metadata.putAll(metadata);
         b.profile = profile;
         b.overrides = engine.toBuilder();
@@ -190,9 +202,38 @@ public final class RollcallConfig {
         return advertise;
     }
 
-    /** @return members to join through with {@link Rollcall#join()}; also retried to heal partitions */
-    public List<InetSocketAddress> seeds() {
+    /**
+     * @return where {@link Rollcall#join()} finds members to join; asked again at every retry and every
+     *         {@link #seedRefreshInterval()}, to heal partitions
+     */
+    public List<SeedProvider> seeds() {
         return seeds;
+    }
+
+    /**
+     * @return how long {@link Rollcall#join()} keeps retrying, with backoff, when no seed answers before
+     *         it fails with {@link JoinException}; zero (the default) means one attempt
+     */
+    public Duration joinRetryTimeout() {
+        return joinRetryTimeout;
+    }
+
+    /** @return the first wait between join attempts (default 1 s); it doubles up to {@link #joinBackoffMax()} */
+    public Duration joinBackoffInitial() {
+        return joinBackoffInitial;
+    }
+
+    /** @return the longest wait between join attempts while the node is alone (default 30 s) */
+    public Duration joinBackoffMax() {
+        return joinBackoffMax;
+    }
+
+    /**
+     * @return how often, once joined, the seeds are asked again and any address not held by a reachable
+     *         member is joined (new records, a changed address, the other side of a partition); default 60 s
+     */
+    public Duration seedRefreshInterval() {
+        return seedRefreshInterval;
     }
 
     /** @return this node's metadata */
@@ -264,6 +305,8 @@ public final class RollcallConfig {
     @Override
     public String toString() {
         return "RollcallConfig{node=" + nodeName + ", bind=" + bind + ", advertise=" + advertise + ", seeds=" + seeds
+                + ", joinRetryTimeout=" + joinRetryTimeout + ", joinBackoff=" + joinBackoffInitial + ".." + joinBackoffMax
+                + ", seedRefreshInterval=" + seedRefreshInterval
                 + ", metadata=" + metadata + ", profile=" + profile + ", serfCompatible=" + serfCompatible
                 + ", initialIncarnation=" + initialIncarnation + ", subscriberBufferSize=" + subscriberBufferSize
                 + ", historySize=" + historySize + ", leaveTimeout=" + leaveTimeout + ", memoryBudget=" + memoryBudget
@@ -282,7 +325,11 @@ public final class RollcallConfig {
         private final String nodeName;
         private InetSocketAddress bind = new InetSocketAddress("0.0.0.0", DEFAULT_PORT);
         private InetSocketAddress advertise;
-        private final List<InetSocketAddress> seeds = new ArrayList<>();
+        private final List<SeedProvider> seeds = new ArrayList<>();
+        private Duration joinRetryTimeout = Duration.ZERO;
+        private Duration joinBackoffInitial = Duration.ofSeconds(1);
+        private Duration joinBackoffMax = Duration.ofSeconds(30);
+        private Duration seedRefreshInterval = Duration.ofSeconds(60);
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private Profile profile = Profile.LAN;
         private EngineConfig.Builder overrides;
@@ -360,20 +407,61 @@ public final class RollcallConfig {
         }
 
         /**
-         * @param address a member to join through; repeatable
+         * @param address a member to join through (an unresolved one is resolved to all its records at
+         *                each attempt); repeatable
          * @return this
          */
         public Builder seed(InetSocketAddress address) {
-            seeds.add(Objects.requireNonNull(address, "seed"));
+            return seedProvider(SeedProvider.of(List.of(Objects.requireNonNull(address, "seed"))));
+        }
+
+        /**
+         * @param address any address {@link SeedProvider#parse(String)} accepts: {@code ip[:port]},
+         *                {@code host[:port]}, {@code dns+NAME:PORT}, {@code dnssrv+_SERVICE._PROTO.NAME}
+         *                (port 7946 if none); repeatable
+         * @return this
+         * @throws IllegalArgumentException if it is not an address
+         */
+        public Builder seed(String address) {
+            return seedProvider(SeedProvider.parse(address, DEFAULT_PORT));
+        }
+
+        /**
+         * @param provider a source of seed addresses, asked at every join attempt and refresh; repeatable
+         * @return this
+         */
+        public Builder seedProvider(SeedProvider provider) {
+            seeds.add(Objects.requireNonNull(provider, "seed provider"));
             return this;
         }
 
         /**
-         * @param address "ip:port" or a bare IP (port 7946)
+         * @param d how long {@link Rollcall#join()} keeps retrying when no seed answers (zero: one attempt)
          * @return this
          */
-        public Builder seed(String address) {
-            return seed(Endpoint.parse(address, DEFAULT_PORT).toSocketAddress());
+        public Builder joinRetryTimeout(Duration d) {
+            this.joinRetryTimeout = Objects.requireNonNull(d, "joinRetryTimeout");
+            return this;
+        }
+
+        /**
+         * @param initial the first wait between join attempts
+         * @param max     the longest, reached by doubling
+         * @return this
+         */
+        public Builder joinBackoff(Duration initial, Duration max) {
+            this.joinBackoffInitial = Objects.requireNonNull(initial, "initial backoff");
+            this.joinBackoffMax = Objects.requireNonNull(max, "max backoff");
+            return this;
+        }
+
+        /**
+         * @param d how often, once joined, seeds are asked again to pick up changed records and heal partitions
+         * @return this
+         */
+        public Builder seedRefreshInterval(Duration d) {
+            this.seedRefreshInterval = Objects.requireNonNull(d, "seedRefreshInterval");
+            return this;
         }
 
         /**
@@ -708,6 +796,16 @@ public final class RollcallConfig {
             }
             if (historySize < 0 || historySize > 1_000_000) {
                 throw new IllegalArgumentException("historySize must be within 0..1000000, got " + historySize);
+            }
+            if (joinRetryTimeout.isNegative()) {
+                throw new IllegalArgumentException("joinRetryTimeout must not be negative, got " + joinRetryTimeout);
+            }
+            if (joinBackoffInitial.toMillis() < 1 || joinBackoffMax.compareTo(joinBackoffInitial) < 0) {
+                throw new IllegalArgumentException("join backoff must be at least 1 ms and its maximum at least its initial wait, got "
+                        + joinBackoffInitial + " and " + joinBackoffMax);
+            }
+            if (seedRefreshInterval.toMillis() < 100) {
+                throw new IllegalArgumentException("seedRefreshInterval must be at least 100 ms, got " + seedRefreshInterval);
             }
             if (leaveTimeout.isNegative()) {
                 throw new IllegalArgumentException("leaveTimeout must not be negative");

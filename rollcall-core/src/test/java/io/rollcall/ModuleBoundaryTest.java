@@ -23,7 +23,8 @@ class ModuleBoundaryTest {
             MembershipView.class, ClusterMember.class, MemberStatus.class, MembershipChange.class, ChangeKind.class,
             MembershipListener.class, Subscription.class, Membership.class, MembershipUpdate.class, Catchup.class,
             Health.class, Profile.class, JoinException.class, JoinException.SeedFailure.class, JoinException.Reason.class,
-            KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class, PrintableText.class);
+            KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class, PrintableText.class,
+            SeedProvider.class, HostAndPort.class, DiscoveryCounters.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {

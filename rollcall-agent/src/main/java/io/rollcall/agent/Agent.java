@@ -1,6 +1,7 @@
 package io.rollcall.agent;
 
 import io.rollcall.ClusterMember;
+import io.rollcall.HostAndPort;
 import io.rollcall.JoinException;
 import io.rollcall.MembershipChange;
 import io.rollcall.MembershipListener;
@@ -10,6 +11,7 @@ import io.rollcall.Rollcall;
 import io.rollcall.RollcallConfig;
 import io.rollcall.SelfStateNotStoredException;
 import io.rollcall.Subscription;
+import io.rollcall.SeedProvider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -38,10 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (a second signal exits at once). Exit statuses are in {@link ExitCode}.
  */
 final class Agent {
-    /** How often a rejoin is attempted at first, and later. */
-    private static final long REJOIN_FAST_MILLIS = 2_000;
-    private static final long REJOIN_SLOW_MILLIS = 15_000;
-    private static final long REJOIN_FAST_PERIOD_MILLIS = 60_000;
     private static final long SNAPSHOT_DEBOUNCE_MILLIS = 1_000;
     /** Start-up join attempts while seeds accept but do not answer in time. */
     private static final int START_JOIN_ATTEMPTS = 3;
@@ -65,6 +63,7 @@ final class Agent {
     private HttpApi http;
     private EventHandlers handlers;
     private HealthProbes probes;
+    private MulticastDiscovery multicast;
     // Made at the first scrape: Micrometer is about a hundred classes an agent that is never
     // scraped need not load (start-up CPU and resident memory on every node).
     private final Object metricsLock = new Object();
@@ -170,7 +169,8 @@ final class Agent {
                     .metadata(tags).initialIncarnation(incarnation).leaveTimeout(LEAVE_TIMEOUT)
                     .gossipKeys(keys).gossipVerifyIncoming(settings.verifyIncoming())
                     .gossipVerifyOutgoing(settings.verifyOutgoing()).label(settings.label())
-                    .allowedNetworks(settings.allowCidrs()).maxInboundStreamsPerSource(settings.maxStreamsPerSource());
+                    .allowedNetworks(settings.allowCidrs()).maxInboundStreamsPerSource(settings.maxStreamsPerSource())
+                    .seedRefreshInterval(settings.seedRefresh());
             if (settings.advertise() != null) {
                 b.advertise(settings.advertise());
             }
@@ -183,8 +183,8 @@ final class Agent {
         }
         InetSocketAddress httpAddress;
         try {
-            InetSocketAddress h = Addresses.parse(settings.http(), 7947);
-            httpAddress = new InetSocketAddress(InetAddress.getByName(h.getHostString()), h.getPort());
+            HostAndPort h = HostAndPort.parse(settings.http(), 7947);
+            httpAddress = new InetSocketAddress(InetAddress.getByName(h.host()), h.port());
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(ExitCode.USAGE, "bad --http address '" + settings.http() + "': " + e.getMessage());
         }
@@ -263,6 +263,16 @@ final class Agent {
             }
         }
         startRejoin();
+        if (settings.discover() != null) {
+            try {
+                multicast = MulticastDiscovery.start(settings.discover(), name, node.address());
+                node.keepJoining(List.of(multicast), true);
+            } catch (IOException | RuntimeException e) {
+                shutdownQuietly(false);
+                return fail(ExitCode.START, "cannot start multicast DNS discovery on " + Views.address(node.address()) + ": "
+                        + IoProblems.describe(e instanceof IOException io ? io : new IOException(e.toString())));
+            }
+        }
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -282,13 +292,14 @@ final class Agent {
     /**
      * The start-up join: a seed that accepted the connection but did not answer within the TCP
      * timeout is busy, not gone (63 agents starting at once on two cores starve it for seconds), so
-     * such a join is tried again, {@value #START_JOIN_ATTEMPTS} times in all. A refused or
-     * unreachable seed fails at once, as in Serf.
+     * such a join is tried again, {@value #START_JOIN_ATTEMPTS} times in all. A refused, unreachable or
+     * unresolvable seed fails at once, as in Serf. The join completes at the first seed that answers.
      */
     private int joinAtStart(List<String> seeds) throws JoinException {
+        List<SeedProvider> providers = providers(seeds);
         for (int attempt = 1; ; attempt++) {
             try {
-                return join(seeds);
+                return await(node.join(providers, Duration.ZERO), seeds);
             } catch (JoinException e) {
                 if (!e.allFailedBecause(JoinException.Reason.TIMED_OUT) || attempt >= START_JOIN_ATTEMPTS
                         || stop.getCount() == 0) {
@@ -300,6 +311,14 @@ final class Agent {
         }
     }
 
+    private static List<SeedProvider> providers(List<String> seeds) {
+        List<SeedProvider> out = new ArrayList<>();
+        for (String s : seeds) {
+            out.add(SeedProvider.parse(s));
+        }
+        return out;
+    }
+
     private static JoinException everySeed(List<String> seeds, JoinException.Reason reason, String message) {
         List<JoinException.SeedFailure> failures = new ArrayList<>();
         for (String seed : seeds) {
@@ -308,13 +327,10 @@ final class Agent {
         return new JoinException(failures);
     }
 
-    private int join(List<String> seeds) throws JoinException {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String s : seeds) {
-            addresses.add(Addresses.parse(s));
-        }
+    private int await(java.util.concurrent.CompletableFuture<Integer> join, List<String> seeds) throws JoinException {
         try {
-            return node.join(addresses).get(node.config().tcpTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            // DNS lookups come first: each provider may take a few seconds when no DNS server answers.
+            return join.get(node.config().tcpTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JoinException je) {
                 throw je;
@@ -329,48 +345,40 @@ final class Agent {
     }
 
     /**
-     * Keeps trying {@code --retry-join} seeds and the members remembered from the last run until one
-     * answers or another member has found us, so a restarted cluster re-forms with no seeds at all.
+     * Hands {@code --retry-join} seeds (which also heal partitions, re-resolved at every refresh) and the
+     * members remembered from the last run (tried only while alone: their addresses may be stale) to
+     * the node's discovery, so a restarted cluster re-forms with no seeds at all.
      */
     private void startRejoin() {
-        Set<String> targets = new LinkedHashSet<>(settings.retryJoin());
+        // One provider for every remembered address, each once: a long member list names few hosts.
+        Set<String> rememberedAddresses = new LinkedHashSet<>();
         for (DataDirectory.RememberedMember m : remembered) {
-            if (!m.name().equals(node.name())) {
-                targets.add(m.address());
+            if (!m.name().equals(node.name()) && !m.address().equals(Views.address(node.address()))) {
+                rememberedAddresses.add(m.address());
             }
         }
-        targets.remove(Views.address(node.address()));
-        if (targets.isEmpty()) {
+        List<InetSocketAddress> rememberedSeeds = new ArrayList<>();
+        for (String address : rememberedAddresses) {
+            try {
+                HostAndPort hp = HostAndPort.parse(address, RollcallConfig.DEFAULT_PORT);
+                rememberedSeeds.add(hp.isIpLiteral() ? new InetSocketAddress(hp.host(), hp.port())
+                        : InetSocketAddress.createUnresolved(hp.host(), hp.port()));
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "a remembered member has a bad address: " + e.getMessage());
+            }
+        }
+        List<SeedProvider> retry = providers(settings.retryJoin());
+        if (retry.isEmpty() && rememberedSeeds.isEmpty()) {
             return;
         }
-        long started = System.nanoTime();
-        LOG.log(Level.INFO, "rejoining through " + targets.size() + " address(es) in the background: " + targets);
-        Runnable attempt = new Runnable() {
-            @Override
-            public void run() {
-                if (stopping.get()) {
-                    return;
-                }
-                boolean found = node.view().reachable().size() > 1;
-                if (!found) {
-                    try {
-                        int joined = join(List.copyOf(targets));
-                        LOG.log(Level.INFO, "rejoined the cluster through " + joined + " address(es)");
-                        found = true;
-                    } catch (JoinException e) {
-                        LOG.log(Level.DEBUG, "rejoin attempt failed: " + e.getMessage());
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "rejoin attempt failed: " + e.toString());
-                    }
-                }
-                if (!found && !stopping.get()) {
-                    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                    background.schedule(this, elapsed < REJOIN_FAST_PERIOD_MILLIS ? REJOIN_FAST_MILLIS : REJOIN_SLOW_MILLIS,
-                            TimeUnit.MILLISECONDS);
-                }
-            }
-        };
-        background.execute(attempt);
+        List<String> targets = new ArrayList<>(settings.retryJoin());
+        targets.addAll(rememberedAddresses);
+        LOG.log(Level.INFO, "rejoining through " + targets.size() + " address(es) in the background: "
+                + (targets.size() <= 16 ? targets : targets.subList(0, 16) + " and " + (targets.size() - 16) + " more"));
+        node.keepJoining(retry, true);
+        if (!rememberedSeeds.isEmpty()) {
+            node.keepJoining(List.of(SeedProvider.of(rememberedSeeds)), false);
+        }
     }
 
     private void requestStop() {
@@ -412,6 +420,9 @@ final class Agent {
 
     private int shutdownQuietly(boolean leave) {
         stopping.set(true);
+        if (multicast != null) {
+            multicast.close();
+        }
         if (leave && node != null) {
             try {
                 node.leave(LEAVE_TIMEOUT).get(LEAVE_MAX_MILLIS, TimeUnit.MILLISECONDS);
@@ -539,6 +550,8 @@ final class Agent {
             cfg.put("join", settings.join());
             cfg.put("retry_join", settings.retryJoin());
             cfg.put("bootstrap_node", settings.bootstrapNode());
+            cfg.put("discover", settings.discover());
+            cfg.put("seed_refresh_interval_ms", settings.seedRefresh().toMillis());
             cfg.put("event_handlers", settings.eventHandlers());
             cfg.put("log_level", settings.logLevel());
             out.put("config", cfg);
@@ -563,6 +576,14 @@ final class Agent {
             health.put("event_handler_drops", handlers.dropped());
             health.put("event_handler_failures", handlers.failed());
             out.put("health", health);
+            var d = node.discoveryCounters();
+            Map<String, Object> discovery = new LinkedHashMap<>();
+            discovery.put("seed_lookups", d.lookups());
+            discovery.put("seed_lookup_failures", d.lookupFailures());
+            discovery.put("join_attempts", d.joinAttempts());
+            discovery.put("join_failures", d.joinFailures());
+            discovery.put("name_conflicts", d.nameConflicts());
+            out.put("discovery", discovery);
             return out;
         }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,12 +41,14 @@ import java.util.Set;
  * @param memoryBudgetBytes the heap peers may make the agent fill, or 0 for the default (a share of -Xmx)
  * @param bootstrapNode name of the node that may form the cluster alone: it is ready
  *                      ({@code /v1/health/ready}) without having joined; null for none
+ * @param discover      multicast DNS cluster name (Serf's -discover), or null
+ * @param seedRefresh   how often seeds are resolved again while running
  */
 record AgentSettings(String node, String bind, String advertise, List<String> join, List<String> retryJoin,
                      Path dataDir, String http, Map<String, String> tags, Profile profile, List<String> eventHandlers,
                      String logLevel, String encrypt, Path keyringFile, boolean verifyIncoming, boolean verifyOutgoing,
                      String label, List<String> allowCidrs, String httpToken, int maxStreamsPerSource,
-                     long memoryBudgetBytes, String bootstrapNode) {
+                     long memoryBudgetBytes, String bootstrapNode, String discover, Duration seedRefresh) {
 
     static final String DEFAULT_BIND = "0.0.0.0:7946";
     static final String DEFAULT_HTTP = "127.0.0.1:7947";
@@ -53,13 +56,13 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
     private static final Set<String> CONFIG_KEYS = Set.of("node", "bind", "advertise", "join", "retry_join", "data_dir",
             "http", "tags", "profile", "event_handlers", "log_level", "encrypt", "keyring_file", "gossip_verify_incoming",
             "gossip_verify_outgoing", "label", "allow_cidr", "http_token", "max_streams_per_source",
-            "memory_budget", "bootstrap_node");
+            "memory_budget", "bootstrap_node", "discover", "seed_refresh_interval");
     /** Flags that may be given more than once. */
     private static final Set<String> REPEATED_FLAGS = Set.of("join", "retry-join", "tag", "event-handler", "allow-cidr");
     private static final Set<String> SINGLE_FLAGS = Set.of("node", "bind", "advertise", "data-dir", "http", "profile",
             "log-level", "config", "encrypt", "keyring-file", "gossip-verify-incoming", "gossip-verify-outgoing", "label",
             "http-token", "max-streams-per-source", "memory-budget",
-            "bootstrap-node");
+            "bootstrap-node", "discover", "seed-refresh-interval");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
     /**
@@ -158,10 +161,34 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
         String memoryBudget = pick("memory-budget", single, env, file);
         long memoryBudgetBytes = memoryBudget == null || memoryBudget.isEmpty() ? 0 : byteSize("memory-budget", memoryBudget);
         String bootstrapNode = pick("bootstrap-node", single, env, file);
+        String discover = pick("discover", single, env, file);
+        if (discover != null && !discover.matches("[A-Za-z0-9-]{1,40}")) {
+            throw new UsageException("--discover expects a cluster name of letters, digits and '-' (at most 40), got '" + discover + "'");
+        }
+        Duration seedRefresh = duration("seed-refresh-interval", orDefault(pick("seed-refresh-interval", single, env, file), "60s"));
+        if (seedRefresh.toMillis() < 100) {
+            throw new UsageException("--seed-refresh-interval must be at least 100ms, got '" + seedRefresh.toMillis() + "ms'");
+        }
         return new AgentSettings(node, bind, advertise, join, retryJoin, Path.of(dataDir), http, tags, profile, handlers, logLevel,
                 encrypt, keyringFile == null ? null : Path.of(keyringFile), verifyIncoming, verifyOutgoing, label, allowCidrs,
                 httpToken == null || httpToken.isEmpty() ? null : httpToken, Integer.parseInt(perSource),
-                memoryBudgetBytes, bootstrapNode == null || bootstrapNode.isEmpty() ? null : bootstrapNode);
+                memoryBudgetBytes, bootstrapNode == null || bootstrapNode.isEmpty() ? null : bootstrapNode, discover, seedRefresh);
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, or a bare number of seconds. */
+    static Duration duration(String flag, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(text.trim());
+        if (!m.matches()) {
+            throw new UsageException("--" + flag + " expects a duration such as 500ms, 30s or 2m, got '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     /** A size in bytes, with an optional unit: 33554432, 32MiB, 32m, 512KiB, 1GiB (binary units). */
@@ -193,7 +220,7 @@ record AgentSettings(String node, String bind, String advertise, List<String> jo
     private static void checkAddresses(String flag, List<String> addresses) {
         for (String address : addresses) {
             try {
-                Addresses.parse(address);
+                io.rollcall.SeedProvider.parse(address);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--" + flag + ": " + e.getMessage());
             }

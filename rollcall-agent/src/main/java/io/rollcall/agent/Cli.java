@@ -188,7 +188,7 @@ final class Cli {
         }
         for (String a : positional) {
             try {
-                Addresses.parse(a);
+                io.rollcall.SeedProvider.parse(a);
             } catch (IllegalArgumentException e) {
                 throw new AgentSettings.UsageException(e.getMessage());
             }

@@ -8,6 +8,7 @@ import io.rollcall.MembershipChange;
 import io.rollcall.MembershipListener;
 import io.rollcall.MembershipView;
 import io.rollcall.Rollcall;
+import io.rollcall.SeedProvider;
 import io.rollcall.Subscription;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -307,12 +308,12 @@ final class HttpApi implements AutoCloseable {
         if (!(body instanceof Map<?, ?> map) || !(map.get("addresses") instanceof List<?> list) || list.isEmpty()) {
             throw new ApiError(400, "expected {\"addresses\": [\"ip:port\", ...]}");
         }
-        List<InetSocketAddress> seeds = new ArrayList<>();
+        List<SeedProvider> seeds = new ArrayList<>();
         for (Object o : list) {
-            seeds.add(Addresses.parse(String.valueOf(o)));
+            seeds.add(SeedProvider.parse(String.valueOf(o)));
         }
         try {
-            int joined = control.node().join(seeds).get(control.node().config().tcpTimeout().toMillis() + 5_000,
+            int joined = control.node().join(seeds, java.time.Duration.ZERO).get(control.node().config().tcpTimeout().toMillis() + 5_000,
                     TimeUnit.MILLISECONDS);
             return Map.of("joined", joined);
         } catch (ExecutionException e) {

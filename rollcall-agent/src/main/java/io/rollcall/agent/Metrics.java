@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.rollcall.DiscoveryCounters;
 import io.rollcall.Rollcall;
 import io.rollcall.micrometer.RollcallMetrics;
 import java.time.Duration;
@@ -19,6 +20,8 @@ final class Metrics {
     private final RollcallMetrics nodeMetrics;
     private volatile long handlerDrops;
     private volatile int handlerQueueDepth;
+    private final Rollcall node;
+    private volatile DiscoveryCounters discovery;
 
     Metrics(Rollcall node) {
         // Numbers are refreshed by each scrape; between scrapes nothing reads them.
@@ -28,6 +31,19 @@ final class Metrics {
                 .description("membership events waiting for the event handlers").register(registry);
         FunctionCounter.builder("rollcall.event.handler.dropped", this, m -> m.handlerDrops)
                 .description("events dropped because the event handler queue was full").register(registry);
+        this.node = node;
+        discoveryCounter("rollcall.seed.lookups", "times a seed provider was asked for addresses", DiscoveryCounters::lookups);
+        discoveryCounter("rollcall.seed.lookup.failures", "seed lookups that failed (unknown name, no DNS answer); retried",
+                DiscoveryCounters::lookupFailures);
+        discoveryCounter("rollcall.join.attempts", "join attempts: start-up, rejoin while alone, refresh", DiscoveryCounters::joinAttempts);
+        discoveryCounter("rollcall.join.failures", "join attempts no seed answered", DiscoveryCounters::joinFailures);
+        discoveryCounter("rollcall.name.conflicts", "names claimed at a second address while held by a live member",
+                DiscoveryCounters::nameConflicts);
+    }
+
+    private void discoveryCounter(String name, String help, java.util.function.ToDoubleFunction<DiscoveryCounters> f) {
+        FunctionCounter.builder(name, this, m -> m.discovery == null ? 0 : f.applyAsDouble(m.discovery))
+                .description(help).register(registry);
     }
 
     /**
@@ -39,6 +55,7 @@ final class Metrics {
         handlerDrops = eventHandlerDrops;
         handlerQueueDepth = eventHandlerQueueDepth;
         nodeMetrics.refresh();
+        discovery = node.discoveryCounters();
         return registry.scrape();
     }
 }

@@ -27,6 +27,24 @@ class AgentSettingsTest {
     }
 
     @Test
+    void discoveryFlagsTakeEverySeedFormAndRefuseBadOnesAtOnce() {
+        AgentSettings s = AgentSettings.parse(List.of("--retry-join", "dns+rollcall.default.svc.cluster.local:7946",
+                "--join", "dnssrv+_gossip._tcp.rollcall.default.svc.cluster.local", "--join", "seed.example.com",
+                "--discover", "lab-1", "--seed-refresh-interval", "500ms"), Map.of());
+        assertThat(s.discover()).isEqualTo("lab-1");
+        assertThat(s.seedRefresh()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(AgentSettings.parse(List.of(), Map.of()).seedRefresh()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(AgentSettings.parse(List.of("--seed-refresh-interval", "2m"), Map.of()).seedRefresh())
+                .isEqualTo(java.time.Duration.ofMinutes(2));
+        for (List<String> bad : List.of(List.of("--join", "dns+seed.example.com"), List.of("--retry-join", "dnssrv+example.com"),
+                List.of("--join", "bad host"), List.of("--discover", "a b"), List.of("--seed-refresh-interval", "10ms"),
+                List.of("--seed-refresh-interval", "soon"))) {
+            assertThatThrownBy(() -> AgentSettings.parse(bad, Map.of())).as(bad.toString())
+                    .isInstanceOf(AgentSettings.UsageException.class).hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
     void flagsBeatEnvironmentWhichBeatsTheConfigFile() throws Exception {
         Path config = dir.resolve("agent.yaml");
         Files.writeString(config, "node: from-file\nbind: 127.0.0.9:1000\nhttp: 127.0.0.9:1001\nprofile: wan\n"

@@ -44,8 +44,8 @@ public record Endpoint(InetAddress ip, int port) {
     }
 
     /**
-     * Parses {@code host:port}, {@code [v6]:port} or a bare literal with the given default port.
-     * Only IP literals are accepted, so parsing never blocks on DNS.
+     * Parses an address in {@link io.rollcall.HostAndPort}'s syntax, accepting IP literals only, so
+     * parsing never blocks on DNS.
      *
      * @param text        the text to parse
      * @param defaultPort the port used when the text has none
@@ -53,44 +53,12 @@ public record Endpoint(InetAddress ip, int port) {
      * @throws IllegalArgumentException with a one-line reason if the text is not an address
      */
     public static Endpoint parse(String text, int defaultPort) {
-        Objects.requireNonNull(text, "text");
-        String host = text.trim();
-        int port = defaultPort;
-        if (host.startsWith("[")) {
-            int close = host.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("unclosed '[' in address: " + text);
-            }
-            String rest = host.substring(close + 1);
-            host = host.substring(1, close);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
-                    throw new IllegalArgumentException("expected ':port' after ']' in address: " + text);
-                }
-                port = parsePort(rest.substring(1), text);
-            }
-        } else if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
-            int colon = host.indexOf(':');
-            port = parsePort(host.substring(colon + 1), text);
-            host = host.substring(0, colon);
-        }
-        byte[] raw = IpLiterals.parse(host);
+        io.rollcall.HostAndPort hp = io.rollcall.HostAndPort.parse(text, defaultPort);
+        byte[] raw = IpLiterals.parse(hp.host());
         if (raw == null) {
-            throw new IllegalArgumentException("not an IP address (host names are not resolved): " + text);
+            throw new IllegalArgumentException("not an IP address (host names are not resolved here): " + text);
         }
-        return of(raw, port);
-    }
-
-    private static int parsePort(String digits, String whole) {
-        try {
-            int port = Integer.parseInt(digits);
-            if (port < 0 || port > 0xFFFF) {
-                throw new IllegalArgumentException("port out of range 0..65535 in address: " + whole);
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad port in address: " + whole);
-        }
+        return of(raw, hp.port());
     }
 
     /** @return the raw 4 or 16 address bytes, as memberlist puts them on the wire */

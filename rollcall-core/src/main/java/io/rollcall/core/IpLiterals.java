@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Parses IP literals without ever consulting DNS. */
-final class IpLiterals {
+public final class IpLiterals {
     private IpLiterals() {
     }
 
@@ -12,7 +12,7 @@ final class IpLiterals {
      * @param host an IPv4 dotted quad or an IPv6 literal (no brackets)
      * @return the 4 or 16 address bytes, or null if the text is not a literal
      */
-    static byte[] parse(String host) {
+    public static byte[] parse(String host) {
         if (host.isEmpty()) {
             return null;
         }

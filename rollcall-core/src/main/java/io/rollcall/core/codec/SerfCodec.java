@@ -102,6 +102,34 @@ public final class SerfCodec {
                 .toByteArray();
     }
 
+    /**
+     * @param m a member as this node sees it
+     * @return Serf's conflict response (type 6, then Serf's {@code Member} struct), the answer to
+     *         {@code _serf_conflict}; Serf compares only its Addr and Port with its own
+     */
+    public static byte[] encodeConflictResponse(io.rollcall.core.Member m) {
+        GoMsgpackWriter w = new GoMsgpackWriter().rawByte(SerfMessage.TYPE_CONFLICT_RESPONSE).map(11)
+                .text("Name").text(m.name())
+                .text("Addr").bytes(m.address().addressBytes())
+                .text("Port").uint(m.address().port())
+                .text("Tags");
+        java.util.Map<String, String> tags = SerfTags.decode(m.meta());
+        w.map(tags.size());
+        tags.forEach((k, v) -> w.text(k).text(v));
+        // Serf's MemberStatus: 1 alive, 3 left, 4 failed (suspect members are alive to Serf).
+        int status = switch (m.state()) {
+            case ALIVE, SUSPECT -> 1;
+            case LEFT -> 3;
+            case DEAD -> 4;
+        };
+        io.rollcall.core.VersionVector v = m.versions();
+        return w.text("Status").uint(status)
+                .text("ProtocolMin").uint(v.protocolMin()).text("ProtocolMax").uint(v.protocolMax())
+                .text("ProtocolCur").uint(v.protocolCurrent()).text("DelegateMin").uint(v.delegateMin())
+                .text("DelegateMax").uint(v.delegateMax()).text("DelegateCur").uint(v.delegateCurrent())
+                .toByteArray();
+    }
+
     /** @param r a key response @return its bytes, as a query response's payload */
     public static byte[] encodeKeyResponse(SerfMessage.KeyResponse r) {
         GoMsgpackWriter w = new GoMsgpackWriter().rawByte(SerfMessage.TYPE_KEY_RESPONSE).map(4).text("Keys");

@@ -56,6 +56,8 @@ public final class MembershipEngine {
 
     /** Most seeds remembered for partition healing. */
     public static final int MAX_SEEDS = 64;
+    /** Most name conflicts remembered as already reported (each is reported once). */
+    public static final int MAX_REPORTED_CONFLICTS = 256;
     /** Most members told of our own join or leave directly per gossip interval. */
     public static final int MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL = 64;
     /** Most stale-claim corrections sent per gossip interval. */
@@ -81,6 +83,9 @@ public final class MembershipEngine {
     private final Map<Long, PendingStream> streams = new HashMap<>();
     private final Map<Long, JoinProgress> joins = new HashMap<>();
     private final List<Endpoint> seeds = new ArrayList<>();
+    private final java.util.Set<String> reportedConflicts = new java.util.LinkedHashSet<>();
+    /** Set while merging a peer's state when it showed our name alive at another address. */
+    private Endpoint ourNameClaimedAt;
     private final EngineCounters counters = new EngineCounters();
 
     private Phase phase = Phase.CREATED;
@@ -441,7 +446,15 @@ public final class MembershipEngine {
                 return;
             }
             long refutationsBefore = counters.refutations;
+            ourNameClaimedAt = null;
             merge(pushPull, pending.peer);
+            Endpoint claimedAt = ourNameClaimedAt;
+            ourNameClaimedAt = null;
+            if (claimedAt != null && pending.purpose == StreamPurpose.JOIN) {
+                streamFailed(pending, new StreamFailure(StreamFailure.Kind.NAME_CONFLICT, "the name '" + selfName
+                        + "' is held by a live member at " + claimedAt + "; names must be unique"));
+                return;
+            }
             if (counters.refutations != refutationsBefore && phase == Phase.RUNNING) {
                 // The peer held us as suspect or dead. Tell it directly instead of waiting for gossip,
                 // which may not reach a peer that the rest of our side holds as dead.
@@ -856,6 +869,7 @@ public final class MembershipEngine {
                     || (entry.state == MemberState.DEAD && config.reclaimDeadNames());
             if (!reclaimable) {
                 counters.drop(DropReason.ADDRESS_CONFLICT);
+                reportConflict(new NameConflict(alive.node(), entry.address, alive.address(), false));
                 return;
             }
         } else if (!Precedence.supersedes(alive.incarnation(), MemberState.ALIVE, entry.incarnation, entry.state)) {
@@ -891,10 +905,23 @@ public final class MembershipEngine {
     }
 
     private void onAliveAboutSelf(Alive alive) {
-        if (phase != Phase.RUNNING || alive.incarnation() < self.incarnation) {
+        if (phase != Phase.RUNNING) {
             return;
         }
         if (claimJumpsTooFar(self, alive.incarnation())) {
+            // Hostile before anything else: not even reported as a name conflict.
+            return;
+        }
+        if (!alive.address().equals(self.address)) {
+            // Another process holds our name (or a live-looking earlier life at another address). Refuting
+            // would start an incarnation war that the other side's members never let us win, since they
+            // reject our address; memberlist ignores the claim and reports it, and so do we.
+            counters.drop(DropReason.ADDRESS_CONFLICT);
+            ourNameClaimedAt = alive.address();
+            reportConflict(new NameConflict(selfName, self.address, alive.address(), true));
+            return;
+        }
+        if (alive.incarnation() < self.incarnation) {
             return;
         }
         boolean echo = alive.incarnation() == self.incarnation && alive.address().equals(self.address)
@@ -1343,6 +1370,20 @@ public final class MembershipEngine {
         }
     }
 
+    private void reportConflict(NameConflict conflict) {
+        String key = conflict.name() + "@" + conflict.claimant();
+        if (reportedConflicts.contains(key)) {
+            return;
+        }
+        if (reportedConflicts.size() >= MAX_REPORTED_CONFLICTS) {
+            var oldest = reportedConflicts.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        reportedConflicts.add(key);
+        out.notify(conflict);
+    }
+
     private void onReconnectTick() {
         if (phase != Phase.RUNNING) {
             return;
@@ -1394,15 +1435,19 @@ public final class MembershipEngine {
         if (progress == null) {
             return;
         }
+        progress.outstanding--;
         if (failure == null) {
-            if (progress.succeeded++ == 0 && phase == Phase.RUNNING) {
+            progress.succeeded++;
+            if (phase == Phase.RUNNING) {
                 // The first seed's answer told us who is there: tell each of them we have arrived.
                 announceDirectly(selfAlive(), delegate.announcement(false));
             }
         } else {
             progress.failures.add(failure);
         }
-        if (--progress.outstanding == 0) {
+        // The join is done at the first seed that answers: a silent seed must not hold the caller for
+        // its whole TCP timeout. The other exchanges go on, and their states are merged as they come.
+        if (progress.succeeded > 0 || progress.outstanding == 0) {
             joins.remove(joinId);
             if (progress.succeeded > 0 && config.joinFollowUpSyncMillis() > 0) {
                 // Members that joined at the same moment as us may be missing from the seed's answer, and

@@ -17,7 +17,9 @@ public record StreamFailure(Kind kind, String reason) {
         /** The peer answered, but with a refusal or something we cannot use (wrong label or key, too large). */
         REJECTED,
         /** Anything else: an I/O error, a local limit, our own address. */
-        FAILED
+        FAILED,
+        /** The peer's state shows a live member holding our name at another address. */
+        NAME_CONFLICT
     }
 
     /** Validates the fields. */

@@ -24,6 +24,8 @@ public sealed interface SerfMessage {
     int TYPE_KEY_REQUEST = 7;
     /** Serf type byte of a key response (inside a query response's payload). */
     int TYPE_KEY_RESPONSE = 8;
+    /** Serf's answer to {@code _serf_conflict}: our view of the member whose name is in conflict. */
+    int TYPE_CONFLICT_RESPONSE = 6;
     /** Query flag: the sender wants an acknowledgement before the answer. */
     int QUERY_FLAG_ACK = 1;
     /** Query flag: do not re-broadcast. */

@@ -169,10 +169,25 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         if ((query.flags() & SerfMessage.QUERY_FLAG_ACK) != 0) {
             respond(query, asker, SerfMessage.QUERY_FLAG_ACK, Bytes.EMPTY);
         }
-        Bytes answer = query.name().startsWith("_serf_") ? keyQueries.answer(query.name(), query.payload()) : null;
+        Bytes answer = query.name().equals("_serf_conflict") ? conflictAnswer(query.payload())
+                : query.name().startsWith("_serf_") ? keyQueries.answer(query.name(), query.payload()) : null;
         if (answer != null) {
             respond(query, asker, 0, answer);
         }
+    }
+
+    /**
+     * Serf's name-conflict vote: a Serf agent that sees its own name claimed at another address asks
+     * every member where it holds that name, and shuts itself down unless a majority of the answers
+     * agree with its address. Without our answers a Serf agent among Rollcall nodes gets none, which
+     * Serf counts as losing: the live member would quit because an impostor tried to join.
+     */
+    private Bytes conflictAnswer(Bytes payload) {
+        String name = new String(payload.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+        if (name.equals(selfName)) {
+            return null;
+        }
+        return engine.member(name).map(m -> Bytes.of(io.rollcall.core.codec.SerfCodec.encodeConflictResponse(m))).orElse(null);
     }
 
     private void respond(SerfMessage.Query query, Endpoint asker, long flags, Bytes answer) {
