@@ -18,6 +18,8 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -140,7 +142,28 @@ class ArchitectureTest {
 
     @Test
     void noPackageCycles() {
-        check(slices().matching("io.rollcall.(**)").should().beFreeOfCycles());
+        // One slice per package, the public package io.rollcall included ("io.rollcall.(**)" would leave it out).
+        check(slices().assignedFrom(new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                String pkg = javaClass.getPackageName();
+                return pkg.equals("io.rollcall") || pkg.startsWith("io.rollcall.")
+                        ? SliceIdentifier.of(pkg) : SliceIdentifier.ignore();
+            }
+
+            @Override
+            public String getDescription() {
+                return "every package under io.rollcall";
+            }
+        }).should().beFreeOfCycles()
+                // Frozen, may only shrink: core's view adapts engine notifications into the public
+                // view types it is handed, and the engine, Serf and transport check names with the
+                // public NodeNames/PrintableText rules. Both are cycles through io.rollcall; the way
+                // out is the value types (and the name rules) moving down into io.rollcall.core.
+                .ignoreDependency(JavaClass.Predicates.resideInAPackage("io.rollcall.core.view"),
+                        JavaClass.Predicates.resideInAPackage("io.rollcall"))
+                .ignoreDependency(JavaClass.Predicates.resideInAPackage("io.rollcall.core.."),
+                        JavaClass.Predicates.belongToAnyOf(io.rollcall.NodeNames.class, io.rollcall.PrintableText.class)));
     }
 
     private static void check(ArchRule rule) {
