@@ -1,5 +1,6 @@
 package io.rollcall.core.hostile;
 
+import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;
@@ -101,11 +102,7 @@ class HostileLimitsTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AWAIT_MILLIS);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Eventually.await(what, AWAIT_MILLIS, condition);
     }
 
     @Test
