@@ -8,7 +8,7 @@ import io.rollcall.core.message.MessageType;
 import io.rollcall.core.security.GossipCipher;
 import io.rollcall.core.security.GossipKey;
 import io.rollcall.core.security.Keyring;
-import io.rollcall.core.serf.SerfMessage;
+import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.transport.NetworkNode;
 import io.rollcall.core.transport.TransportConfig;
 import io.rollcall.core.transport.TransportCounters;

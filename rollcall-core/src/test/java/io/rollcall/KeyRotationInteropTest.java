@@ -1,5 +1,6 @@
 package io.rollcall;
 
+import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -73,15 +74,7 @@ class KeyRotationInteropTest {
     }
 
     private static void await(String what, BooleanSupplier condition, Supplier<String> seen) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        assertThat(condition.getAsBoolean()).as("waited for " + what + "; saw " + seen.get()).isTrue();
+        Eventually.await(what, TimeUnit.SECONDS.toMillis(30), condition, seen);
     }
 
     @Test

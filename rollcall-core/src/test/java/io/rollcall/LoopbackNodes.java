@@ -1,7 +1,6 @@
 package io.rollcall;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.rollcall.core.Eventually;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +38,6 @@ final class LoopbackNodes implements AutoCloseable {
 
     /** Polls (no timing assertion: the bound only ends a wait that would fail anyway). */
     static void await(String what, long timeoutMillis, BooleanSupplier condition, Supplier<String> seen) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        assertThat(condition.getAsBoolean()).as("waited for " + what + "; saw " + seen.get()).isTrue();
+        Eventually.await(what, timeoutMillis, condition, seen);
     }
 }

@@ -1,6 +1,8 @@
 package io.rollcall.agent;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import java.time.Duration;
 
 import java.io.IOException;
 import java.net.URI;
@@ -227,13 +229,14 @@ final class AgentProcess implements AutoCloseable {
         return new Result(p.exitValue(), out, err);
     }
 
-    /** Polls {@code condition} every 100 ms for up to {@code millis}; a failure says what was last seen. */
+    /** Polls {@code condition} every 100 ms (Awaitility) for up to {@code millis}; a failure says what was last seen. */
     static void await(String what, long millis, BooleanSupplier condition, Supplier<String> seen) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < deadline && !condition.getAsBoolean()) {
-            sleep(100);
+        try {
+            Awaitility.await(what).atMost(Duration.ofMillis(millis)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("waited " + millis + " ms for " + what + "; saw " + seen.get(), e);
         }
-        assertThat(condition.getAsBoolean()).as("waited " + millis + " ms for " + what + "; saw " + seen.get()).isTrue();
     }
 
     static void sleep(long millis) {

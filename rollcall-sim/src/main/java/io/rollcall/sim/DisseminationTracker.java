@@ -1,5 +1,6 @@
 package io.rollcall.sim;
 
+import io.rollcall.sim.report.DisseminationCurve;
 import io.rollcall.core.engine.MembershipEvent;
 import io.rollcall.core.engine.Notification;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.rollcall.sim;
 
+import io.rollcall.sim.report.LinePlot;
+import io.rollcall.sim.report.DisseminationCurve;
 import io.rollcall.core.engine.EngineConfig;
 import io.rollcall.core.engine.LeaveCompleted;
 import io.rollcall.core.engine.MembershipEvent;

@@ -1,5 +1,6 @@
 package io.rollcall.sim;
 
+import io.rollcall.sim.report.SimReport;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;

@@ -1,5 +1,7 @@
 package io.rollcall.sim;
 
+import io.rollcall.sim.report.SimSummary;
+import io.rollcall.sim.report.SimReport;
 import io.rollcall.core.engine.EngineConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;

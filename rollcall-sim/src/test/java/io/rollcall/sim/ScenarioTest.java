@@ -2,6 +2,8 @@ package io.rollcall.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollcall.sim.report.SimReport;
+
 import io.rollcall.core.engine.EngineConfig;
 import io.rollcall.core.engine.Timeouts;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.rollcall.core.codec;
 
-import io.rollcall.core.serf.SerfMessage;
+import io.rollcall.core.message.SerfMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.rollcall.core.serf;
 
+import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.Bytes;
 import io.rollcall.core.codec.SerfCodec;
 import io.rollcall.core.security.GossipKey;

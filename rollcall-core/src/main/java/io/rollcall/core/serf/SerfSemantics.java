@@ -1,5 +1,6 @@
 package io.rollcall.core.serf;
 
+import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.Bytes;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * Makes a Rollcall node a first-class Serf member: it keeps Serf's membership Lamport clock, sends
@@ -47,7 +49,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     private final KeyQueries keyQueries;
     private final java.util.LinkedHashSet<String> seenQueries = new java.util.LinkedHashSet<>();
     private final Map<Long, Consumer<SerfMessage.QueryResponse>> pendingQueries = new HashMap<>();
-    private final java.util.SplittableRandom queryIds = new java.util.SplittableRandom();
+    private final RandomGenerator queryIds;
 
     /** Most query ids remembered to drop repeats, as Serf's 512-slot query buffer. */
     public static final int MAX_REMEMBERED_QUERIES = 1_024;
@@ -61,18 +63,24 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     public static final long MAX_LAMPORT_JUMP = 1L << 32;
     private long lamportJumps;
 
-    /** @param selfName our node name */
-    public SerfSemantics(String selfName) {
-        this(selfName, null, () -> { });
+    /**
+     * @param selfName our node name
+     * @param random   the source of our query ids, injected like the engine's (a seed reproduces a run)
+     */
+    public SerfSemantics(String selfName, RandomGenerator random) {
+        this(selfName, null, () -> { }, random);
     }
 
     /**
      * @param selfName        our node name
      * @param keyring         the gossip keyring Serf's key queries act on, or null without encryption
      * @param keyringChanged  called on the protocol thread after a key query changed the keyring
+     * @param random          the source of our query ids, injected like the engine's
      */
-    public SerfSemantics(String selfName, io.rollcall.core.security.Keyring keyring, Runnable keyringChanged) {
+    public SerfSemantics(String selfName, io.rollcall.core.security.Keyring keyring, Runnable keyringChanged,
+                         RandomGenerator random) {
         this.selfName = selfName;
+        this.queryIds = java.util.Objects.requireNonNull(random, "random");
         this.keyQueries = new KeyQueries(keyring, keyringChanged);
         statusLTimes.put(selfName, 0L);
     }

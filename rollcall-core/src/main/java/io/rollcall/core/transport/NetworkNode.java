@@ -169,7 +169,7 @@ public final class NetworkNode implements AutoCloseable {
                 if (hook != null) {
                     hook.run();
                 }
-            });
+            }, new SplittableRandom());
             serf.attach(engine);
             engine.setUserDelegate(serf);
             listeners.add(serf);
@@ -327,13 +327,13 @@ public final class NetworkNode implements AutoCloseable {
      * @param timeoutMillis how long to gather answers
      * @return every answer, ours included; fails if Serf semantics are off or too many queries are in flight
      */
-    public CompletableFuture<List<io.rollcall.core.serf.SerfMessage.QueryResponse>> serfQuery(String name, Bytes payload,
+    public CompletableFuture<List<io.rollcall.core.message.SerfMessage.QueryResponse>> serfQuery(String name, Bytes payload,
                                                                                           long timeoutMillis) {
         if (serf == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("Serf semantics are off on this node"));
         }
-        CompletableFuture<List<io.rollcall.core.serf.SerfMessage.QueryResponse>> done = new CompletableFuture<>();
-        List<io.rollcall.core.serf.SerfMessage.QueryResponse> answers = new ArrayList<>();
+        CompletableFuture<List<io.rollcall.core.message.SerfMessage.QueryResponse>> done = new CompletableFuture<>();
+        List<io.rollcall.core.message.SerfMessage.QueryResponse> answers = new ArrayList<>();
         loop.call(() -> {
             long id = serf.startQuery(name, payload, timeoutMillis * 1_000_000L, answers::add);
             if (id < 0) {

@@ -12,7 +12,7 @@ import io.rollcall.core.message.Ping;
 import io.rollcall.core.message.PushPull;
 import io.rollcall.core.message.Suspect;
 import io.rollcall.core.message.UserData;
-import io.rollcall.core.serf.SerfMessage;
+import io.rollcall.core.message.SerfMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

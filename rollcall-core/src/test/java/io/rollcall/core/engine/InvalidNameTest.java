@@ -13,7 +13,7 @@ import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.PushPull;
 import io.rollcall.core.message.Suspect;
 import io.rollcall.core.codec.SerfCodec;
-import io.rollcall.core.serf.SerfMessage;
+import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.serf.SerfSemantics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -94,7 +94,7 @@ class InvalidNameTest {
     @Test
     void serfIntentsWithHostileNamesAreNotRecordedNorPassedOn() {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1);
-        SerfSemantics serf = new SerfSemantics("self");
+        SerfSemantics serf = new SerfSemantics("self", new java.util.SplittableRandom(1));
         serf.attach(h.engine);
         h.engine.setUserDelegate(serf);
         h.started().withMembers(1);

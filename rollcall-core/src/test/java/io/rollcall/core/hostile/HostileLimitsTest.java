@@ -1,5 +1,6 @@
 package io.rollcall.core.hostile;
 
+import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;
@@ -21,7 +22,7 @@ import io.rollcall.core.message.Ping;
 import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.PushPull;
 import io.rollcall.core.message.UserData;
-import io.rollcall.core.serf.SerfMessage;
+import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.transport.NetworkNode;
 import io.rollcall.core.transport.TransportConfig;
 import io.rollcall.core.transport.TransportCounters.TransportDrop;
@@ -101,11 +102,7 @@ class HostileLimitsTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AWAIT_MILLIS);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Eventually.await(what, AWAIT_MILLIS, condition);
     }
 
     @Test

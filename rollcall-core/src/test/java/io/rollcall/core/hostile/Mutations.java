@@ -17,7 +17,7 @@ import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.PushPull;
 import io.rollcall.core.message.Suspect;
 import io.rollcall.core.message.UserData;
-import io.rollcall.core.serf.SerfMessage;
+import io.rollcall.core.message.SerfMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -20,7 +20,7 @@ import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.PushPull;
 import io.rollcall.core.message.Suspect;
 import io.rollcall.core.message.UserData;
-import io.rollcall.core.serf.SerfMessage;
+import io.rollcall.core.message.SerfMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

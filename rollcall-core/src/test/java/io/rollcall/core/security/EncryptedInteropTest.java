@@ -1,5 +1,6 @@
 package io.rollcall.core.security;
 
+import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;
@@ -151,19 +152,7 @@ class EncryptedInteropTest {
     }
 
     private static void await(String what, long millis, BooleanSupplier condition, Supplier<String> seen) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        assertThat(condition.getAsBoolean()).as("waited " + millis + " ms for " + what + "; saw " + seen.get()).isTrue();
+        Eventually.await(what, millis, condition, seen);
     }
 
     private static boolean rollcallSees(NetworkNode n, String member, MemberState state) {

@@ -1,5 +1,6 @@
 package io.rollcall.core.security;
 
+import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;
@@ -55,11 +56,7 @@ class EncryptedTransportTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(condition.getAsBoolean()).as("waited " + WAIT_MILLIS + " ms for " + what).isTrue();
+        Eventually.await(what, WAIT_MILLIS, condition);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rollcall.core.serf;
 
+import io.rollcall.core.message.SerfMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;
@@ -51,7 +52,7 @@ class SerfSemanticsTest {
     void aLeaveIntentIsAlwaysNewerThanOurLastJoinIntent() {
         for (int otherIntentsSeen = 0; otherIntentsSeen < 3; otherIntentsSeen++) {
             CollectingOutbox out = new CollectingOutbox();
-            SerfSemantics serf = new SerfSemantics("r1");
+            SerfSemantics serf = new SerfSemantics("r1", new SplittableRandom(1));
             MembershipEngine engine = startedWithOnePeer(serf, out);
             for (int i = 0; i < otherIntentsSeen; i++) {
                 serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeJoin(new SerfMessage.JoinIntent(5 + i, "s1"))));
@@ -74,7 +75,7 @@ class SerfSemanticsTest {
     @Test
     void aLeaveIntentAboutUsIsRefutedWithANewerJoinIntent() {
         CollectingOutbox out = new CollectingOutbox();
-        SerfSemantics serf = new SerfSemantics("r1");
+        SerfSemantics serf = new SerfSemantics("r1", new SplittableRandom(1));
         MembershipEngine engine = startedWithOnePeer(serf, out);
         out.drain();
         serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeLeave(new SerfMessage.LeaveIntent(100, "r1", false))));

@@ -1,5 +1,6 @@
 package io.rollcall.core.transport;
 
+import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;

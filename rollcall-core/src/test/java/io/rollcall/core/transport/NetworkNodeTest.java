@@ -1,5 +1,6 @@
 package io.rollcall.core.transport;
 
+import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -128,13 +129,11 @@ class NetworkNodeTest {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             nobody = new Endpoint(InetAddress.getByName("127.0.0.1"), probe.getLocalPort());
         }
-        long started = System.nanoTime();
         JoinCompleted result = a.join(List.of(nobody)).get(FAST.streamTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
         assertThat(result.succeeded()).isZero();
         assertThat(result.failures()).singleElement().asString().contains(nobody.toString()).contains("cannot connect");
         assertThat(result.seedFailures()).singleElement()
                 .satisfies(f -> assertThat(f.failure().kind()).isEqualTo(io.rollcall.core.engine.StreamFailure.Kind.REFUSED));
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(FAST.streamTimeoutMillis() + 5_000);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rollcall.core.transport;
 
+import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;
@@ -104,12 +105,8 @@ class StreamSlowlorisTest {
     }
 
     private static void awaitAtLeast(NetworkNode node, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AWAIT_MILLIS);
-        while (refusedOrDisplaced(node) < n) {
-            assertThat(System.nanoTime()).as("waiting for %d refused or displaced streams: %s", n,
-                    node.transportCounters().transportDrops()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Eventually.await(n + " refused or displaced streams", AWAIT_MILLIS, () -> refusedOrDisplaced(node) >= n,
+                () -> node.transportCounters().transportDrops().toString());
     }
 
     private void assertJoinSucceeds(NetworkNode target) throws Exception {
@@ -166,11 +163,9 @@ class StreamSlowlorisTest {
             }
         }
         assertThat(closed).as("the server closed the trickling stream").isTrue();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AWAIT_MILLIS);
-        while (target.transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DEADLINE) < 1) {
-            assertThat(System.nanoTime()).as("deadline drop counted").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Eventually.await("deadline drop counted", AWAIT_MILLIS,
+                () -> target.transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DEADLINE) >= 1,
+                () -> target.transportCounters().transportDrops().toString());
     }
 
     @Test

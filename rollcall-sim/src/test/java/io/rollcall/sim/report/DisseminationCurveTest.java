@@ -1,4 +1,4 @@
-package io.rollcall.sim;
+package io.rollcall.sim.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

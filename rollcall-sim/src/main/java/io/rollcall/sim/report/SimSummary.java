@@ -1,4 +1,4 @@
-package io.rollcall.sim;
+package io.rollcall.sim.report;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,11 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Median, minimum and maximum of every figure over several runs of one scenario. */
-final class SimSummary {
+public final class SimSummary {
     private SimSummary() {
     }
 
-    static String format(List<SimReport> reports) {
+    /**
+     * @param reports runs of one scenario (at least one), one per seed
+     * @return the summary table, one line per figure
+     */
+    public static String format(List<SimReport> reports) {
         SimReport first = reports.get(0);
         Map<String, List<Double>> byFigure = new LinkedHashMap<>();
         for (SimReport r : reports) {

@@ -1,4 +1,4 @@
-package io.rollcall.core.serf;
+package io.rollcall.core.message;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.rollcall.sim;
+package io.rollcall.sim.report;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package io.rollcall.sim;
+package io.rollcall.sim.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,22 +18,36 @@ public final class SimReport {
     private final List<String> failures = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
 
-    SimReport(String scenario, int nodes, long seed) {
+    /**
+     * An empty report, filled by the scenario that runs.
+     *
+     * @param scenario the scenario's name
+     * @param nodes    cluster size
+     * @param seed     the run's seed
+     */
+    public SimReport(String scenario, int nodes, long seed) {
         this.scenario = scenario;
         this.nodes = nodes;
         this.seed = seed;
     }
 
-    void figure(String name, double value) {
+    /**
+     * Records one measured figure (NaN when it could not be measured).
+     *
+     * @param name  the figure's name, with its unit
+     * @param value its value
+     */
+    public void figure(String name, double value) {
         figures.put(name, value);
     }
 
     /** Records an expectation of the scenario that did not hold. */
-    void fail(String what) {
+    public void fail(String what) {
         failures.add(what);
     }
 
-    void violations(List<String> list) {
+    /** @param list invariant violations the run's checker found */
+    public void violations(List<String> list) {
         violations.addAll(list);
     }
 

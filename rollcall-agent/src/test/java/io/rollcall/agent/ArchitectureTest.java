@@ -1,0 +1,215 @@
+package io.rollcall.agent;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaType;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency rules of the whole code base (README, "Layout"; each package's package-info says
+ * its own), checked on the compiled main classes of every module the agent's tests can see: core,
+ * the simulator, the Micrometer binding and the agent. A rule broken here is a design decision
+ * undone, not a style nit: fix the dependency, or change the rule on purpose in the same commit.
+ *
+ * <p>It lives in the agent's tests because only there are all those modules on one class path.
+ */
+class ArchitectureTest {
+    private static final String CORE = "io.rollcall.core..";
+    private static final String ENGINE = "io.rollcall.core.engine..";
+
+    /**
+     * Core internals the agent still uses, frozen: this list may only shrink. Each entry needs a
+     * public-API equivalent (or a move into the agent) before it can go.
+     */
+    private static final Set<String> AGENT_CORE_EXCEPTIONS = Set.of(
+            // The HTTP server's fair head-slot admission is the stream server's; one implementation for both.
+            "io.rollcall.core.transport.ConnectionSlots",
+            "io.rollcall.core.transport.ConnectionSlots$Admission",
+            "io.rollcall.core.transport.ConnectionSlots$Refusal",
+            "io.rollcall.core.transport.ConnectionSlots$Slot",
+            // The start-up log line prints the budget in MiB the way every limit message does.
+            "io.rollcall.core.MemoryBudget");
+
+    /**
+     * Engine classes allowed to read the system clock, frozen (issue 16 moves the system clock into
+     * the transport; then this exception goes).
+     */
+    private static final Set<String> ENGINE_SYSTEM_CLOCK_EXCEPTIONS = Set.of(
+            "io.rollcall.core.engine.Clock", "io.rollcall.core.engine.Clock$1");
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("io.rollcall");
+        // The rules below would pass vacuously on an empty import (e.g. a changed class path).
+        for (String pkg : List.of("io.rollcall", "io.rollcall.core.engine", "io.rollcall.core.codec",
+                "io.rollcall.sim", "io.rollcall.agent", "io.rollcall.micrometer")) {
+            if (classes.stream().noneMatch(c -> c.getPackageName().equals(pkg))) {
+                throw new AssertionError("ArchitectureTest imported no class of " + pkg);
+            }
+        }
+    }
+
+    @Test
+    void engineImportsNoIoThreadsOrSystemClock() {
+        DescribedPredicate<JavaClass> engineClass = JavaClass.Predicates.resideInAPackage(ENGINE);
+        check(noClasses().that(engineClass)
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "java.io..", "java.net..", "java.nio.channels..", "java.nio.file..",
+                        "java.util.concurrent..", "java.lang.ref..")
+                .orShould().dependOnClassesThat().belongToAnyOf(
+                        Thread.class, ThreadLocal.class, Runtime.class, java.util.Timer.class,
+                        java.util.Random.class, java.time.Clock.class)
+                .because("the engine is sans-I/O: time, randomness and I/O are injected (docs/MODEL.md)"));
+        check(noClasses().that(engineClass)
+                .and(DescribedPredicate.describe("not a frozen system-clock exception",
+                        (JavaClass c) -> !ENGINE_SYSTEM_CLOCK_EXCEPTIONS.contains(c.getName())))
+                .should().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethodWhere(DescribedPredicate.describe("a now() of java.time",
+                        call -> call.getTargetOwner().getPackageName().equals("java.time")
+                                && call.getName().equals("now")))
+                .orShould().callMethod(Math.class, "random")
+                .because("the engine reads time only from its injected Clock"));
+    }
+
+    @Test
+    void serfSemanticsTakesItsRandomnessInjected() {
+        check(noClasses().that().resideInAnyPackage(ENGINE, "io.rollcall.core.serf..")
+                .should().dependOnClassesThat().belongToAnyOf(java.util.Random.class,
+                        java.util.concurrent.ThreadLocalRandom.class, java.security.SecureRandom.class)
+                .orShould().callMethod(Math.class, "random")
+                .because("every random choice comes from the injected RandomGenerator, so a seed reproduces a run"));
+    }
+
+    @Test
+    void codecKnowsNoEngineState() {
+        check(noClasses().that().resideInAPackage("io.rollcall.core.codec..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        ENGINE, "io.rollcall.core.transport..", "io.rollcall.core.view..", "io.rollcall.core.serf..")
+                .orShould().dependOnClassesThat().resideInAPackage("io.rollcall")
+                .because("the codec turns bytes into message records and back, nothing more"));
+    }
+
+    @Test
+    void publicPackageExposesNoCoreType() {
+        check(ArchRuleDefinition.classes().that().resideInAPackage("io.rollcall").and().arePublic()
+                .should(exposeNoTypeFrom("io.rollcall.core"))
+                .because("io.rollcall is the only exported package: a core type in its signatures would leak implementation"));
+    }
+
+    @Test
+    void simulatorUsesNoTransport() {
+        check(noClasses().that().resideInAPackage("io.rollcall.sim..")
+                .should().dependOnClassesThat().resideInAPackage("io.rollcall.core.transport..")
+                .because("the simulator drives the same engine through its own deterministic network"));
+    }
+
+    @Test
+    void agentUsesOnlyThePublicApi() {
+        check(noClasses().that().resideInAPackage("io.rollcall.agent..")
+                .should().dependOnClassesThat(DescribedPredicate.describe(
+                        "reside in " + CORE + " (other than the frozen exceptions)",
+                        (JavaClass c) -> c.getPackageName().startsWith("io.rollcall.core")
+                                && !AGENT_CORE_EXCEPTIONS.contains(c.getName())))
+                .because("the agent is a user of the library like any other: io.rollcall is its API"));
+    }
+
+    @Test
+    void noPackageCycles() {
+        // One slice per package, the public package io.rollcall included ("io.rollcall.(**)" would leave it out).
+        check(slices().assignedFrom(new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                String pkg = javaClass.getPackageName();
+                return pkg.equals("io.rollcall") || pkg.startsWith("io.rollcall.")
+                        ? SliceIdentifier.of(pkg) : SliceIdentifier.ignore();
+            }
+
+            @Override
+            public String getDescription() {
+                return "every package under io.rollcall";
+            }
+        }).should().beFreeOfCycles()
+                // Frozen, may only shrink: core's view adapts engine notifications into the public
+                // view types it is handed, and the engine, Serf and transport check names with the
+                // public NodeNames/PrintableText rules. Both are cycles through io.rollcall; the way
+                // out is the value types (and the name rules) moving down into io.rollcall.core.
+                .ignoreDependency(JavaClass.Predicates.resideInAPackage("io.rollcall.core.view"),
+                        JavaClass.Predicates.resideInAPackage("io.rollcall"))
+                .ignoreDependency(JavaClass.Predicates.resideInAPackage("io.rollcall.core.."),
+                        JavaClass.Predicates.belongToAnyOf(io.rollcall.NodeNames.class, io.rollcall.PrintableText.class)));
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(classes);
+    }
+
+    /** Public members' signatures (and the class's own supertypes) name no type under {@code prefix}. */
+    private static ArchCondition<JavaClass> exposeNoTypeFrom(String prefix) {
+        return new ArchCondition<>("expose no type from " + prefix + " in a public signature") {
+            @Override
+            public void check(JavaClass type, ConditionEvents events) {
+                List<String> leaks = new ArrayList<>();
+                type.getRawSuperclass().ifPresent(s -> leak(leaks, prefix, "extends", s));
+                type.getRawInterfaces().forEach(i -> leak(leaks, prefix, "implements", i));
+                for (JavaMember member : type.getMembers()) {
+                    if (!member.getModifiers().contains(JavaModifier.PUBLIC)
+                            && !member.getModifiers().contains(JavaModifier.PROTECTED)) {
+                        continue;
+                    }
+                    List<JavaType> signature = new ArrayList<>();
+                    if (member instanceof JavaField field) {
+                        signature.add(field.getType());
+                    } else if (member instanceof JavaCodeUnit unit) {
+                        signature.add(unit.getReturnType());
+                        signature.addAll(unit.getParameterTypes());
+                        signature.addAll(unit.getThrowsClause().getTypes());
+                    }
+                    for (JavaType t : signature) {
+                        for (JavaClass raw : t.getAllInvolvedRawTypes()) {
+                            leak(leaks, prefix, member.getFullName(), raw);
+                        }
+                    }
+                }
+                if (!type.getModifiers().contains(JavaModifier.PUBLIC)) {
+                    return;
+                }
+                for (String leak : leaks) {
+                    events.add(SimpleConditionEvent.violated(type, leak));
+                }
+            }
+        };
+    }
+
+    private static void leak(List<String> leaks, String prefix, String where, JavaClass raw) {
+        if (raw.getPackageName().equals(prefix) || raw.getPackageName().startsWith(prefix + ".")) {
+            leaks.add(where + " exposes " + raw.getName());
+        }
+    }
+}
