@@ -76,7 +76,7 @@ public final class MembershipEngine {
     /** Inside a state exchange, what its new members may still add to the table (see {@link #merge}). */
     private long mergeNewMemberBytesLeft = Long.MAX_VALUE;
     private final ProbeRing ring = new ProbeRing();
-    private final BroadcastQueue broadcasts;
+    private final Dissemination dissemination;
     private final Awareness awareness;
     private final Map<String, Suspicion> suspicions = new HashMap<>();
     private final Map<Long, Relay> relays = new HashMap<>();
@@ -96,14 +96,9 @@ public final class MembershipEngine {
     private Probe probe;
     private BroadcastQueue.Item leaveAnnouncement;
     private boolean leavePropagationStarted;
-    private long broadcastDropsReported;
-    private boolean gossipSuppressed;
     /** The periodic state exchange timer in force; a tick with an older token was rescheduled away. */
     private long pushPullToken;
     private int correctionsThisRound;
-    /** The retransmit limit, as computed for {@link #retransmitLimitFor} live members (0 before the first). */
-    private int retransmitLimit;
-    private int retransmitLimitFor;
     /** A refutation waits to be sent to every member directly ({@link #sendRefutationDirectly}). */
     private boolean directRefutationPending;
     private long nextDirectRefutationMillis = Long.MIN_VALUE;
@@ -111,10 +106,6 @@ public final class MembershipEngine {
     private long nextRefutationMillis = Long.MIN_VALUE;
     /** Highest accusation about us waiting for that time; -1 if none. */
     private long deferredAccusation = -1;
-    private final java.util.ArrayDeque<Endpoint> announcementTargets = new java.util.ArrayDeque<>();
-    private List<Message> announcement = List.of();
-    /** The earliest time the next batch of direct announcements may go out (batches are a gossip interval apart). */
-    private long nextAnnouncementBatchMillis = Long.MIN_VALUE;
     private UserDelegate delegate = UserDelegate.NONE;
 
     /**
@@ -137,7 +128,7 @@ public final class MembershipEngine {
         this.selfName = identity.name();
         this.self = new MemberEntry(identity.name(), identity.address(), identity.meta(), VersionVector.ROLLCALL,
                 identity.incarnation(), MemberState.ALIVE, clock.nowMillis());
-        this.broadcasts = new BroadcastQueue(config.maxQueuedBroadcasts(), config.maxQueuedBroadcastBytes());
+        this.dissemination = new Dissemination(config, clock, random, out, table, self, counters);
         this.awareness = new Awareness(config.awarenessMaxMultiplier());
     }
 
@@ -190,7 +181,7 @@ public final class MembershipEngine {
         if (phase == Phase.STOPPED || phase == Phase.CREATED) {
             return;
         }
-        broadcasts.enqueue(USER_KEY_PREFIX + key, new UserData(payload));
+        dissemination.enqueue(USER_KEY_PREFIX + key, new UserData(payload));
     }
 
     /** Starts probing, gossiping and anti-entropy. Call once. */
@@ -273,7 +264,7 @@ public final class MembershipEngine {
         out.notify(new MembershipEvent.Left(self.snapshot()));
         boolean anyoneToTell = table.liveCount() > 0;
         Dead departure = new Dead(before.incarnation(), selfName, selfName);
-        leaveAnnouncement = broadcasts.enqueue(selfName, departure);
+        leaveAnnouncement = dissemination.enqueue(selfName, departure);
         announceDirectly(departure, delegate.announcement(true));
         if (!anyoneToTell) {
             completeLeave(false);
@@ -300,7 +291,7 @@ public final class MembershipEngine {
         Member before = self.snapshot();
         self.meta = meta;
         self.incarnation = incarnation;
-        broadcasts.enqueue(selfName, selfAlive());
+        dissemination.enqueue(selfName, selfAlive());
         out.notify(new MembershipEvent.Updated(self.snapshot(), before));
     }
 
@@ -320,11 +311,11 @@ public final class MembershipEngine {
      */
     public void learnWithoutGossip(List<PushNodeState> known) {
         requirePhase(Phase.RUNNING, "learn members");
-        gossipSuppressed = true;
+        dissemination.suppress(true);
         try {
             merge(new PushPull(false, known, Bytes.EMPTY), null);
         } finally {
-            gossipSuppressed = false;
+            dissemination.suppress(false);
         }
         out.cancelTimer(new Timer.PushPullTick(pushPullToken));
         pushPullToken++;
@@ -598,16 +589,12 @@ public final class MembershipEngine {
 
     /** @return gossip updates waiting to be sent */
     public int pendingBroadcasts() {
-        return broadcasts.size();
+        return dissemination.pending();
     }
 
     /** @return counters for metrics */
     public EngineCounters.Snapshot counters() {
-        long dropped = broadcasts.droppedForSpace();
-        while (broadcastDropsReported < dropped) {
-            counters.drop(DropReason.BROADCAST_QUEUE_FULL);
-            broadcastDropsReported++;
-        }
+        dissemination.reportDrops();
         return counters.snapshot();
     }
 
@@ -654,7 +641,7 @@ public final class MembershipEngine {
             // Buddy system: tell the suspect itself, so it can refute at once.
             parts.add(new Suspect(target.incarnation, target.name, selfName));
         }
-        out.sendProbe(seqNo, target.address, withPiggyback(parts));
+        out.sendProbe(seqNo, target.address, dissemination.withPiggyback(parts));
         checkLeaveProgress();
         out.setTimer(new Timer.ProbeTimeout(seqNo), config.probeTimeoutMillis());
         out.setTimer(new Timer.ProbeDeadline(seqNo), awareness.scale(config.probeIntervalMillis()));
@@ -859,7 +846,7 @@ public final class MembershipEngine {
                     MemberState.ALIVE, now);
             table.add(entry);
             ring.insert(entry);
-            gossip(alive.node(), alive);
+            dissemination.gossip(alive.node(), alive);
             out.notify(new MembershipEvent.Joined(entry.snapshot()));
             return;
         }
@@ -888,7 +875,7 @@ public final class MembershipEngine {
         table.setMeta(entry, alive.meta());
         entry.versions = alive.versions();
         table.setState(entry, MemberState.ALIVE, now);
-        gossip(alive.node(), alive);
+        dissemination.gossip(alive.node(), alive);
         Member after = entry.snapshot();
         boolean dataChanged = addressChanged || !before.meta().equals(after.meta())
                 || !before.versions().equals(after.versions());
@@ -958,7 +945,7 @@ public final class MembershipEngine {
         if (entry.state == MemberState.SUSPECT && suspect.incarnation() == entry.incarnation) {
             Suspicion suspicion = suspicions.get(entry.name);
             if (suspicion != null && suspicion.confirm(suspect.from())) {
-                gossip(entry.name, suspect);
+                dissemination.gossip(entry.name, suspect);
                 out.setTimer(new Timer.SuspicionTimeout(entry.name, suspicion.token()),
                         Math.max(0, suspicion.deadlineMillis() - clock.nowMillis()));
             }
@@ -973,7 +960,7 @@ public final class MembershipEngine {
         entry.incarnation = suspect.incarnation();
         table.setState(entry, MemberState.SUSPECT, clock.nowMillis());
         startSuspicion(entry, suspect.from());
-        gossip(entry.name, suspect);
+        dissemination.gossip(entry.name, suspect);
         if (previous != MemberState.SUSPECT) {
             out.notify(new MembershipEvent.Suspected(entry.snapshot()));
         }
@@ -1009,7 +996,7 @@ public final class MembershipEngine {
         endSuspicion(entry);
         entry.incarnation = dead.incarnation();
         table.setState(entry, next, clock.nowMillis());
-        gossip(entry.name, dead);
+        dissemination.gossip(entry.name, dead);
         if (previous != next) {
             out.notify(next == MemberState.LEFT ? new MembershipEvent.Left(entry.snapshot())
                     : new MembershipEvent.Failed(entry.snapshot()));
@@ -1123,7 +1110,7 @@ public final class MembershipEngine {
         self.incarnation = incarnation;
         awareness.apply(1);
         counters.refutations++;
-        broadcasts.enqueue(selfName, selfAlive());
+        dissemination.enqueue(selfName, selfAlive());
         directRefutationPending = true;
         sendRefutationDirectly();
         out.notify(new SelfRefuted(self.snapshot()));
@@ -1250,107 +1237,26 @@ public final class MembershipEngine {
         }
         out.setTimer(new Timer.GossipTick(), config.gossipIntervalMillis());
         correctionsThisRound = 0;
-        if (broadcasts.size() > 0) {
-            gossipQueued();
+        dissemination.gossipRound();
+        if (dissemination.sendDirectAnnouncements()) {
+            checkLeaveProgress();
         }
-        sendDirectAnnouncements();
         refuteDeferred();
         sendRefutationDirectly();
         checkLeaveProgress();
     }
 
-    /**
-     * One gossip round's packets. Only called with something queued: choosing targets for nothing
-     * was most of an idle node's protocol work, five times a second.
-     */
-    private void gossipQueued() {
-        long now = clock.nowMillis();
-        List<MemberEntry> targets = table.randomMembers(config.gossipNodes(), e -> e != self
-                && (e.state.isLive() || (e.state == MemberState.DEAD && now - e.stateSinceMillis <= config.gossipToTheDeadMillis())),
-                random);
-        int limit = retransmitLimit();
-        for (MemberEntry target : targets) {
-            List<Message> batch = broadcasts.take(config.packetBudgetBytes() - WireSizes.COMPOUND_HEADER_BYTES,
-                    WireSizes.COMPOUND_MAX_PARTS, limit);
-            if (batch.isEmpty()) {
-                break;
-            }
-            counters.gossipPacketsSent++;
-            out.sendPacket(target.address, batch);
-        }
-    }
-
     /** Sends {@code parts} in one datagram, filling the rest of the packet budget with queued gossip. */
     private void sendWithPiggyback(Endpoint to, List<Message> parts) {
-        out.sendPacket(to, withPiggyback(parts));
+        out.sendPacket(to, dissemination.withPiggyback(parts));
         checkLeaveProgress();
     }
 
-    /** {@code parts} and as much pending gossip as fits the packet budget with them. */
-    private List<Message> withPiggyback(List<Message> parts) {
-        int used = WireSizes.COMPOUND_HEADER_BYTES;
-        for (Message m : parts) {
-            used += WireSizes.of(m) + WireSizes.COMPOUND_PART_OVERHEAD_BYTES;
-        }
-        List<Message> extra = broadcasts.take(config.packetBudgetBytes() - used,
-                WireSizes.COMPOUND_MAX_PARTS - parts.size(), retransmitLimit());
-        if (extra.isEmpty()) {
-            return parts;
-        }
-        List<Message> all = new ArrayList<>(parts.size() + extra.size());
-        all.addAll(parts);
-        all.addAll(extra);
-        return all;
-    }
-
-    private void gossip(String about, Message update) {
-        if (!gossipSuppressed) {
-            broadcasts.enqueue(about, update);
-        }
-    }
-
-    /**
-     * Sends our own join or leave to every live member directly, paced over gossip rounds, on top of
-     * the epidemic. Random gossip leaves a small chance that some member hears nothing (about e^-8
-     * per member at LAN settings), after which it learns only at its next state exchange, minutes
-     * later in a large cluster; first-hand news is cheap to deliver to everyone once.
-     *
-     * <p>The first batch goes out now, not at the next gossip round (up to an interval later): a
-     * member that joined just before us learns of us only from this announcement or from gossip.
-     */
+    /** Announces our join or leave to every live member directly ({@link Dissemination#announceDirectly}). */
     private void announceDirectly(Message message, Bytes userMessage) {
-        announcement = userMessage.isEmpty() ? List.of(message) : List.of(message, new UserData(userMessage));
-        announcementTargets.clear();
-        for (MemberEntry e : table.all()) {
-            if (e != self && e.state.isLive()) {
-                announcementTargets.add(e.address);
-            }
+        if (dissemination.announceDirectly(message, userMessage)) {
+            checkLeaveProgress();
         }
-        sendDirectAnnouncements();
-    }
-
-    private void sendDirectAnnouncements() {
-        if (announcementTargets.isEmpty()) {
-            return;
-        }
-        long now = clock.nowMillis();
-        if (now < nextAnnouncementBatchMillis) {
-            return;
-        }
-        nextAnnouncementBatchMillis = now + config.gossipIntervalMillis();
-        for (int i = 0; i < MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL && !announcementTargets.isEmpty(); i++) {
-            sendWithPiggyback(announcementTargets.poll(), announcement);
-        }
-    }
-
-    private int retransmitLimit() {
-        // Asked for every packet sent; a logarithm each time was measurable on an idle node.
-        int live = Math.max(1, table.liveCount());
-        if (live != retransmitLimitFor) {
-            retransmitLimit = Timeouts.retransmitLimit(config.retransmitMult(), live);
-            retransmitLimitFor = live;
-        }
-        return retransmitLimit;
     }
 
     private Alive selfAlive() {
@@ -1542,7 +1448,7 @@ public final class MembershipEngine {
 
     private void checkLeaveProgress() {
         if (phase == Phase.LEAVING && !leavePropagationStarted && leaveAnnouncement != null
-                && !broadcasts.isQueued(leaveAnnouncement) && announcementTargets.isEmpty()) {
+                && !dissemination.isQueued(leaveAnnouncement) && !dissemination.announcementsPending()) {
             leavePropagationStarted = true;
             out.setTimer(new Timer.LeavePropagated(), config.leavePropagateDelayMillis());
         }
