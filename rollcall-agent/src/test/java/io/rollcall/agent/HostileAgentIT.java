@@ -352,7 +352,7 @@ class HostileAgentIT {
         // msgpack byte) passes every codec check and is then dropped by the Serf layer, counted only in
         // SerfSemantics.undecodable(), which no metric shows: 50 such drops leave no trace.
         byte[] junkIntent = HostileTraffic.PLAIN_PACKETS.encode(List.of(new io.rollcall.core.message.UserData(
-                io.rollcall.core.Bytes.of(new byte[] {(byte) io.rollcall.core.serf.SerfMessage.TYPE_JOIN, (byte) 0xc1}))), false);
+                io.rollcall.core.Bytes.of(new byte[] {(byte) io.rollcall.core.message.SerfMessage.TYPE_JOIN, (byte) 0xc1}))), false);
         HostileTraffic.sendDatagrams(ATTACKER, gossip(), Collections.nCopies(50, junkIntent), 100);
         AgentProcess.sleep(1_000);
         assertCounted(50, "serf.", "codec.", "engine.");
@@ -366,7 +366,7 @@ class HostileAgentIT {
         List<byte[]> intents = new ArrayList<>();
         for (String about : List.of(TARGET, "h2")) {
             intents.add(HostileTraffic.PLAIN_PACKETS.encode(List.of(new io.rollcall.core.message.UserData(io.rollcall.core.Bytes.of(
-                    io.rollcall.core.codec.SerfCodec.encodeLeave(new io.rollcall.core.serf.SerfMessage.LeaveIntent(Long.MAX_VALUE,
+                    io.rollcall.core.codec.SerfCodec.encodeLeave(new io.rollcall.core.message.SerfMessage.LeaveIntent(Long.MAX_VALUE,
                             about, false))))), false));
         }
         HostileTraffic.sendDatagrams(ATTACKER, gossip(), intents, 10);
