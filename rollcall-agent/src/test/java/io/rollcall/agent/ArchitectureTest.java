@@ -64,7 +64,8 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                // No DO_NOT_INCLUDE_JARS: in a reactor `verify` the other modules reach this test as
+                // their packaged jars, not as class directories.
                 .importPackages("io.rollcall");
         // The rules below would pass vacuously on an empty import (e.g. a changed class path).
         for (String pkg : List.of("io.rollcall", "io.rollcall.core.engine", "io.rollcall.core.codec",
@@ -163,7 +164,12 @@ class ArchitectureTest {
                 .ignoreDependency(JavaClass.Predicates.resideInAPackage("io.rollcall.core.view"),
                         JavaClass.Predicates.resideInAPackage("io.rollcall"))
                 .ignoreDependency(JavaClass.Predicates.resideInAPackage("io.rollcall.core.."),
-                        JavaClass.Predicates.belongToAnyOf(io.rollcall.NodeNames.class, io.rollcall.PrintableText.class)));
+                        JavaClass.Predicates.belongToAnyOf(io.rollcall.NodeNames.class, io.rollcall.PrintableText.class))
+                // Frozen likewise: the one address parser (HostAndPort) and the seed SPI (SeedProvider)
+                // are public, and core's Endpoint and discovery use them; the way out is the parser
+                // moving into io.rollcall.core with the public type delegating to it.
+                .ignoreDependency(JavaClass.Predicates.resideInAPackage("io.rollcall.core.."),
+                        JavaClass.Predicates.belongToAnyOf(io.rollcall.HostAndPort.class, io.rollcall.SeedProvider.class)));
     }
 
     private static void check(ArchRule rule) {
