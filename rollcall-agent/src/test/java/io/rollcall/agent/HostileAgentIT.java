@@ -284,8 +284,6 @@ class HostileAgentIT {
         gossipSlowloris(130, i -> ATTACKER, 8_000, "130 slow streams from one host");
     }
 
-    @Disabled("new finding (hostile): 256 slow streams from 64 addresses hold the whole stream decode budget"
-            + " (codec.memory_budget), so every join is refused; for the budget and stream owners")
     @Test
     @Order(10)
     void gossipSlowlorisFromManySourcesDoesNotBlockJoins() {

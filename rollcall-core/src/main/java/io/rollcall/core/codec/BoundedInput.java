@@ -22,8 +22,12 @@ final class BoundedInput {
         DECOMPRESSING
     }
 
-    /** A long field is read, and charged, in pieces of this size, so a claimed length costs only what arrives. */
-    private static final int READ_CHUNK_BYTES = 64 * 1024;
+    /**
+     * A long field is read, and charged, in pieces of this size, so a claimed length costs only what
+     * arrives. Small for the same reason as the lease's chunk: a slow stream holds at most this much
+     * (twice) ahead of the bytes it really sent.
+     */
+    private static final int READ_CHUNK_BYTES = 4 * 1024;
 
     private final InputStream in;
     private final long limit;

@@ -43,7 +43,9 @@ public final class StreamMemory {
      * does not touch the shared counter for every byte.
      */
     public final class Lease implements AutoCloseable {
-        private static final long CHUNK_BYTES = 64 * 1024;
+        // Small: a slow sender's stream holds this much ahead of what it sent, and a hundred slow
+        // streams holding 64 KiB each once filled the whole pool and kept every join out.
+        private static final long CHUNK_BYTES = 1024;
         private long held;
         private long unspent;
         private boolean closed;
