@@ -364,10 +364,11 @@ public final class Rollcall implements Membership, AutoCloseable {
                 dropped.put("transport." + k.name().toLowerCase(Locale.ROOT), v);
             }
         });
-        long serfInvalidNames = node.serfInvalidNames();
-        if (serfInvalidNames > 0) {
-            dropped.put("serf.invalid_name", serfInvalidNames);
-        }
+        node.serfDrops().forEach((k, v) -> {
+            if (v > 0) {
+                dropped.put("serf." + k, v);
+            }
+        });
         return new Health(side.score(), c.probesSent(), c.probesFailed(), c.probesUnreachable(), c.suspicionsRaised(), c.deathsDeclared(),
                 c.refutations(), byType(t.messagesIn()), byType(t.messagesOut()), t.bytesIn(), t.bytesOut(), dropped,
                 node.queueDepth());

@@ -306,9 +306,16 @@ public final class NetworkNode implements AutoCloseable {
         return serf == null ? -1 : call(e -> serf.clockTime()).join();
     }
 
-    /** @return Serf intents and state entries refused for their member name; 0 when Serf semantics are off */
-    public long serfInvalidNames() {
-        return serf == null ? 0 : call(e -> serf.invalidNames()).join();
+    /**
+     * @return what Serf semantics refused, by reason (invalid_name, undecodable, lamport_jump), read on
+     *         the protocol thread in one go; empty when Serf semantics are off
+     */
+    public java.util.Map<String, Long> serfDrops() {
+        if (serf == null) {
+            return java.util.Map.of();
+        }
+        return call(e -> java.util.Map.of("invalid_name", serf.invalidNames(), "undecodable", serf.undecodable(),
+                "lamport_jump", serf.lamportJumps())).join();
     }
 
     /**
