@@ -16,12 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,23 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  * 127.102.7x.0/24; every process is killed by PID after each test.
  */
 class AgentDataDirectoryIT {
-    private final List<AgentProcess> agents = new ArrayList<>();
+    @RegisterExtension
+    final AgentGroup agents = new AgentGroup();
     @TempDir
     Path dir;
 
     /** Starts an agent the test cleans up after, by PID. */
     private AgentProcess agent(String name, String ip, String... extra) throws IOException {
-        return tracked(AgentProcess.start(dir, name, ip, List.of(extra)));
-    }
-
-    private AgentProcess tracked(AgentProcess a) {
-        agents.add(a);
-        return a;
-    }
-
-    @AfterEach
-    void killEveryAgentStarted() {
-        agents.forEach(AgentProcess::kill);
+        return agents.start(dir, name, ip, List.of(extra));
     }
 
     /** A forged claim from a host that is no member: any host can send one to an unencrypted agent. */
@@ -234,7 +224,7 @@ class AgentDataDirectoryIT {
         String large = sb.append("]}").toString();
         assertThat(large.length()).isGreaterThan(5_000_000);
         Files.writeString(data.resolve("members.json"), large);
-        AgentProcess a = tracked(AgentProcess.start(dir, "m1", "127.102.74.1", data, List.of(), false));
+        AgentProcess a = agents.own(AgentProcess.start(dir, "m1", "127.102.74.1", data, List.of(), false));
         AgentProcess.await("rejoining the remembered addresses", 10_000, () -> a.logText().contains("rejoining through 5 address(es)"),
                 a::logText);
         assertThat(a.logText()).doesNotContain("not valid JSON");

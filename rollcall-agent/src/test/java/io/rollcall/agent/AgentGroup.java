@@ -25,6 +25,12 @@ final class AgentGroup implements AfterEachCallback {
         return a;
     }
 
+    /** @return the agent, started some other way, which this group stops after the test */
+    AgentProcess own(AgentProcess agent) {
+        agents.add(agent);
+        return agent;
+    }
+
     /** @return the process, which this group kills after the test (its children first) */
     Process own(Process process) {
         others.add(process.toHandle());

@@ -4,29 +4,22 @@ import static io.rollcall.agent.AgentProcess.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 17: an agent started with a name a live member holds exits 3 naming that member's address. */
 class NameConflictIT {
     @TempDir
     Path dir;
-    private final List<AgentProcess> agents = new ArrayList<>();
-
-    @AfterEach
-    void killAll() {
-        agents.forEach(AgentProcess::kill);
-    }
+    @RegisterExtension
+    final AgentGroup agents = new AgentGroup();
 
     @Test
     void theImpostorExitsThreeNamingTheHoldersAddressAndTheClusterKeepsTheHolder() throws Exception {
-        AgentProcess seed = AgentProcess.start(dir, "seed", "127.102.90.1", List.of());
-        agents.add(seed);
-        AgentProcess holder = AgentProcess.start(dir, "b", "127.102.90.2", List.of("--join", "127.102.90.1"));
-        agents.add(holder);
+        AgentProcess seed = agents.start(dir, "seed", "127.102.90.1", List.of());
+        AgentProcess holder = agents.start(dir, "b", "127.102.90.2", List.of("--join", "127.102.90.1"));
         await("seed sees b", 20_000, () -> "alive".equals(seed.statuses().get("b")), () -> String.valueOf(seed.statuses()));
 
         var impostor = AgentProcess.cli(java.util.Map.of(), "agent", "--node", "b", "--bind", "127.102.90.3:7946", "--http",
