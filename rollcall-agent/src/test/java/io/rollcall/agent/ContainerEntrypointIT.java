@@ -3,11 +3,9 @@ package io.rollcall.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,32 +31,12 @@ class ContainerEntrypointIT {
     @RegisterExtension
     final AgentGroup processes = new AgentGroup();
 
-    /** Lays out the image: each {@code COPY SRC DEST} of the container file, from the unpacked archive. */
-    private Path image() throws IOException, InterruptedException {
-        Path unpacked = dir.resolve("dist");
-        Files.createDirectories(unpacked);
-        Installed.run(List.of("tar", "-xzf", Installed.built("rollcall-", ".tar.gz").toString(), "-C", unpacked.toString()));
-        Path context;
-        try (var s = Files.list(unpacked)) {
-            context = s.findFirst().orElseThrow();
-        }
-        assertThat(context.resolve("Containerfile")).as("the archive is the build context").isRegularFile();
-        Path root = dir.resolve("image");
-        for (String copy : DeployFiles.containerfileArguments("COPY")) {
-            String[] parts = copy.split("\\s+");
-            Path dest = Path.of(Installed.mapped(root, parts[1]));
-            Files.createDirectories(dest.getParent());
-            Installed.run(List.of("cp", "-a", context.resolve(parts[0]).toString(), dest.toString()));
-        }
-        return root;
-    }
-
     @Test
     void theEntrypointAsPid1LeavesTheClusterOnSigterm() throws Exception {
         assumeTrue(Installed.has("setpriv")
                         && Installed.exec(List.of("unshare", "--pid", "--fork", "--mount-proc", "true")).status() == 0,
                 "cannot make a PID namespace here (unshare --pid needs root; setpriv): the container's PID 1 is not tested");
-        Path root = image();
+        Path root = ContainerImage.layOut(dir);
         AgentProcess peer = processes.start(dir, "peer", "127.102.63.2", List.of());
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -71,15 +49,13 @@ class ContainerEntrypointIT {
         env.put("ROLLCALL_JOIN", peer.gossipAddress());
         env.put("ROLLCALL_NODE", "boxed");
         // The image's RUN line makes the data directory and gives it to the USER the agent runs as.
-        String[] user = DeployFiles.containerfileArguments("USER").get(0).split(":");
+        String[] user = ContainerImage.user();
         Path data = Path.of(env.get("ROLLCALL_DATA_DIR"));
         Files.createDirectories(data);
         Installed.run(List.of("chown", user[0] + ":" + user[1], data.toString()));
         Path workdir = Path.of(Installed.mapped(root, DeployFiles.containerfileArguments("WORKDIR").get(0)));
         Files.createDirectories(workdir);
-        for (Path p = data; p != null && p.startsWith(dir); p = p.getParent()) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
+        ContainerImage.openToOthers(data, dir);
 
         // setpriv execs the entrypoint, the launcher execs java: the JVM is PID 1, as the container's USER.
         List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc",

@@ -144,8 +144,13 @@ final class DeployFiles {
         return env;
     }
 
-    /** What a pod's agent container runs: the command and the environment the kubelet gives it. */
-    record PodRun(List<String> command, Map<String, String> environment) {
+    /**
+     * What a pod's agent container runs: the command and the environment the kubelet gives it, where
+     * its volumes are mounted (volume name to mount path), and how long the kubelet waits after
+     * SIGTERM before it kills the container.
+     */
+    record PodRun(List<String> command, Map<String, String> environment, Map<String, String> mounts,
+                  long terminationGraceSeconds) {
     }
 
     /**
@@ -156,7 +161,12 @@ final class DeployFiles {
     static PodRun statefulSetPod(String podName, String namespace, String podIp, Map<String, String> secrets) {
         Map<String, Object> c = agentContainer(object("statefulset.yaml", "StatefulSet"));
         Map<String, String> fields = Map.of("metadata.name", podName, "metadata.namespace", namespace, "status.podIP", podIp);
-        return new PodRun(list(c.get("command")).stream().map(String::valueOf).toList(), environment(c, fields, secrets));
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (Object m : list(c.get("volumeMounts"))) {
+            mounts.put(String.valueOf(map(m).get("name")), String.valueOf(map(m).get("mountPath")));
+        }
+        long grace = ((Number) podSpec(object("statefulset.yaml", "StatefulSet")).get("terminationGracePeriodSeconds")).longValue();
+        return new PodRun(list(c.get("command")).stream().map(String::valueOf).toList(), environment(c, fields, secrets), mounts, grace);
     }
 
     /** Kubernetes' $(VAR) expansion; an unknown reference stays as written, as the kubelet leaves it. */

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 final class NetLab implements AutoCloseable {
     static final String HUB_IP = "10.77.0.1";
     static final String DOMAIN = "rc.test";
+    /** Kubernetes' cluster domain, which the lab's dnsmasq also answers for (Services' names). */
+    static final String CLUSTER_DOMAIN = "cluster.local";
 
     private final String prefix;
     private final Path root;
@@ -164,11 +166,19 @@ final class NetLab implements AutoCloseable {
 
     /** Replaces the A records of {@code name}.rc.test (none: the name stops existing). dnsmasq rereads at once. */
     void setRecords(String name, List<String> ips) throws IOException {
-        Path file = hostsDir.resolve(name);
-        Path tmp = root.resolve(name + ".tmp");
+        setHostRecords(name + "." + DOMAIN, ips);
+    }
+
+    /**
+     * Replaces the A records of a full name under rc.test or {@value #CLUSTER_DOMAIN} (a Kubernetes
+     * Service's name); none: the name stops existing. dnsmasq rereads at once.
+     */
+    void setHostRecords(String fqdn, List<String> ips) throws IOException {
+        Path file = hostsDir.resolve(fqdn);
+        Path tmp = root.resolve(fqdn + ".tmp");
         StringBuilder b = new StringBuilder();
         for (String ip : ips) {
-            b.append(ip).append(' ').append(name).append('.').append(DOMAIN).append('\n');
+            b.append(ip).append(' ').append(fqdn).append('\n');
         }
         if (ips.isEmpty()) {
             Files.deleteIfExists(file);
@@ -190,11 +200,11 @@ final class NetLab implements AutoCloseable {
         startDns();
     }
 
-    /** Starts (or restarts) dnsmasq in the hub, answering for rc.test only, with TTL 0. */
+    /** Starts (or restarts) dnsmasq in the hub, answering for rc.test and cluster.local only, with TTL 0. */
     void startDns() throws IOException, InterruptedException {
         stopDns();
         List<String> conf = new ArrayList<>(List.of("no-resolv", "no-hosts", "no-poll", "bind-interfaces", "listen-address=" + HUB_IP,
-                "local=/" + DOMAIN + "/", "local-ttl=0", "hostsdir=" + hostsDir, "user=root", "group=root", "cache-size=0"));
+                "local=/" + DOMAIN + "/", "local=/" + CLUSTER_DOMAIN + "/", "local-ttl=0", "hostsdir=" + hostsDir, "user=root", "group=root", "cache-size=0"));
         conf.addAll(srvRecords);
         Files.write(dnsConf, conf, StandardCharsets.US_ASCII);
         dnsmasq = start(hub(), root.resolve("dnsmasq.log"), "/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=" + dnsConf,

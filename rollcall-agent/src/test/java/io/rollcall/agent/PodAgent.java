@@ -36,16 +36,9 @@ final class PodAgent implements AutoCloseable {
         return new PodAgent(lab, ns, name, ip, log, lab.start(ns, log, cmd.toArray(new String[0])));
     }
 
-    /**
-     * Starts {@code rollcall agent} with no flags, configured only by its environment, as a container
-     * is; does not wait for it.
-     */
-    static PodAgent launchWithEnvironment(NetLab lab, String ns, String name, String ip, Path log, Map<String, String> env)
-            throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("env"));
-        env.forEach((k, v) -> cmd.add(k + "=" + v));
-        cmd.addAll(AgentProcess.java("agent"));
-        return new PodAgent(lab, ns, name, ip, log, lab.start(ns, log, cmd.toArray(new String[0])));
+    /** Starts {@code argv} in the pod as the agent (the caller's command line, as a kubelet's); does not wait for it. */
+    static PodAgent launchCommand(NetLab lab, String ns, String name, String ip, Path log, List<String> argv) throws IOException {
+        return new PodAgent(lab, ns, name, ip, log, lab.start(ns, log, argv.toArray(new String[0])));
     }
 
     /** Waits until the agent's HTTP API answers. */
