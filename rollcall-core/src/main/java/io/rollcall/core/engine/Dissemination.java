@@ -176,6 +176,20 @@ final class Dissemination {
         return true;
     }
 
+    /** @return true when one gossip interval's direct-send budget covers every live member */
+    boolean directSendsCoverTheCluster() {
+        return table.liveCount() <= MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL;
+    }
+
+    /** Sends {@code messages} in one packet to every live member but us, and to {@code also} if not null. */
+    void sendToEveryLiveMember(List<Message> messages, MemberEntry also) {
+        for (MemberEntry e : table.all()) {
+            if (e != self && (e.state.isLive() || e == also)) {
+                out.sendPacket(e.address, messages);
+            }
+        }
+    }
+
     private int retransmitLimit() {
         // Asked for every packet sent; a logarithm each time was measurable on an idle node.
         int live = Math.max(1, table.liveCount());

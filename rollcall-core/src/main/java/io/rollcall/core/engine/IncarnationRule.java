@@ -28,6 +28,7 @@ package io.rollcall.core.engine;
 public final class IncarnationRule {
     /** Most an incarnation claimed for a known member may exceed the one we hold for it. */
     public static final long MAX_INCARNATION_JUMP = 4_096;
+    private static final long UINT32_MAX = 0xFFFF_FFFFL;
 
     private IncarnationRule() {
     }
@@ -39,6 +40,15 @@ public final class IncarnationRule {
      */
     public static boolean jumpsTooFar(long held, long claimed) {
         return claimed - held > MAX_INCARNATION_JUMP;
+    }
+
+    /**
+     * @param incarnation an incarnation
+     * @return the next one; saturated rather than wrapped, since a wrapped incarnation would lose to
+     *         every claim about us
+     */
+    static long next(long incarnation) {
+        return Math.min(UINT32_MAX, incarnation + 1);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
 import io.rollcall.core.VersionVector;
+import io.rollcall.core.message.Alive;
 
 /**
  * The engine's mutable record of one member. Never leaves the engine: callers get {@link Member}
@@ -34,6 +35,11 @@ final class MemberEntry {
         this.incarnation = incarnation;
         this.state = state;
         this.stateSinceMillis = stateSinceMillis;
+    }
+
+    /** @return the claim that states this member alive as we hold it */
+    Alive aliveClaim() {
+        return new Alive(incarnation, name, address, meta, versions);
     }
 
     Member snapshot() {

@@ -78,7 +78,7 @@ public final class MembershipEngine {
     private final ProbeRing ring = new ProbeRing();
     private final Dissemination dissemination;
     private final Awareness awareness;
-    private final Map<String, Suspicion> suspicions = new HashMap<>();
+    private final Suspicions suspicions;
     private final Map<Long, Relay> relays = new HashMap<>();
     private final Map<Long, PendingStream> streams = new HashMap<>();
     private final Map<Long, JoinProgress> joins = new HashMap<>();
@@ -91,7 +91,6 @@ public final class MembershipEngine {
     private Phase phase = Phase.CREATED;
     private long lastSeqNo;
     private long nextRequestId = 1;
-    private long nextToken = 1;
     private long nextJoinId = 1;
     private Probe probe;
     private BroadcastQueue.Item leaveAnnouncement;
@@ -99,13 +98,6 @@ public final class MembershipEngine {
     /** The periodic state exchange timer in force; a tick with an older token was rescheduled away. */
     private long pushPullToken;
     private int correctionsThisRound;
-    /** A refutation waits to be sent to every member directly ({@link #sendRefutationDirectly}). */
-    private boolean directRefutationPending;
-    private long nextDirectRefutationMillis = Long.MIN_VALUE;
-    /** Earliest time our next refutation may go out ({@link IncarnationRule}). */
-    private long nextRefutationMillis = Long.MIN_VALUE;
-    /** Highest accusation about us waiting for that time; -1 if none. */
-    private long deferredAccusation = -1;
     private UserDelegate delegate = UserDelegate.NONE;
 
     /**
@@ -130,6 +122,8 @@ public final class MembershipEngine {
                 identity.incarnation(), MemberState.ALIVE, clock.nowMillis());
         this.dissemination = new Dissemination(config, clock, random, out, table, self, counters);
         this.awareness = new Awareness(config.awarenessMaxMultiplier());
+        EngineContext context = new EngineContext(config, clock, random, out, table, self, counters);
+        this.suspicions = new Suspicions(context, dissemination, awareness, () -> phase == Phase.RUNNING);
     }
 
     // ------------------------------------------------------------------ commands
@@ -285,13 +279,13 @@ public final class MembershipEngine {
         if (meta.length() > config.metaMaxBytes()) {
             throw new IllegalArgumentException("metadata is " + meta.length() + " bytes; limit is " + config.metaMaxBytes());
         }
-        long incarnation = nextIncarnation(self.incarnation);
+        long incarnation = IncarnationRule.next(self.incarnation);
         // Stored first: if it cannot be, this throws and nothing has changed.
         out.storeSelf(new SelfState(incarnation, meta));
         Member before = self.snapshot();
         self.meta = meta;
         self.incarnation = incarnation;
-        dissemination.enqueue(selfName, selfAlive());
+        dissemination.enqueue(selfName, self.aliveClaim());
         out.notify(new MembershipEvent.Updated(self.snapshot(), before));
     }
 
@@ -449,7 +443,7 @@ public final class MembershipEngine {
             if (counters.refutations != refutationsBefore && phase == Phase.RUNNING) {
                 // The peer held us as suspect or dead. Tell it directly instead of waiting for gossip,
                 // which may not reach a peer that the rest of our side holds as dead.
-                out.sendPacket(pending.peer, List.of(selfAlive()));
+                out.sendPacket(pending.peer, List.of(self.aliveClaim()));
             }
             if (pending.purpose == StreamPurpose.JOIN) {
                 joinAnswered(pending.joinId, null);
@@ -501,7 +495,12 @@ public final class MembershipEngine {
                 onPushPullTick();
             }
         } else if (timer instanceof Timer.SuspicionTimeout t) {
-            onSuspicionTimeout(t.node(), t.token());
+            Dead verdict = suspicions.expire(t.node(), t.token());
+            if (verdict != null) {
+                MemberEntry accused = table.get(verdict.node());
+                onDead(verdict, null);
+                suspicions.sendVerdictDirectly(verdict, accused);
+            }
         } else if (timer instanceof Timer.FollowUpSync) {
             if (phase == Phase.RUNNING) {
                 List<MemberEntry> peer = table.randomMembers(1, e -> e != self && e.state == MemberState.ALIVE, random);
@@ -835,7 +834,7 @@ public final class MembershipEngine {
         // The exception holds only for the member we know at that address: a name reclaimed from another
         // address is judged like any claim.
         boolean itself = fromItself && entry != null && entry.address.equals(alive.address());
-        if (entry != null && !itself && claimJumpsTooFar(entry, alive.incarnation())) {
+        if (entry != null && !itself && suspicions.jumpsTooFar(entry, alive.incarnation())) {
             return;
         }
         if (entry == null) {
@@ -865,7 +864,7 @@ public final class MembershipEngine {
         }
         Member before = entry.snapshot();
         MemberState previous = entry.state;
-        endSuspicion(entry);
+        suspicions.end(entry);
         entry.incarnation = alive.incarnation();
         entry.address = alive.address();
         if (!makeRoom(MemberFootprint.bytes(alive.node(), alive.meta()) - entry.footprintBytes, entry)) {
@@ -895,7 +894,7 @@ public final class MembershipEngine {
         if (phase != Phase.RUNNING) {
             return;
         }
-        if (claimJumpsTooFar(self, alive.incarnation())) {
+        if (suspicions.jumpsTooFar(self, alive.incarnation())) {
             // Hostile before anything else: not even reported as a name conflict.
             return;
         }
@@ -916,7 +915,7 @@ public final class MembershipEngine {
         if (!echo) {
             // Someone announces us with data or an incarnation we did not send (an earlier life of ours, or
             // another process using our name): outrank it.
-            refute(alive.incarnation());
+            suspicions.refute(alive.incarnation());
         }
     }
 
@@ -928,13 +927,13 @@ public final class MembershipEngine {
         if (entry == null) {
             return;
         }
-        if (claimJumpsTooFar(entry, suspect.incarnation())) {
+        if (suspicions.jumpsTooFar(entry, suspect.incarnation())) {
             return;
         }
         if (entry == self) {
             if (phase == Phase.RUNNING) {
                 if (suspect.incarnation() >= self.incarnation) {
-                    refute(suspect.incarnation());
+                    suspicions.refute(suspect.incarnation());
                 } else {
                     // The sender still holds a suspicion we refuted: it missed the refutation.
                     correctIfStale(self, suspect.incarnation(), MemberState.SUSPECT, sender);
@@ -943,11 +942,8 @@ public final class MembershipEngine {
             return;
         }
         if (entry.state == MemberState.SUSPECT && suspect.incarnation() == entry.incarnation) {
-            Suspicion suspicion = suspicions.get(entry.name);
-            if (suspicion != null && suspicion.confirm(suspect.from())) {
+            if (suspicions.confirm(entry, suspect.from())) {
                 dissemination.gossip(entry.name, suspect);
-                out.setTimer(new Timer.SuspicionTimeout(entry.name, suspicion.token()),
-                        Math.max(0, suspicion.deadlineMillis() - clock.nowMillis()));
             }
             return;
         }
@@ -956,10 +952,10 @@ public final class MembershipEngine {
             return;
         }
         MemberState previous = entry.state;
-        endSuspicion(entry);
+        suspicions.end(entry);
         entry.incarnation = suspect.incarnation();
         table.setState(entry, MemberState.SUSPECT, clock.nowMillis());
-        startSuspicion(entry, suspect.from());
+        suspicions.start(entry, suspect.from());
         dissemination.gossip(entry.name, suspect);
         if (previous != MemberState.SUSPECT) {
             out.notify(new MembershipEvent.Suspected(entry.snapshot()));
@@ -974,13 +970,13 @@ public final class MembershipEngine {
         if (entry == null) {
             return;
         }
-        if (claimJumpsTooFar(entry, dead.incarnation())) {
+        if (suspicions.jumpsTooFar(entry, dead.incarnation())) {
             return;
         }
         if (entry == self) {
             if (phase == Phase.RUNNING) {
                 if (dead.incarnation() >= self.incarnation) {
-                    refute(dead.incarnation());
+                    suspicions.refute(dead.incarnation());
                 } else {
                     correctIfStale(self, dead.incarnation(), dead.isLeave() ? MemberState.LEFT : MemberState.DEAD, sender);
                 }
@@ -993,7 +989,7 @@ public final class MembershipEngine {
             return;
         }
         MemberState previous = entry.state;
-        endSuspicion(entry);
+        suspicions.end(entry);
         entry.incarnation = dead.incarnation();
         table.setState(entry, next, clock.nowMillis());
         dissemination.gossip(entry.name, dead);
@@ -1001,20 +997,6 @@ public final class MembershipEngine {
             out.notify(next == MemberState.LEFT ? new MembershipEvent.Left(entry.snapshot())
                     : new MembershipEvent.Failed(entry.snapshot()));
         }
-    }
-
-    /**
-     * @return true, counted, if the claim is further above what we hold than {@link IncarnationRule}
-     *         allows; about ourselves, if our refutation (one above the claim) would be, since every
-     *         peer judges that refutation against what it holds of us
-     */
-    private boolean claimJumpsTooFar(MemberEntry entry, long claimed) {
-        boolean tooFar = entry == self ? IncarnationRule.jumpsTooFar(self.incarnation, nextIncarnation(claimed))
-                : IncarnationRule.jumpsTooFar(entry.incarnation, claimed);
-        if (tooFar) {
-            counters.drop(DropReason.INCARNATION_JUMP);
-        }
-        return tooFar;
     }
 
     /**
@@ -1087,148 +1069,6 @@ public final class MembershipEngine {
         }
     }
 
-    private void refute(long accusedIncarnation) {
-        long now = clock.nowMillis();
-        if (now < nextRefutationMillis) {
-            // Paced (IncarnationRule): answered by one refutation when the interval ends.
-            deferredAccusation = Math.max(deferredAccusation, accusedIncarnation);
-            return;
-        }
-        long incarnation = nextIncarnation(Math.max(self.incarnation, accusedIncarnation));
-        try {
-            out.storeSelf(new SelfState(incarnation, self.meta));
-        } catch (SelfStateNotStoredException e) {
-            // An incarnation we gossiped but could not remember would put our next life below the
-            // cluster's memory of this one; the driver's store keeps a block reserved ahead so that
-            // this happens only after that block is used up with the disk still failing.
-            counters.drop(DropReason.SELF_STATE_NOT_STORED);
-            deferredAccusation = -1; // refused, not retried every round: the accusation is gossiped again
-            return;
-        }
-        nextRefutationMillis = now + IncarnationRule.refutationIntervalMillis(config);
-        deferredAccusation = -1;
-        self.incarnation = incarnation;
-        awareness.apply(1);
-        counters.refutations++;
-        dissemination.enqueue(selfName, selfAlive());
-        directRefutationPending = true;
-        sendRefutationDirectly();
-        out.notify(new SelfRefuted(self.snapshot()));
-    }
-
-    /** Refutes the accusations that arrived while refutations were paced, once the pace allows. */
-    private void refuteDeferred() {
-        if (deferredAccusation < 0 || clock.nowMillis() < nextRefutationMillis) {
-            return;
-        }
-        if (deferredAccusation < self.incarnation || phase != Phase.RUNNING) {
-            deferredAccusation = -1; // already out-numbered, by a metadata update for instance
-            return;
-        }
-        refute(deferredAccusation);
-    }
-
-    /**
-     * Sends our latest refutation to every live member directly, on top of the epidemic, in a cluster
-     * that one gossip interval's direct-send budget covers ({@link #MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL}).
-     * Every node holding the suspicion then hears the refutation one network delay later instead of
-     * after several gossip hops. Hops are slow exactly when suspicions are many: 64 agents starting
-     * on two cores took up to 6.6 s to spread a refutation to the last node, against a minimum
-     * suspicion timeout of 7.2 s at that size, and one missed refutation is a false failure.
-     * At most once per probe interval, so that a stream of accusations cannot make us flood the
-     * cluster; a refutation made in between goes out at the first gossip round after the interval.
-     */
-    private void sendRefutationDirectly() {
-        if (!directRefutationPending || phase != Phase.RUNNING) {
-            return;
-        }
-        if (!directSendsCoverTheCluster()) {
-            directRefutationPending = false;
-            return;
-        }
-        long now = clock.nowMillis();
-        if (now < nextDirectRefutationMillis) {
-            return;
-        }
-        directRefutationPending = false;
-        nextDirectRefutationMillis = now + config.probeIntervalMillis();
-        sendToEveryLiveMember(List.of(selfAlive()), null);
-    }
-
-    // ------------------------------------------------------------------ suspicion
-
-    private void startSuspicion(MemberEntry entry, String accuser) {
-        int n = table.liveCount();
-        int expected = config.suspicionMult() - 2;
-        if (n - 2 < expected) {
-            // Too few members to ever collect the confirmations: use the minimum timeout from the start.
-            expected = 0;
-        }
-        long min = Timeouts.suspicionMinMillis(config.suspicionMult(), n, config.probeIntervalMillis());
-        long max = config.suspicionMaxTimeoutMult() * min;
-        long now = clock.nowMillis();
-        Suspicion suspicion = new Suspicion(entry.incarnation, accuser, expected, min, max, now, nextToken++);
-        suspicions.put(entry.name, suspicion);
-        out.setTimer(new Timer.SuspicionTimeout(entry.name, suspicion.token()), suspicion.deadlineMillis() - now);
-    }
-
-    private void endSuspicion(MemberEntry entry) {
-        Suspicion suspicion = suspicions.remove(entry.name);
-        if (suspicion != null) {
-            out.cancelTimer(new Timer.SuspicionTimeout(entry.name, suspicion.token()));
-        }
-    }
-
-    private void onSuspicionTimeout(String node, long token) {
-        Suspicion suspicion = suspicions.get(node);
-        if (suspicion == null || suspicion.token() != token) {
-            return;
-        }
-        long now = clock.nowMillis();
-        if (now < suspicion.deadlineMillis()) {
-            out.setTimer(new Timer.SuspicionTimeout(node, token), suspicion.deadlineMillis() - now);
-            return;
-        }
-        suspicions.remove(node);
-        MemberEntry entry = table.get(node);
-        if (entry == null || entry.state != MemberState.SUSPECT || entry.incarnation != suspicion.incarnation()) {
-            return;
-        }
-        counters.deathsDeclared++;
-        Dead verdict = new Dead(entry.incarnation, node, selfName);
-        onDead(verdict, null);
-        sendVerdictDirectly(verdict, entry);
-    }
-
-    /**
-     * Sends our own failure verdict at once to every live member, and to the accused, on top of the
-     * epidemic: in a cluster that one gossip interval's direct-send budget covers
-     * ({@link #MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL}), that is at most that many packets, and
-     * every member learns of the failure within one network delay instead of a few gossip rounds. A
-     * member wrongly declared learns of it just as fast, and refutes. Larger clusters rely on gossip,
-     * as memberlist does.
-     */
-    private void sendVerdictDirectly(Dead verdict, MemberEntry accused) {
-        if (phase != Phase.RUNNING || !directSendsCoverTheCluster()) {
-            return;
-        }
-        sendToEveryLiveMember(List.of(verdict), accused);
-    }
-
-    /** @return true when one gossip interval's direct-send budget covers every live member */
-    private boolean directSendsCoverTheCluster() {
-        return table.liveCount() <= MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL;
-    }
-
-    /** Sends {@code messages} in one packet to every live member but us, and to {@code also} if not null. */
-    private void sendToEveryLiveMember(List<Message> messages, MemberEntry also) {
-        for (MemberEntry e : table.all()) {
-            if (e != self && (e.state.isLive() || e == also)) {
-                out.sendPacket(e.address, messages);
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ dissemination
 
     private void onGossipTick() {
@@ -1241,8 +1081,7 @@ public final class MembershipEngine {
         if (dissemination.sendDirectAnnouncements()) {
             checkLeaveProgress();
         }
-        refuteDeferred();
-        sendRefutationDirectly();
+        suspicions.onGossipRound();
         checkLeaveProgress();
     }
 
@@ -1257,10 +1096,6 @@ public final class MembershipEngine {
         if (dissemination.announceDirectly(message, userMessage)) {
             checkLeaveProgress();
         }
-    }
-
-    private Alive selfAlive() {
-        return new Alive(self.incarnation, selfName, self.address, self.meta, self.versions);
     }
 
     // ------------------------------------------------------------------ anti-entropy and healing
@@ -1346,7 +1181,7 @@ public final class MembershipEngine {
             progress.succeeded++;
             if (phase == Phase.RUNNING) {
                 // The first seed's answer told us who is there: tell each of them we have arrived.
-                announceDirectly(selfAlive(), delegate.announcement(false));
+                announceDirectly(self.aliveClaim(), delegate.announcement(false));
             }
         } else {
             progress.failures.add(failure);
@@ -1394,7 +1229,7 @@ public final class MembershipEngine {
     }
 
     private void remove(MemberEntry e) {
-        endSuspicion(e);
+        suspicions.end(e);
         table.remove(e);
         ring.remove(e);
         out.notify(new MembershipEvent.Removed(e.snapshot()));
@@ -1464,11 +1299,6 @@ public final class MembershipEngine {
     private long nextSeqNo() {
         lastSeqNo = (lastSeqNo + 1) & UINT32_MAX;
         return lastSeqNo;
-    }
-
-    private static long nextIncarnation(long incarnation) {
-        // Saturate rather than wrap: a wrapped incarnation would lose to every claim about us.
-        return Math.min(UINT32_MAX, incarnation + 1);
     }
 
     private void requirePhase(Phase required, String action) {
