@@ -16,7 +16,6 @@ import io.rollcall.core.view.ChangeFeed;
 import io.rollcall.core.view.ViewTracker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -118,7 +117,7 @@ public final class Rollcall implements Membership, AutoCloseable {
      * @throws IOException with a one-line message if the address cannot be bound
      */
     public static Rollcall start(RollcallConfig config) throws IOException {
-        ViewTracker tracker = new ViewTracker(config.nodeName(), config.historySize(), Clock.systemUTC());
+        ViewTracker tracker = new ViewTracker(config.nodeName(), config.historySize(), io.rollcall.core.transport.SystemClock.INSTANCE);
         Endpoint bind = endpoint(config.bind());
         TransportConfig transport = TransportConfig.of(bind);
         transport = transport.withInboundStreams(transport.maxInboundStreams(), config.maxInboundStreamsPerSource(),

@@ -51,13 +51,6 @@ class ArchitectureTest {
             // The start-up log line prints the budget in MiB the way every limit message does.
             "io.rollcall.core.MemoryBudget");
 
-    /**
-     * Engine classes allowed to read the system clock, frozen (issue 16 moves the system clock into
-     * the transport; then this exception goes).
-     */
-    private static final Set<String> ENGINE_SYSTEM_CLOCK_EXCEPTIONS = Set.of(
-            "io.rollcall.core.engine.Clock", "io.rollcall.core.engine.Clock$1");
-
     private static JavaClasses classes;
 
     @BeforeAll
@@ -88,8 +81,6 @@ class ArchitectureTest {
                         java.util.Random.class, java.time.Clock.class)
                 .because("the engine is sans-I/O: time, randomness and I/O are injected (docs/MODEL.md)"));
         check(noClasses().that(engineClass)
-                .and(DescribedPredicate.describe("not a frozen system-clock exception",
-                        (JavaClass c) -> !ENGINE_SYSTEM_CLOCK_EXCEPTIONS.contains(c.getName())))
                 .should().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(System.class, "nanoTime")
                 .orShould().callMethodWhere(DescribedPredicate.describe("a now() of java.time",
@@ -97,6 +88,21 @@ class ArchitectureTest {
                                 && call.getName().equals("now")))
                 .orShould().callMethod(Math.class, "random")
                 .because("the engine reads time only from its injected Clock"));
+    }
+
+    @Test
+    void coreHasOneClock() {
+        // The engine's Clock is the one time abstraction; its system implementation is the transport's
+        // SystemClock. Elsewhere in core a thread may bound its own wait with nanoTime (the view's
+        // subscriber hand-off), but no one reads wall time or builds a java.time clock of its own.
+        check(noClasses().that().resideInAPackage(CORE)
+                .and().resideOutsideOfPackage("io.rollcall.core.transport..")
+                .should().dependOnClassesThat().belongToAnyOf(java.time.Clock.class, java.time.InstantSource.class)
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethodWhere(DescribedPredicate.describe("a now() of java.time",
+                        call -> call.getTargetOwner().getPackageName().equals("java.time")
+                                && call.getName().equals("now")))
+                .because("time reaches core through the one injected Clock; the system clock lives in the transport"));
     }
 
     @Test

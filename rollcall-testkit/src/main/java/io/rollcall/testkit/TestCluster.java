@@ -63,6 +63,8 @@ public final class TestCluster implements AutoCloseable {
     private final ArrayDeque<Runnable> deliveries = new ArrayDeque<>();
     private final Executor delivery = deliveries::add;
     private final Clock clock;
+    /** The same time for the views' change stamps: the one clock type core takes. */
+    private final io.rollcall.core.engine.Clock viewClock;
     private boolean delivering;
     private boolean closed;
 
@@ -83,6 +85,17 @@ public final class TestCluster implements AutoCloseable {
             @Override
             public Instant instant() {
                 return EPOCH.plusMillis(sim.now());
+            }
+        };
+        this.viewClock = new io.rollcall.core.engine.Clock() {
+            @Override
+            public long nowMillis() {
+                return sim.now();
+            }
+
+            @Override
+            public long wallMillis() {
+                return EPOCH.toEpochMilli() + sim.now();
             }
         };
         sim.addObserver((time, simNode, notification) -> {
@@ -428,7 +441,7 @@ public final class TestCluster implements AutoCloseable {
     private TestNode startLife(SimNode simNode, long incarnation, Map<String, String> metadata) {
         List<Endpoint> seeds = nodes.values().stream().filter(TestNode::isUp).map(n -> n.simNode().address()).limit(1).toList();
         sim.start(simNode, incarnation, SerfTags.encode(metadata));
-        TestNode node = new TestNode(this, simNode, clock, delivery);
+        TestNode node = new TestNode(this, simNode, viewClock, delivery);
         nodes.put(simNode.name(), node);
         // The engine announced itself before the tracker existed: start it from the engine's own member.
         node.tracker().accept(new io.rollcall.core.engine.MembershipEvent.Joined(simNode.engine().localMember()));

@@ -40,7 +40,7 @@ public final class TestNode implements Membership {
     private final ChangeFeed feed;
     private boolean closed;
 
-    TestNode(TestCluster cluster, SimNode simNode, java.time.Clock clock, Executor delivery) {
+    TestNode(TestCluster cluster, SimNode simNode, io.rollcall.core.engine.Clock clock, Executor delivery) {
         this.cluster = cluster;
         this.simNode = simNode;
         this.life = simNode.life();

@@ -1,35 +1,26 @@
 package io.rollcall.core.engine;
 
-/** The engine's only source of time, injected. */
+/**
+ * Time, injected: the engine's only source of it, and the view's (which stamps each change with
+ * {@link #wallMillis()}). The real transport supplies the system clock
+ * ({@code io.rollcall.core.transport.SystemClock}), the simulator its virtual one; nothing under
+ * {@code io.rollcall.core} reads the system time another way (checked by {@code ArchitectureTest}).
+ */
 @FunctionalInterface
 public interface Clock {
     /** @return monotonic milliseconds; only differences are meaningful */
     long nowMillis();
 
     /**
-     * Wall-clock milliseconds, used for one thing only: numbering probe rounds alike on every node,
-     * so that each member is probed by one node per round. A wrong or stepped clock costs only that
-     * coordination, never a timeout (timeouts use {@link #nowMillis()}). The default is the monotonic
+     * Wall-clock milliseconds, used for two things only: numbering probe rounds alike on every node,
+     * so that each member is probed by one node per round, and stamping the view's changes with the
+     * time they happened. A wrong or stepped clock costs only that coordination and those stamps,
+     * never a timeout (timeouts use {@link #nowMillis()}). The default is the monotonic
      * time, right where every node reads the same clock (the simulator, tests).
      *
      * @return milliseconds since the epoch, or any time base that every node shares
      */
     default long wallMillis() {
         return nowMillis();
-    }
-
-    /** @return a clock backed by {@link System#nanoTime()}, with {@link System#currentTimeMillis()} as its wall clock */
-    static Clock system() {
-        return new Clock() {
-            @Override
-            public long nowMillis() {
-                return System.nanoTime() / 1_000_000L;
-            }
-
-            @Override
-            public long wallMillis() {
-                return System.currentTimeMillis();
-            }
-        };
     }
 }

@@ -114,7 +114,7 @@ public final class NetworkNode implements AutoCloseable {
         this.selfStore = spec.selfStore();
         this.packetCodec = new PacketCodec(transport.codec());
         this.streamCodec = new StreamCodec(transport.codec());
-        Clock clock = Clock.system();
+        Clock clock = SystemClock.INSTANCE;
         this.loop = new ProtocolLoop("rollcall-" + name + "-protocol", transport.queueCapacity(), transport.queueReserve(), clock);
 
         Endpoint bind = transport.bind();

@@ -9,10 +9,10 @@ import io.rollcall.MembershipView;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
 import io.rollcall.core.codec.SerfTags;
+import io.rollcall.core.engine.Clock;
 import io.rollcall.core.engine.MembershipEvent;
 import io.rollcall.core.engine.Notification;
 import io.rollcall.core.engine.SelfRefuted;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class ViewTracker implements Consumer<Notification> {
     /**
      * @param selfName     the local node's name
      * @param historyLimit changes kept for {@link #since}
-     * @param wallClock    stamps each change
+     * @param wallClock    stamps each change, with its {@link Clock#wallMillis()}
      */
     public ViewTracker(String selfName, int historyLimit, Clock wallClock) {
         this.selfName = selfName;
@@ -62,7 +62,7 @@ public final class ViewTracker implements Consumer<Notification> {
         if (!(notification instanceof MembershipEvent event)) {
             return;
         }
-        Instant now = wallClock.instant();
+        Instant now = Instant.ofEpochMilli(wallClock.wallMillis());
         ClusterMember member = toPublic(event.member(), now);
         ClusterMember previous = members.get(member.name());
         if (event instanceof MembershipEvent.Removed) {

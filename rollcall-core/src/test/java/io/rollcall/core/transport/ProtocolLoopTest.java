@@ -3,7 +3,6 @@ package io.rollcall.core.transport;
 import io.rollcall.core.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollcall.core.engine.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,7 @@ class ProtocolLoopTest {
 
     @Test
     void aCancelledTimerNeverRunsAndLeavesTheHeapAtOnce() throws Exception {
-        ProtocolLoop loop = new ProtocolLoop("test-protocol", 16, 4, Clock.system());
+        ProtocolLoop loop = new ProtocolLoop("test-protocol", 16, 4, SystemClock.INSTANCE);
         loop.start();
         try {
             List<String> ran = new CopyOnWriteArrayList<>();
