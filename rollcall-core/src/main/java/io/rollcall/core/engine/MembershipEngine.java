@@ -62,7 +62,6 @@ public final class MembershipEngine {
     public static final int MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL = 64;
     /** Most stale-claim corrections sent per gossip interval. */
     public static final int MAX_CORRECTIONS_PER_GOSSIP_INTERVAL = 16;
-    private static final long UINT32_MAX = 0xFFFF_FFFFL;
     /** Keeps user broadcast keys apart from member names, which key membership updates. */
     private static final String USER_KEY_PREFIX = "\u0000user:";
 
@@ -79,8 +78,8 @@ public final class MembershipEngine {
     private final Dissemination dissemination;
     private final Awareness awareness;
     private final Suspicions suspicions;
-    private final Map<Long, Relay> relays = new HashMap<>();
-    private final Map<Long, PendingStream> streams = new HashMap<>();
+    private final PendingStreams streams;
+    private final Prober prober;
     private final Map<Long, JoinProgress> joins = new HashMap<>();
     private final List<Endpoint> seeds = new ArrayList<>();
     private final java.util.Set<String> reportedConflicts = new java.util.LinkedHashSet<>();
@@ -89,10 +88,7 @@ public final class MembershipEngine {
     private final EngineCounters counters = new EngineCounters();
 
     private Phase phase = Phase.CREATED;
-    private long lastSeqNo;
-    private long nextRequestId = 1;
     private long nextJoinId = 1;
-    private Probe probe;
     private BroadcastQueue.Item leaveAnnouncement;
     private boolean leavePropagationStarted;
     /** The periodic state exchange timer in force; a tick with an older token was rescheduled away. */
@@ -124,6 +120,23 @@ public final class MembershipEngine {
         this.awareness = new Awareness(config.awarenessMaxMultiplier());
         EngineContext context = new EngineContext(config, clock, random, out, table, self, counters);
         this.suspicions = new Suspicions(context, dissemination, awareness, () -> phase == Phase.RUNNING);
+        this.streams = new PendingStreams(config.maxPendingStreams(), counters);
+        this.prober = new Prober(context, ring, awareness, dissemination, streams, new Prober.Hooks() {
+            @Override
+            public boolean running() {
+                return phase == Phase.RUNNING;
+            }
+
+            @Override
+            public void suspect(Suspect accusation) {
+                onSuspect(accusation, null);
+            }
+
+            @Override
+            public void gossipSent() {
+                checkLeaveProgress();
+            }
+        });
     }
 
     // ------------------------------------------------------------------ commands
@@ -155,12 +168,11 @@ public final class MembershipEngine {
         UserData message = new UserData(payload);
         if (WireSizes.of(message) <= config.packetBudgetBytes()) {
             out.sendPacket(to, List.of(message));
-        } else if (streams.size() < config.maxPendingStreams()) {
-            long requestId = nextRequestId++;
-            streams.put(requestId, new PendingStream(StreamPurpose.USER, to, 0, 0));
-            out.sendStream(requestId, to, message);
         } else {
-            counters.drop(DropReason.STREAM_LIMIT);
+            long requestId = streams.open(PendingStreams.Purpose.USER, to, 0, 0);
+            if (requestId >= 0) {
+                out.sendStream(requestId, to, message);
+            }
         }
     }
 
@@ -218,14 +230,12 @@ public final class MembershipEngine {
                         new StreamFailure(StreamFailure.Kind.FAILED, "this is our own address")));
                 continue;
             }
-            if (streams.size() >= config.maxPendingStreams()) {
-                counters.drop(DropReason.STREAM_LIMIT);
+            long requestId = streams.open(PendingStreams.Purpose.JOIN, seed, joinId, 0);
+            if (requestId < 0) {
                 progress.failures.add(new JoinCompleted.SeedFailure(seed,
                         new StreamFailure(StreamFailure.Kind.FAILED, "too many state exchanges in flight")));
                 continue;
             }
-            long requestId = nextRequestId++;
-            streams.put(requestId, new PendingStream(StreamPurpose.JOIN, seed, joinId, 0));
             progress.outstanding++;
             counters.pushPullsInitiated++;
             out.sendStream(requestId, seed, localState(true));
@@ -252,7 +262,7 @@ public final class MembershipEngine {
         }
         requirePhase(Phase.RUNNING, "leave");
         phase = Phase.LEAVING;
-        endProbe();
+        prober.endProbe();
         Member before = self.snapshot();
         table.setState(self, MemberState.LEFT, clock.nowMillis());
         out.notify(new MembershipEvent.Left(self.snapshot()));
@@ -327,7 +337,7 @@ public final class MembershipEngine {
     /** Stops the engine: later input is ignored and no further effects are produced. */
     public void stop() {
         phase = Phase.STOPPED;
-        probe = null; // silently: a stopped engine produces no effects; the driver closes its sockets
+        prober.stop(); // silently: a stopped engine produces no effects; the driver closes its sockets
     }
 
     // ------------------------------------------------------------------ inputs
@@ -344,13 +354,13 @@ public final class MembershipEngine {
             return;
         }
         if (message instanceof Ping ping) {
-            onPing(from, ping);
+            prober.onPing(from, ping);
         } else if (message instanceof IndirectPing indirect) {
-            onIndirectPing(from, indirect);
+            prober.onIndirectPing(from, indirect);
         } else if (message instanceof Ack ack) {
-            onAck(ack);
+            prober.onAck(ack);
         } else if (message instanceof Nack nack) {
-            onNack(nack);
+            prober.onNack(nack);
         } else if (message instanceof Alive alive) {
             onAlive(alive, from);
         } else if (message instanceof Suspect suspect) {
@@ -388,11 +398,7 @@ public final class MembershipEngine {
             return localState(pushPull.join());
         }
         if (request instanceof Ping ping) {
-            if (!ping.node().isEmpty() && !ping.node().equals(selfName)) {
-                counters.drop(DropReason.PING_FOR_OTHER_NODE);
-                return null;
-            }
-            return new Ack(ping.seqNo(), Bytes.EMPTY);
+            return prober.onStreamPing(ping);
         }
         if (request instanceof UserData user) {
             delegate.onUserMessage(from, user.payload());
@@ -409,7 +415,7 @@ public final class MembershipEngine {
      * @param reply     the reply
      */
     public void handleStreamReply(long requestId, Message reply) {
-        PendingStream pending = streams.remove(requestId);
+        PendingStreams.Pending pending = streams.close(requestId);
         if (pending == null) {
             counters.drop(DropReason.UNKNOWN_STREAM);
             return;
@@ -417,10 +423,8 @@ public final class MembershipEngine {
         if (phase == Phase.STOPPED) {
             return;
         }
-        if (pending.purpose == StreamPurpose.TCP_PING) {
-            if (reply instanceof Ack ack && probe != null && probe.seqNo == pending.seqNo && ack.seqNo() == pending.seqNo) {
-                probe.fallbackAcked = true;
-            }
+        if (pending.purpose() == PendingStreams.Purpose.TCP_PING) {
+            prober.onFallbackReply(pending.seqNo(), reply);
             return;
         }
         if (reply instanceof PushPull pushPull) {
@@ -432,10 +436,10 @@ public final class MembershipEngine {
             }
             long refutationsBefore = counters.refutations;
             ourNameClaimedAt = null;
-            merge(pushPull, pending.peer);
+            merge(pushPull, pending.peer());
             Endpoint claimedAt = ourNameClaimedAt;
             ourNameClaimedAt = null;
-            if (claimedAt != null && pending.purpose == StreamPurpose.JOIN) {
+            if (claimedAt != null && pending.purpose() == PendingStreams.Purpose.JOIN) {
                 streamFailed(pending, new StreamFailure(StreamFailure.Kind.NAME_CONFLICT, "the name '" + selfName
                         + "' is held by a live member at " + claimedAt + "; names must be unique"));
                 return;
@@ -443,10 +447,10 @@ public final class MembershipEngine {
             if (counters.refutations != refutationsBefore && phase == Phase.RUNNING) {
                 // The peer held us as suspect or dead. Tell it directly instead of waiting for gossip,
                 // which may not reach a peer that the rest of our side holds as dead.
-                out.sendPacket(pending.peer, List.of(self.aliveClaim()));
+                out.sendPacket(pending.peer(), List.of(self.aliveClaim()));
             }
-            if (pending.purpose == StreamPurpose.JOIN) {
-                joinAnswered(pending.joinId, null);
+            if (pending.purpose() == PendingStreams.Purpose.JOIN) {
+                joinAnswered(pending.joinId(), null);
             }
         } else if (reply instanceof ErrorResponse error) {
             streamFailed(pending, new StreamFailure(StreamFailure.Kind.REJECTED, "peer refused: " + error.error()));
@@ -463,12 +467,27 @@ public final class MembershipEngine {
      * @param failure   what went wrong and why
      */
     public void handleStreamFailure(long requestId, StreamFailure failure) {
-        PendingStream pending = streams.remove(requestId);
+        PendingStreams.Pending pending = streams.close(requestId);
         if (pending == null) {
             counters.drop(DropReason.UNKNOWN_STREAM);
             return;
         }
         streamFailed(pending, failure);
+    }
+
+    /**
+     * The network reported that nothing listens at the target's port for probe {@code seqNo} (an
+     * ICMP port unreachable answering the ping). That answer came from the target's host, so the
+     * path to it works and its process is gone: asking others to probe it cannot succeed, and
+     * waiting for the deadline only delays the suspicion. The target is suspected now; the suspicion
+     * still runs its full timeout, so a member that is in fact running (restarted on the same port,
+     * say) refutes it as it would any other. Our own health score is left as it is: the failure
+     * is not ours. A report for any probe but the current one is ignored.
+     *
+     * @param seqNo the probe the report is about
+     */
+    public void handleProbeUnreachable(long seqNo) {
+        prober.onProbeUnreachable(seqNo);
     }
 
     /**
@@ -481,13 +500,13 @@ public final class MembershipEngine {
             return;
         }
         if (timer instanceof Timer.ProbeTick) {
-            onProbeTick();
+            prober.onProbeTick();
         } else if (timer instanceof Timer.ProbeTimeout t) {
-            onProbeTimeout(t.seqNo());
+            prober.onProbeTimeout(t.seqNo());
         } else if (timer instanceof Timer.ProbeDeadline t) {
-            onProbeDeadline(t.seqNo());
+            prober.onProbeDeadline(t.seqNo());
         } else if (timer instanceof Timer.RelayTimeout t) {
-            onRelayTimeout(t.seqNo());
+            prober.onRelayTimeout(t.seqNo());
         } else if (timer instanceof Timer.GossipTick) {
             onGossipTick();
         } else if (timer instanceof Timer.PushPullTick t) {
@@ -505,7 +524,7 @@ public final class MembershipEngine {
             if (phase == Phase.RUNNING) {
                 List<MemberEntry> peer = table.randomMembers(1, e -> e != self && e.state == MemberState.ALIVE, random);
                 if (!peer.isEmpty()) {
-                    startSync(peer.get(0).address, StreamPurpose.SYNC);
+                    startSync(peer.get(0).address, PendingStreams.Purpose.SYNC);
                 }
             }
         } else if (timer instanceof Timer.ReconnectTick) {
@@ -612,193 +631,6 @@ public final class MembershipEngine {
             nodes.add(new PushNodeState(e.name, e.address, e.meta, e.incarnation, e.state, e.versions));
         }
         return new PushPull(join, nodes, delegate.localState(join));
-    }
-
-    // ------------------------------------------------------------------ probing
-
-    private void onProbeTick() {
-        if (phase != Phase.RUNNING) {
-            return;
-        }
-        out.setTimer(new Timer.ProbeTick(), config.probeIntervalMillis());
-        if (probe != null) {
-            // A probe stretched by poor local health is still running; skip this tick as memberlist's ticker does.
-            return;
-        }
-        // Rounds by wall-clock time, so that nodes agree on them (ProbeRing): each member probed by one node per round.
-        long round = Math.floorDiv(clock.wallMillis(), config.probeIntervalMillis());
-        MemberEntry target = ring.target(self, round, e -> e.state.isLive());
-        if (target == null) {
-            return;
-        }
-        long seqNo = nextSeqNo();
-        probe = new Probe(seqNo, target);
-        counters.probesSent++;
-        List<Message> parts = new ArrayList<>(2);
-        parts.add(new Ping(seqNo, target.name, self.address, selfName));
-        if (target.state == MemberState.SUSPECT) {
-            // Buddy system: tell the suspect itself, so it can refute at once.
-            parts.add(new Suspect(target.incarnation, target.name, selfName));
-        }
-        out.sendProbe(seqNo, target.address, dissemination.withPiggyback(parts));
-        checkLeaveProgress();
-        out.setTimer(new Timer.ProbeTimeout(seqNo), config.probeTimeoutMillis());
-        out.setTimer(new Timer.ProbeDeadline(seqNo), awareness.scale(config.probeIntervalMillis()));
-    }
-
-    /** The current probe, if any, has its outcome: forget it and tell the driver. */
-    private void endProbe() {
-        if (probe != null) {
-            long seqNo = probe.seqNo;
-            probe = null;
-            out.probeEnded(seqNo);
-        }
-    }
-
-    private void onProbeTimeout(long seqNo) {
-        if (probe == null || probe.seqNo != seqNo) {
-            return;
-        }
-        MemberEntry target = probe.target;
-        List<MemberEntry> helpers = table.randomMembers(config.indirectChecks(),
-                e -> e != self && e != target && e.state == MemberState.ALIVE, random);
-        for (MemberEntry helper : helpers) {
-            boolean wantNack = helper.versions.protocolMax() >= 4;
-            if (wantNack) {
-                probe.expectedNacks++;
-            }
-            counters.indirectProbesSent++;
-            sendWithPiggyback(helper.address, List.of(new IndirectPing(seqNo, target.address, target.name, wantNack,
-                    self.address, selfName)));
-        }
-        if (config.tcpFallbackProbe() && target.versions.protocolMax() >= 3) {
-            if (streams.size() < config.maxPendingStreams()) {
-                long requestId = nextRequestId++;
-                streams.put(requestId, new PendingStream(StreamPurpose.TCP_PING, target.address, 0, seqNo));
-                counters.tcpFallbackProbes++;
-                out.sendStream(requestId, target.address, new Ping(seqNo, target.name, self.address, selfName));
-            } else {
-                counters.drop(DropReason.STREAM_LIMIT);
-            }
-        }
-    }
-
-    /**
-     * The network reported that nothing listens at the target's port for probe {@code seqNo} (an
-     * ICMP port unreachable answering the ping). That answer came from the target's host, so the
-     * path to it works and its process is gone: asking others to probe it cannot succeed, and
-     * waiting for the deadline only delays the suspicion. The target is suspected now; the suspicion
-     * still runs its full timeout, so a member that is in fact running (restarted on the same port,
-     * say) refutes it as it would any other. Our own health score is left as it is: the failure
-     * is not ours. A report for any probe but the current one is ignored.
-     *
-     * @param seqNo the probe the report is about
-     */
-    public void handleProbeUnreachable(long seqNo) {
-        if (!config.suspectOnPortUnreachable() || probe == null || probe.seqNo != seqNo || phase != Phase.RUNNING) {
-            return;
-        }
-        Probe finished = probe;
-        endProbe();
-        out.cancelTimer(new Timer.ProbeTimeout(seqNo));
-        out.cancelTimer(new Timer.ProbeDeadline(seqNo));
-        counters.probesFailed++;
-        counters.probesUnreachable++;
-        suspectProbeTarget(finished.target);
-    }
-
-    private void onProbeDeadline(long seqNo) {
-        if (probe == null || probe.seqNo != seqNo) {
-            return;
-        }
-        Probe finished = probe;
-        endProbe();
-        if (finished.fallbackAcked) {
-            counters.tcpFallbackSuccesses++;
-            awareness.apply(-1);
-            return;
-        }
-        if (finished.expectedNacks > 0) {
-            awareness.apply(Math.max(0, finished.expectedNacks - finished.nacks));
-        } else {
-            awareness.apply(1);
-        }
-        counters.probesFailed++;
-        suspectProbeTarget(finished.target);
-    }
-
-    private void suspectProbeTarget(MemberEntry target) {
-        if (target.removed || !target.state.isLive()) {
-            return;
-        }
-        if (target.state == MemberState.ALIVE) {
-            counters.suspicionsRaised++;
-        }
-        onSuspect(new Suspect(target.incarnation, target.name, selfName), null);
-    }
-
-    private void onPing(Endpoint from, Ping ping) {
-        if (!ping.node().isEmpty() && !ping.node().equals(selfName)) {
-            counters.drop(DropReason.PING_FOR_OTHER_NODE);
-            return;
-        }
-        Endpoint replyTo = ping.source() != null ? ping.source() : from;
-        List<Message> parts = new ArrayList<>(2);
-        parts.add(new Ack(ping.seqNo(), Bytes.EMPTY));
-        if (!ping.sourceNode().isEmpty() && phase == Phase.RUNNING) {
-            MemberEntry prober = table.get(ping.sourceNode());
-            if (prober != null && prober != self && !prober.state.isLive()) {
-                // A member we hold as dead or left is probing us, so it is running: tell it, so it refutes now
-                // instead of at its next state exchange with someone who holds the same view.
-                parts.add(new Suspect(prober.incarnation, prober.name, selfName));
-            }
-        }
-        sendWithPiggyback(replyTo, parts);
-    }
-
-    private void onIndirectPing(Endpoint from, IndirectPing request) {
-        if (relays.size() >= config.maxPendingRelays()) {
-            counters.drop(DropReason.RELAY_LIMIT);
-            return;
-        }
-        long localSeqNo = nextSeqNo();
-        Endpoint replyTo = request.source() != null ? request.source() : from;
-        relays.put(localSeqNo, new Relay(request.seqNo(), replyTo, request.nack()));
-        sendWithPiggyback(request.target(), List.of(new Ping(localSeqNo, request.node(), self.address, selfName)));
-        out.setTimer(new Timer.RelayTimeout(localSeqNo), config.probeTimeoutMillis());
-    }
-
-    private void onRelayTimeout(long localSeqNo) {
-        Relay relay = relays.remove(localSeqNo);
-        if (relay != null && relay.wantsNack) {
-            out.sendPacket(relay.replyTo, List.of(new Nack(relay.originalSeqNo)));
-        }
-    }
-
-    private void onAck(Ack ack) {
-        Relay relay = relays.remove(ack.seqNo());
-        if (relay != null) {
-            out.cancelTimer(new Timer.RelayTimeout(ack.seqNo()));
-            sendWithPiggyback(relay.replyTo, List.of(new Ack(relay.originalSeqNo, ack.payload())));
-            return;
-        }
-        if (probe != null && probe.seqNo == ack.seqNo()) {
-            long seqNo = probe.seqNo;
-            endProbe();
-            awareness.apply(-1);
-            out.cancelTimer(new Timer.ProbeTimeout(seqNo));
-            out.cancelTimer(new Timer.ProbeDeadline(seqNo));
-            return;
-        }
-        counters.drop(DropReason.UNEXPECTED_ACK);
-    }
-
-    private void onNack(Nack nack) {
-        if (probe != null && probe.seqNo == nack.seqNo()) {
-            probe.nacks++;
-        } else {
-            counters.drop(DropReason.UNEXPECTED_ACK);
-        }
     }
 
     // ------------------------------------------------------------------ gossip rules
@@ -1107,7 +939,7 @@ public final class MembershipEngine {
         out.setTimer(new Timer.PushPullTick(pushPullToken), pushPullInterval());
         List<MemberEntry> peer = table.randomMembers(1, e -> e != self && e.state == MemberState.ALIVE, random);
         if (!peer.isEmpty()) {
-            startSync(peer.get(0).address, StreamPurpose.SYNC);
+            startSync(peer.get(0).address, PendingStreams.Purpose.SYNC);
         }
     }
 
@@ -1142,32 +974,30 @@ public final class MembershipEngine {
         if (!dead.isEmpty()) {
             deadAddress = dead.get(random.nextInt(dead.size())).address;
             counters.reconnectAttempts++;
-            startSync(deadAddress, StreamPurpose.RECONNECT);
+            startSync(deadAddress, PendingStreams.Purpose.RECONNECT);
         }
         boolean alone = table.liveCount() <= 1;
         if (!seeds.isEmpty() && (deadAddress != null || alone)) {
             Endpoint seed = seeds.get(random.nextInt(seeds.size()));
             if (!seed.equals(self.address) && !seed.equals(deadAddress)) {
                 counters.reconnectAttempts++;
-                startSync(seed, StreamPurpose.RECONNECT);
+                startSync(seed, PendingStreams.Purpose.RECONNECT);
             }
         }
     }
 
-    private void startSync(Endpoint peer, StreamPurpose purpose) {
-        if (streams.size() >= config.maxPendingStreams()) {
-            counters.drop(DropReason.STREAM_LIMIT);
+    private void startSync(Endpoint peer, PendingStreams.Purpose purpose) {
+        long requestId = streams.open(purpose, peer, 0, 0);
+        if (requestId < 0) {
             return;
         }
-        long requestId = nextRequestId++;
-        streams.put(requestId, new PendingStream(purpose, peer, 0, 0));
         counters.pushPullsInitiated++;
         out.sendStream(requestId, peer, localState(false));
     }
 
-    private void streamFailed(PendingStream pending, StreamFailure failure) {
-        if (pending.purpose == StreamPurpose.JOIN) {
-            joinAnswered(pending.joinId, new JoinCompleted.SeedFailure(pending.peer, failure));
+    private void streamFailed(PendingStreams.Pending pending, StreamFailure failure) {
+        if (pending.purpose() == PendingStreams.Purpose.JOIN) {
+            joinAnswered(pending.joinId(), new JoinCompleted.SeedFailure(pending.peer(), failure));
         }
     }
 
@@ -1296,39 +1126,10 @@ public final class MembershipEngine {
 
     // ------------------------------------------------------------------ helpers
 
-    private long nextSeqNo() {
-        lastSeqNo = (lastSeqNo + 1) & UINT32_MAX;
-        return lastSeqNo;
-    }
-
     private void requirePhase(Phase required, String action) {
         if (phase != required) {
             throw new IllegalStateException("cannot " + action + " while " + phase);
         }
-    }
-
-    /** The probe in progress. */
-    private static final class Probe {
-        final long seqNo;
-        final MemberEntry target;
-        int expectedNacks;
-        int nacks;
-        boolean fallbackAcked;
-
-        Probe(long seqNo, MemberEntry target) {
-            this.seqNo = seqNo;
-            this.target = target;
-        }
-    }
-
-    /** An indirect probe we run for someone else. */
-    private record Relay(long originalSeqNo, Endpoint replyTo, boolean wantsNack) {
-    }
-
-    private enum StreamPurpose { JOIN, SYNC, RECONNECT, TCP_PING, USER }
-
-    /** An outgoing stream request awaiting its outcome. */
-    private record PendingStream(StreamPurpose purpose, Endpoint peer, long joinId, long seqNo) {
     }
 
     /** A join waiting for its seeds. */

@@ -1,0 +1,303 @@
+package io.rollcall.core.engine;
+
+import io.rollcall.core.Bytes;
+import io.rollcall.core.Endpoint;
+import io.rollcall.core.MemberState;
+import io.rollcall.core.message.Ack;
+import io.rollcall.core.message.IndirectPing;
+import io.rollcall.core.message.Message;
+import io.rollcall.core.message.Nack;
+import io.rollcall.core.message.Ping;
+import io.rollcall.core.message.Suspect;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * SWIM's failure detector with Lifeguard's refinements: once per probe interval it picks the next
+ * target from the {@link ProbeRing}, pings it directly, after the probe timeout asks
+ * {@link EngineConfig#indirectChecks()} others to ping it (with nacks from those that can send
+ * them) and tries a TCP ping, and at the probe deadline, stretched by our own {@link Awareness},
+ * suspects the target unless anyone answered. It also serves the other side: it acks pings and
+ * relays indirect probes for others. The outcome of each probe feeds the awareness score: a clean
+ * ack lowers it, a failed probe raises it by the nacks that did not come (a missing nack says the
+ * fault may be ours).
+ */
+final class Prober {
+
+    /** What the prober needs of the rest of the engine. */
+    interface Hooks {
+        /** @return whether the engine is running (a leaving node no longer probes) */
+        boolean running();
+
+        /** Applies our own suspicion of a probe target, as gossip of it would be. */
+        void suspect(Suspect accusation);
+
+        /** A packet that may have carried queued gossip went out (our leave waits for its announcement). */
+        void gossipSent();
+    }
+
+    private static final long UINT32_MAX = 0xFFFF_FFFFL;
+
+    private final EngineConfig config;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Outbox out;
+    private final MemberTable table;
+    private final MemberEntry self;
+    private final EngineCounters counters;
+    private final ProbeRing ring;
+    private final Awareness awareness;
+    private final Dissemination dissemination;
+    private final PendingStreams streams;
+    private final Hooks hooks;
+    private final Map<Long, Relay> relays = new HashMap<>();
+    private long lastSeqNo;
+    private Probe probe;
+
+    Prober(EngineContext context, ProbeRing ring, Awareness awareness, Dissemination dissemination,
+           PendingStreams streams, Hooks hooks) {
+        this.config = context.config();
+        this.clock = context.clock();
+        this.random = context.random();
+        this.out = context.out();
+        this.table = context.table();
+        this.self = context.self();
+        this.counters = context.counters();
+        this.ring = ring;
+        this.awareness = awareness;
+        this.dissemination = dissemination;
+        this.streams = streams;
+        this.hooks = hooks;
+    }
+
+    // ------------------------------------------------------------------ our probes
+
+    void onProbeTick() {
+        if (!hooks.running()) {
+            return;
+        }
+        out.setTimer(new Timer.ProbeTick(), config.probeIntervalMillis());
+        if (probe != null) {
+            // A probe stretched by poor local health is still running; skip this tick as memberlist's ticker does.
+            return;
+        }
+        // Rounds by wall-clock time, so that nodes agree on them (ProbeRing): each member probed by one node per round.
+        long round = Math.floorDiv(clock.wallMillis(), config.probeIntervalMillis());
+        MemberEntry target = ring.target(self, round, e -> e.state.isLive());
+        if (target == null) {
+            return;
+        }
+        long seqNo = nextSeqNo();
+        probe = new Probe(seqNo, target);
+        counters.probesSent++;
+        List<Message> parts = new ArrayList<>(2);
+        parts.add(new Ping(seqNo, target.name, self.address, self.name));
+        if (target.state == MemberState.SUSPECT) {
+            // Buddy system: tell the suspect itself, so it can refute at once.
+            parts.add(new Suspect(target.incarnation, target.name, self.name));
+        }
+        out.sendProbe(seqNo, target.address, dissemination.withPiggyback(parts));
+        hooks.gossipSent();
+        out.setTimer(new Timer.ProbeTimeout(seqNo), config.probeTimeoutMillis());
+        out.setTimer(new Timer.ProbeDeadline(seqNo), awareness.scale(config.probeIntervalMillis()));
+    }
+
+    /** The current probe, if any, has its outcome (or we stopped probing): forget it and tell the driver. */
+    void endProbe() {
+        if (probe != null) {
+            long seqNo = probe.seqNo;
+            probe = null;
+            out.probeEnded(seqNo);
+        }
+    }
+
+    /** Forgets the current probe silently: a stopped engine produces no effects. */
+    void stop() {
+        probe = null;
+    }
+
+    void onProbeTimeout(long seqNo) {
+        if (probe == null || probe.seqNo != seqNo) {
+            return;
+        }
+        MemberEntry target = probe.target;
+        List<MemberEntry> helpers = table.randomMembers(config.indirectChecks(),
+                e -> e != self && e != target && e.state == MemberState.ALIVE, random);
+        for (MemberEntry helper : helpers) {
+            boolean wantNack = helper.versions.protocolMax() >= 4;
+            if (wantNack) {
+                probe.expectedNacks++;
+            }
+            counters.indirectProbesSent++;
+            sendWithPiggyback(helper.address, List.of(new IndirectPing(seqNo, target.address, target.name, wantNack,
+                    self.address, self.name)));
+        }
+        if (config.tcpFallbackProbe() && target.versions.protocolMax() >= 3) {
+            long requestId = streams.open(PendingStreams.Purpose.TCP_PING, target.address, 0, seqNo);
+            if (requestId >= 0) {
+                counters.tcpFallbackProbes++;
+                out.sendStream(requestId, target.address, new Ping(seqNo, target.name, self.address, self.name));
+            }
+        }
+    }
+
+    /** The reply to the TCP ping of probe {@code seqNo}. */
+    void onFallbackReply(long seqNo, Message reply) {
+        if (reply instanceof Ack ack && probe != null && probe.seqNo == seqNo && ack.seqNo() == seqNo) {
+            probe.fallbackAcked = true;
+        }
+    }
+
+    /** See {@link MembershipEngine#handleProbeUnreachable}. */
+    void onProbeUnreachable(long seqNo) {
+        if (!config.suspectOnPortUnreachable() || probe == null || probe.seqNo != seqNo || !hooks.running()) {
+            return;
+        }
+        Probe finished = probe;
+        endProbe();
+        out.cancelTimer(new Timer.ProbeTimeout(seqNo));
+        out.cancelTimer(new Timer.ProbeDeadline(seqNo));
+        counters.probesFailed++;
+        counters.probesUnreachable++;
+        suspectTarget(finished.target);
+    }
+
+    void onProbeDeadline(long seqNo) {
+        if (probe == null || probe.seqNo != seqNo) {
+            return;
+        }
+        Probe finished = probe;
+        endProbe();
+        if (finished.fallbackAcked) {
+            counters.tcpFallbackSuccesses++;
+            awareness.apply(-1);
+            return;
+        }
+        if (finished.expectedNacks > 0) {
+            awareness.apply(Math.max(0, finished.expectedNacks - finished.nacks));
+        } else {
+            awareness.apply(1);
+        }
+        counters.probesFailed++;
+        suspectTarget(finished.target);
+    }
+
+    private void suspectTarget(MemberEntry target) {
+        if (target.removed || !target.state.isLive()) {
+            return;
+        }
+        if (target.state == MemberState.ALIVE) {
+            counters.suspicionsRaised++;
+        }
+        hooks.suspect(new Suspect(target.incarnation, target.name, self.name));
+    }
+
+    // ------------------------------------------------------------------ answering others
+
+    void onPing(Endpoint from, Ping ping) {
+        if (!ping.node().isEmpty() && !ping.node().equals(self.name)) {
+            counters.drop(DropReason.PING_FOR_OTHER_NODE);
+            return;
+        }
+        Endpoint replyTo = ping.source() != null ? ping.source() : from;
+        List<Message> parts = new ArrayList<>(2);
+        parts.add(new Ack(ping.seqNo(), Bytes.EMPTY));
+        if (!ping.sourceNode().isEmpty() && hooks.running()) {
+            MemberEntry prober = table.get(ping.sourceNode());
+            if (prober != null && prober != self && !prober.state.isLive()) {
+                // A member we hold as dead or left is probing us, so it is running: tell it, so it refutes now
+                // instead of at its next state exchange with someone who holds the same view.
+                parts.add(new Suspect(prober.incarnation, prober.name, self.name));
+            }
+        }
+        sendWithPiggyback(replyTo, parts);
+    }
+
+    /** A ping that came over a stream (a peer's TCP fallback probe). */
+    Ack onStreamPing(Ping ping) {
+        if (!ping.node().isEmpty() && !ping.node().equals(self.name)) {
+            counters.drop(DropReason.PING_FOR_OTHER_NODE);
+            return null;
+        }
+        return new Ack(ping.seqNo(), Bytes.EMPTY);
+    }
+
+    void onIndirectPing(Endpoint from, IndirectPing request) {
+        if (relays.size() >= config.maxPendingRelays()) {
+            counters.drop(DropReason.RELAY_LIMIT);
+            return;
+        }
+        long localSeqNo = nextSeqNo();
+        Endpoint replyTo = request.source() != null ? request.source() : from;
+        relays.put(localSeqNo, new Relay(request.seqNo(), replyTo, request.nack()));
+        sendWithPiggyback(request.target(), List.of(new Ping(localSeqNo, request.node(), self.address, self.name)));
+        out.setTimer(new Timer.RelayTimeout(localSeqNo), config.probeTimeoutMillis());
+    }
+
+    void onRelayTimeout(long localSeqNo) {
+        Relay relay = relays.remove(localSeqNo);
+        if (relay != null && relay.wantsNack) {
+            out.sendPacket(relay.replyTo, List.of(new Nack(relay.originalSeqNo)));
+        }
+    }
+
+    void onAck(Ack ack) {
+        Relay relay = relays.remove(ack.seqNo());
+        if (relay != null) {
+            out.cancelTimer(new Timer.RelayTimeout(ack.seqNo()));
+            sendWithPiggyback(relay.replyTo, List.of(new Ack(relay.originalSeqNo, ack.payload())));
+            return;
+        }
+        if (probe != null && probe.seqNo == ack.seqNo()) {
+            long seqNo = probe.seqNo;
+            endProbe();
+            awareness.apply(-1);
+            out.cancelTimer(new Timer.ProbeTimeout(seqNo));
+            out.cancelTimer(new Timer.ProbeDeadline(seqNo));
+            return;
+        }
+        counters.drop(DropReason.UNEXPECTED_ACK);
+    }
+
+    void onNack(Nack nack) {
+        if (probe != null && probe.seqNo == nack.seqNo()) {
+            probe.nacks++;
+        } else {
+            counters.drop(DropReason.UNEXPECTED_ACK);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void sendWithPiggyback(Endpoint to, List<Message> parts) {
+        out.sendPacket(to, dissemination.withPiggyback(parts));
+        hooks.gossipSent();
+    }
+
+    /** Probes and relays share one sequence, so an ack tells which of them it answers. */
+    private long nextSeqNo() {
+        lastSeqNo = (lastSeqNo + 1) & UINT32_MAX;
+        return lastSeqNo;
+    }
+
+    /** The probe in progress. */
+    private static final class Probe {
+        final long seqNo;
+        final MemberEntry target;
+        int expectedNacks;
+        int nacks;
+        boolean fallbackAcked;
+
+        Probe(long seqNo, MemberEntry target) {
+            this.seqNo = seqNo;
+            this.target = target;
+        }
+    }
+
+    /** An indirect probe we run for someone else. */
+    private record Relay(long originalSeqNo, Endpoint replyTo, boolean wantsNack) {
+    }
+}
