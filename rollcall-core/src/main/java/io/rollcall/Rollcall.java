@@ -9,7 +9,7 @@ import io.rollcall.core.security.GossipCipher;
 import io.rollcall.core.security.GossipKey;
 import io.rollcall.core.security.Keyring;
 import io.rollcall.core.message.SerfMessage;
-import io.rollcall.core.transport.NetworkNode;
+import io.rollcall.core.node.LiveNode;
 import io.rollcall.core.transport.TransportConfig;
 import io.rollcall.core.transport.TransportCounters;
 import io.rollcall.core.view.ChangeFeed;
@@ -67,7 +67,7 @@ public final class Rollcall implements Membership, AutoCloseable {
     private static final int CALLBACK_THREADS = 4;
 
     private final RollcallConfig config;
-    private final NetworkNode node;
+    private final LiveNode node;
     private final ChangeFeed feed;
     private final ExecutorService ownCallbacks;
     private final Executor callbacks;
@@ -75,7 +75,7 @@ public final class Rollcall implements Membership, AutoCloseable {
     private volatile Health finalHealth;
     private final SeedDiscovery discovery;
 
-    private Rollcall(RollcallConfig config, NetworkNode node, ViewTracker tracker) {
+    private Rollcall(RollcallConfig config, LiveNode node, ViewTracker tracker) {
         this.config = config;
         this.node = node;
         this.discovery = new SeedDiscovery(config, node, this::view);
@@ -143,7 +143,7 @@ public final class Rollcall implements Membership, AutoCloseable {
         codec = codec.withLimits(codec.limits().cappedAt(budget.streamMessageBytes(), budget.packetDecompressedBytes(),
                 budget.inflightStreamBytes()));
         transport = transport.withCodec(codec).withAllowedSources(allowed);
-        NetworkNode node = NetworkNode.start(new NetworkNode.Spec(config.nodeName(), SerfTags.encode(config.metadata()),
+        LiveNode node = LiveNode.start(new LiveNode.Spec(config.nodeName(), SerfTags.encode(config.metadata()),
                 config.initialIncarnation(), config.engineConfig(), transport, config.serfCompatible(), tracker,
                 selfStore(config.selfStateStore())));
         return new Rollcall(config, node, tracker);

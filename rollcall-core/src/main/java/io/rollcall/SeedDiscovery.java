@@ -4,7 +4,7 @@ import io.rollcall.core.Endpoint;
 import io.rollcall.core.engine.JoinCompleted;
 import io.rollcall.core.engine.NameConflict;
 import io.rollcall.core.engine.StreamFailure;
-import io.rollcall.core.transport.NetworkNode;
+import io.rollcall.core.node.LiveNode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
@@ -34,7 +34,7 @@ final class SeedDiscovery implements AutoCloseable {
     static final int MAX_ADDRESSES_PER_ATTEMPT = 64;
 
     private final RollcallConfig config;
-    private final NetworkNode node;
+    private final LiveNode node;
     private final Supplier<MembershipView> view;
     private final ScheduledThreadPoolExecutor executor;
     private final Set<SeedProvider> healing = new LinkedHashSet<>();
@@ -52,7 +52,7 @@ final class SeedDiscovery implements AutoCloseable {
     private volatile boolean joinedOnce;
     private volatile boolean nameRefused;
 
-    SeedDiscovery(RollcallConfig config, NetworkNode node, Supplier<MembershipView> view) {
+    SeedDiscovery(RollcallConfig config, LiveNode node, Supplier<MembershipView> view) {
         this.config = config;
         this.node = node;
         this.view = view;

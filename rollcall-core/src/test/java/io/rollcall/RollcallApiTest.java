@@ -117,7 +117,7 @@ class RollcallApiTest {
         Rollcall crashed = c.get(3);
         var field = Rollcall.class.getDeclaredField("node");
         field.setAccessible(true);
-        ((io.rollcall.core.transport.NetworkNode) field.get(crashed)).close();
+        ((io.rollcall.core.node.LiveNode) field.get(crashed)).close();
         // Waits as long as the model allows for a crash among 4 live members (docs/MODEL.md), plus
         // slack for a loaded machine: a fixed 20 s was below that bound and failed now and then.
         long bound = Timeouts.crashDetectionBoundMillis(EngineConfig.local(), 4) + 5_000;

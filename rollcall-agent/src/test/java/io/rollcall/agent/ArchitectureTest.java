@@ -131,6 +131,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void transportIsOnlyTheDriver() {
+        check(noClasses().that().resideInAPackage("io.rollcall.core.transport..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.rollcall.core.serf..", "io.rollcall.core.node..", "io.rollcall.core.view..")
+                .orShould().dependOnClassesThat(DescribedPredicate.describe(
+                        "reside in io.rollcall (other than the frozen name rules of noPackageCycles)",
+                        (JavaClass c) -> c.getPackageName().equals("io.rollcall")
+                                && !c.isEquivalentTo(io.rollcall.NodeNames.class)
+                                && !c.isEquivalentTo(io.rollcall.PrintableText.class)))
+                .because("the transport is the UDP/TCP driver of an engine; core.node assembles it with Serf and the listeners"));
+        check(noClasses().that().resideOutsideOfPackages("io.rollcall", "io.rollcall.core.node..")
+                .should().dependOnClassesThat().resideInAPackage("io.rollcall.core.node..")
+                .because("the live node's assembly is the public Rollcall's to use, nobody else's"));
+    }
+
+    @Test
     void simulatorUsesNoTransport() {
         check(noClasses().that().resideInAPackage("io.rollcall.sim..")
                 .should().dependOnClassesThat().resideInAPackage("io.rollcall.core.transport..")

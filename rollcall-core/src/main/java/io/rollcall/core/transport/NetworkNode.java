@@ -6,18 +6,12 @@ import io.rollcall.core.codec.DecodeResult;
 import io.rollcall.core.codec.PacketCodec;
 import io.rollcall.core.codec.StreamCodec;
 import io.rollcall.core.engine.Clock;
-import io.rollcall.core.engine.EngineConfig;
-import io.rollcall.core.engine.JoinCompleted;
-import io.rollcall.core.engine.LeaveCompleted;
-import io.rollcall.core.engine.LocalIdentity;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.Notification;
 import io.rollcall.core.engine.Outbox;
 import io.rollcall.core.engine.SelfState;
-import io.rollcall.core.engine.SelfStateNotStoredException;
 import io.rollcall.core.engine.Timer;
 import io.rollcall.core.message.Message;
-import io.rollcall.core.serf.SerfSemantics;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -26,60 +20,49 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * A membership engine on the real network: UDP and TCP on one address and port, speaking
- * memberlist's wire protocol. One protocol thread owns the engine; a UDP receive thread, a TCP
- * accept thread and bounded pools of stream threads hand it work. Everything it starts is stopped
- * by {@link #close()}.
+ * The UDP/TCP driver of one membership engine: UDP and TCP on one address and port, speaking
+ * memberlist's wire protocol. It binds the sockets, carries out the engine's effects (datagrams,
+ * probes, streams, timers) and hands it what arrives. One protocol thread owns the engine; a UDP
+ * receive thread, a TCP accept thread and bounded pools of stream threads hand it work. Everything
+ * it starts is stopped by {@link #close()}.
+ *
+ * <p>It knows nothing of what the engine is used for: the {@link Owner} builds the engine once the
+ * address is known and takes the effects that are not I/O (storing our own state, notifications).
+ * {@code io.rollcall.core.node.LiveNode} is that owner, with Serf's semantics and the listeners.
  */
 public final class NetworkNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NetworkNode.class.getName());
     private static final int MAX_DATAGRAM_BYTES = 65_536;
     private static final int BIND_ATTEMPTS = 20;
 
-    /**
-     * What a node is made of.
-     *
-     * @param name        node name
-     * @param meta        initial metadata
-     * @param incarnation starting incarnation
-     * @param engine      protocol timing and limits
-     * @param transport   network settings
-     * @param serf        speak Serf's semantics (intents, Lamport clocks, user state) so Serf agents see
-     *                    this node's departures as "left" and its tags; off for clusters of plain
-     *                    memberlist applications that do not expect Serf's user messages
-     * @param listener    told of every notification on the protocol thread (must not block), or null
-     * @param selfStore   stores our own state before it is gossiped ({@link Outbox#storeSelf}), on the
-     *                    protocol thread; it throws {@link SelfStateNotStoredException} to refuse a change.
-     *                    Null to keep nothing
-     */
-    public record Spec(String name, Bytes meta, long incarnation, EngineConfig engine, TransportConfig transport,
-                       boolean serf, Consumer<Notification> listener, Consumer<SelfState> selfStore) {
-        /** Validates the fields. */
-        public Spec {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(meta, "meta");
-            Objects.requireNonNull(engine, "engine");
-            Objects.requireNonNull(transport, "transport");
-        }
+    /** Who the node drives an engine for. Called on the protocol thread, except {@link #engine}. */
+    public interface Owner {
+        /**
+         * Builds the engine, once the sockets are bound; called once, on the starting thread.
+         *
+         * @param advertised           the address peers reach us at (the real port when bound to port 0)
+         * @param framingOverheadBytes what the label and encryption take from every datagram: the
+         *                             engine's packet budget must leave that much free
+         * @param clock                the system clock, for the engine
+         * @param outbox               carries out the engine's effects: I/O here, {@link #storeSelf}
+         *                             and {@link #notify} to this owner
+         * @return the engine to drive, built with {@code outbox} and {@code clock}
+         */
+        MembershipEngine engine(Endpoint advertised, int framingOverheadBytes, Clock clock, Outbox outbox);
 
-        /** A node that keeps nothing of its own state across restarts. */
-        public Spec(String name, Bytes meta, long incarnation, EngineConfig engine, TransportConfig transport,
-                    boolean serf, Consumer<Notification> listener) {
-            this(name, meta, incarnation, engine, transport, serf, listener, null);
-        }
+        /**
+         * @param next our own state, to store before it is gossiped ({@link Outbox#storeSelf})
+         */
+        void storeSelf(SelfState next);
+
+        /** @param notification an engine notification ({@link Outbox#notify}); must not block */
+        void notify(Notification notification);
     }
 
     private final String name;
@@ -96,22 +79,15 @@ public final class NetworkNode implements AutoCloseable {
     private final StreamServer streamServer;
     private final StreamClient streamClient;
     private final Thread udpReceiver;
-    private final List<Consumer<Notification>> listeners = new CopyOnWriteArrayList<>();
-    private final Map<Long, CompletableFuture<JoinCompleted>> pendingJoins = new HashMap<>();
-    /** The join being started on the protocol thread, until the engine has given it an id. */
-    private CompletableFuture<JoinCompleted> joinStarting;
-    private final List<CompletableFuture<LeaveCompleted>> pendingLeaves = new ArrayList<>();
-    private final SerfSemantics serf;
     private final RefusalLog refusals = new RefusalLog();
     private final ProbeChannel probes;
-    private final Consumer<SelfState> selfStore;
-    private volatile Runnable keyringListener;
+    private final Owner owner;
     private volatile boolean closed;
 
-    private NetworkNode(Spec spec) throws IOException {
-        this.name = spec.name();
-        this.transport = spec.transport();
-        this.selfStore = spec.selfStore();
+    private NetworkNode(String name, TransportConfig transport, Owner owner) throws IOException {
+        this.name = Objects.requireNonNull(name, "name");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.owner = Objects.requireNonNull(owner, "owner");
         this.packetCodec = new PacketCodec(transport.codec());
         this.streamCodec = new StreamCodec(transport.codec());
         Clock clock = SystemClock.INSTANCE;
@@ -153,50 +129,36 @@ public final class NetworkNode implements AutoCloseable {
         this.bound = new Endpoint(bind.ip(), server.getLocalPort());
         this.advertised = Addresses.advertise(transport.advertise(), bound);
 
-        EngineConfig engineConfig = spec.engine().toBuilder()
-                .packetBudgetBytes(spec.engine().packetBudgetBytes() - framingOverheadBytes(transport.codec()))
-                .build();
-        // The protocol's randomness (probe order, gossip targets) needs independence between nodes
-        // and runs, not secrecy: SplittableRandom's own seeding gives that without loading the
-        // security provider framework at every start. Encryption nonces use SecureRandom.
-        this.engine = new MembershipEngine(new LocalIdentity(name, advertised, spec.meta(), spec.incarnation()),
-                engineConfig, clock, new SplittableRandom(), new NodeOutbox());
-        if (spec.serf()) {
-            io.rollcall.core.security.Keyring keyring = transport.codec().cipher() instanceof io.rollcall.core.security.GossipCipher gc
-                    ? gc.keyring() : null;
-            this.serf = new SerfSemantics(name, keyring, () -> {
-                Runnable hook = keyringListener;
-                if (hook != null) {
-                    hook.run();
-                }
-            }, new SplittableRandom());
-            serf.attach(engine);
-            engine.setUserDelegate(serf);
-            listeners.add(serf);
-        } else {
-            this.serf = null;
+        MembershipEngine built;
+        try {
+            built = owner.engine(advertised, framingOverheadBytes(transport.codec()), clock, new NodeOutbox());
+        } catch (RuntimeException e) {
+            udp.close();
+            tcp.close();
+            throw e;
         }
-        if (spec.listener() != null) {
-            listeners.add(spec.listener());
-        }
-        this.streamServer = new StreamServer(name, tcp, streamCodec, transport, engineConfig.streamTimeoutMillis(),
+        this.engine = built;
+        long streamTimeoutMillis = engine.config().streamTimeoutMillis();
+        this.streamServer = new StreamServer(name, tcp, streamCodec, transport, streamTimeoutMillis,
                 loop, engine, counters);
         this.streamClient = new StreamClient(name, bind, streamCodec, transport.maxOutboundStreams(),
-                engineConfig.streamTimeoutMillis(), loop, engine, counters);
+                streamTimeoutMillis, loop, engine, counters);
         this.probes = new ProbeChannel(bind.ip(), loop, MAX_DATAGRAM_BYTES, new ProbeSink());
         this.udpReceiver = new Thread(this::receivePackets, "rollcall-" + name + "-udp");
         this.udpReceiver.setDaemon(true);
     }
 
     /**
-     * Binds the sockets and starts the node. It is alone until {@link #join} is called.
+     * Binds the sockets, has the owner build the engine, and starts driving it.
      *
-     * @param spec what the node is made of
+     * @param name      node name, for thread names and messages
+     * @param transport network settings
+     * @param owner     builds the engine and takes its notifications
      * @return the running node
      * @throws IOException with a one-line message if the address cannot be bound
      */
-    public static NetworkNode start(Spec spec) throws IOException {
-        NetworkNode node = new NetworkNode(spec);
+    public static NetworkNode start(String name, TransportConfig transport, Owner owner) throws IOException {
+        NetworkNode node = new NetworkNode(name, transport, owner);
         node.loop.start();
         node.udpReceiver.start();
         node.streamServer.start();
@@ -207,83 +169,25 @@ public final class NetworkNode implements AutoCloseable {
         return node;
     }
 
-    // ------------------------------------------------------------------ commands
-
     /**
-     * Joins through the given seeds: a state exchange with each.
+     * Runs {@code work} on the protocol thread, the only one that may touch the engine.
      *
-     * @param seeds existing members
-     * @return completes when every seed has answered or failed (bounded by the stream timeout)
+     * @param work what to read or do (must not block)
+     * @param <T>  result type
+     * @return its result; failed with {@link IllegalStateException} if the node is stopped or overloaded
      */
-    public CompletableFuture<JoinCompleted> join(Collection<Endpoint> seeds) {
-        List<Endpoint> copy = List.copyOf(seeds);
-        CompletableFuture<JoinCompleted> done = new CompletableFuture<>();
-        loop.call(() -> {
-            // The engine may finish a join inside join() (every seed is ourselves): registered first.
-            joinStarting = done;
-            try {
-                long id = engine.join(copy);
-                if (!done.isDone()) {
-                    pendingJoins.put(id, done);
-                }
-            } finally {
-                joinStarting = null;
-            }
-            return null;
-        }).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                done.completeExceptionally(failure);
-            }
-        });
-        return done;
+    public <T> CompletableFuture<T> call(Supplier<T> work) {
+        return loop.call(work);
     }
 
     /**
-     * Announces our departure and completes when it has gone out (or the timeout ran out).
+     * Runs {@code task} on the protocol thread after {@code delayMillis}; call it from the protocol thread.
      *
-     * @param timeoutMillis the most to wait for the announcement to go out
-     * @return the outcome
+     * @param delayMillis delay, 0 or more
+     * @param task        what to run (must not block)
      */
-    public CompletableFuture<LeaveCompleted> leave(long timeoutMillis) {
-        CompletableFuture<LeaveCompleted> done = new CompletableFuture<>();
-        loop.call(() -> {
-            if (engine.phase() == MembershipEngine.Phase.LEFT) {
-                done.complete(new LeaveCompleted(false));
-            } else {
-                pendingLeaves.add(done);
-                if (serf != null && engine.phase() == MembershipEngine.Phase.RUNNING) {
-                    serf.beforeLeave();
-                }
-                engine.leave(timeoutMillis);
-            }
-            return null;
-        }).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                done.completeExceptionally(failure);
-            }
-        });
-        return done;
-    }
-
-    /**
-     * Runs {@code query} against the engine on the protocol thread.
-     *
-     * @param query what to read or do (must not block)
-     * @param <T>   result type
-     * @return its result
-     */
-    public <T> CompletableFuture<T> call(Function<MembershipEngine, T> query) {
-        return loop.call(() -> query.apply(engine));
-    }
-
-    /** @param listener told of every notification on the protocol thread; must not block */
-    public void addListener(Consumer<Notification> listener) {
-        listeners.add(listener);
-    }
-
-    /** @param listener a listener added before */
-    public void removeListener(Consumer<Notification> listener) {
-        listeners.remove(listener);
+    public void schedule(long delayMillis, Runnable task) {
+        loop.schedule(delayMillis, task);
     }
 
     /** @return the address peers use to reach us */
@@ -299,65 +203,6 @@ public final class NetworkNode implements AutoCloseable {
     /** @return this node's name */
     public String name() {
         return name;
-    }
-
-    /** @return Serf's membership Lamport clock, or -1 when Serf semantics are off (read on any thread: approximate) */
-    public long serfClock() {
-        return serf == null ? -1 : call(e -> serf.clockTime()).join();
-    }
-
-    /**
-     * @return what Serf semantics refused, by reason (invalid_name, undecodable, lamport_jump), read on
-     *         the protocol thread in one go; empty when Serf semantics are off
-     */
-    public java.util.Map<String, Long> serfDrops() {
-        if (serf == null) {
-            return java.util.Map.of();
-        }
-        return call(e -> java.util.Map.of("invalid_name", serf.invalidNames(), "undecodable", serf.undecodable(),
-                "lamport_jump", serf.lamportJumps())).join();
-    }
-
-    /**
-     * @param listener run (on the protocol thread) after a Serf key query changed the keyring, for
-     *                 example to save it to a file
-     */
-    public void onKeyringChange(Runnable listener) {
-        this.keyringListener = listener;
-    }
-
-    /**
-     * Asks the whole cluster a Serf query and gathers the answers that arrive within the timeout.
-     *
-     * @param name          query name
-     * @param payload       query payload
-     * @param timeoutMillis how long to gather answers
-     * @return every answer, ours included; fails if Serf semantics are off or too many queries are in flight
-     */
-    public CompletableFuture<List<io.rollcall.core.message.SerfMessage.QueryResponse>> serfQuery(String name, Bytes payload,
-                                                                                          long timeoutMillis) {
-        if (serf == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Serf semantics are off on this node"));
-        }
-        CompletableFuture<List<io.rollcall.core.message.SerfMessage.QueryResponse>> done = new CompletableFuture<>();
-        List<io.rollcall.core.message.SerfMessage.QueryResponse> answers = new ArrayList<>();
-        loop.call(() -> {
-            long id = serf.startQuery(name, payload, timeoutMillis * 1_000_000L, answers::add);
-            if (id < 0) {
-                done.completeExceptionally(new IllegalStateException("too many queries in flight"));
-                return null;
-            }
-            loop.schedule(timeoutMillis, () -> {
-                serf.endQuery(id);
-                done.complete(List.copyOf(answers));
-            });
-            return null;
-        }).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                done.completeExceptionally(failure);
-            }
-        });
-        return done;
     }
 
     /** @return the cipher datagrams and streams are protected with, or null */
@@ -381,7 +226,8 @@ public final class NetworkNode implements AutoCloseable {
     }
 
     /**
-     * Stops at once, without announcing a departure (call {@link #leave} first for a graceful exit).
+     * Stops at once, without announcing a departure (the owner has the engine leave first for a
+     * graceful exit).
      * Closes both sockets and ends every thread the node started.
      */
     @Override
@@ -411,12 +257,6 @@ public final class NetworkNode implements AutoCloseable {
             udpReceiver.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        for (CompletableFuture<JoinCompleted> f : pendingJoins.values()) {
-            f.completeExceptionally(new IllegalStateException("node closed"));
-        }
-        for (CompletableFuture<LeaveCompleted> f : pendingLeaves) {
-            f.completeExceptionally(new IllegalStateException("node closed"));
         }
     }
 
@@ -578,34 +418,12 @@ public final class NetworkNode implements AutoCloseable {
 
         @Override
         public void storeSelf(SelfState next) {
-            if (selfStore != null) {
-                selfStore.accept(next);
-            }
+            owner.storeSelf(next);
         }
 
         @Override
         public void notify(Notification notification) {
-            if (notification instanceof JoinCompleted joined) {
-                CompletableFuture<JoinCompleted> f = pendingJoins.remove(joined.joinId());
-                if (f == null) {
-                    f = joinStarting;
-                }
-                if (f != null) {
-                    f.complete(joined);
-                }
-            } else if (notification instanceof LeaveCompleted left) {
-                for (CompletableFuture<LeaveCompleted> f : pendingLeaves) {
-                    f.complete(left);
-                }
-                pendingLeaves.clear();
-            }
-            for (Consumer<Notification> l : listeners) {
-                try {
-                    l.accept(notification);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "membership listener failed: " + e, e);
-                }
-            }
+            owner.notify(notification);
         }
     }
 }

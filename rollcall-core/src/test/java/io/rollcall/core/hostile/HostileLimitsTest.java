@@ -23,7 +23,7 @@ import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.PushPull;
 import io.rollcall.core.message.UserData;
 import io.rollcall.core.message.SerfMessage;
-import io.rollcall.core.transport.NetworkNode;
+import io.rollcall.core.node.LiveNode;
 import io.rollcall.core.transport.TransportConfig;
 import io.rollcall.core.transport.TransportCounters.TransportDrop;
 import java.io.BufferedInputStream;
@@ -55,7 +55,7 @@ class HostileLimitsTest {
     private static final long STREAM_TIMEOUT_MILLIS = 5_000;
     private static final long AWAIT_MILLIS = 10_000;
 
-    private final List<NetworkNode> nodes = new ArrayList<>();
+    private final List<LiveNode> nodes = new ArrayList<>();
     private final List<Socket> sockets = new ArrayList<>();
 
     @AfterEach
@@ -63,22 +63,22 @@ class HostileLimitsTest {
         for (Socket s : sockets) {
             s.close();
         }
-        for (NetworkNode n : nodes) {
+        for (LiveNode n : nodes) {
             n.close();
         }
     }
 
-    private NetworkNode start(String name, int maxInboundStreams) throws IOException {
+    private LiveNode start(String name, int maxInboundStreams) throws IOException {
         EngineConfig engine = EngineConfig.local().toBuilder().streamTimeoutMillis(STREAM_TIMEOUT_MILLIS).build();
         TransportConfig transport = new TransportConfig(Endpoint.parse("127.0.0.1", 0), null, CodecConfig.DEFAULT,
                 maxInboundStreams, 32, 8_192, 1_024, true, java.util.List.of(), maxInboundStreams,
                 TransportConfig.DEFAULT_INBOUND_STREAM_DEADLINE_MILLIS);
-        NetworkNode node = NetworkNode.start(new NetworkNode.Spec(name, Bytes.EMPTY, 1, engine, transport, true, null));
+        LiveNode node = LiveNode.start(new LiveNode.Spec(name, Bytes.EMPTY, 1, engine, transport, true, null));
         nodes.add(node);
         return node;
     }
 
-    private Socket connect(NetworkNode node) throws IOException {
+    private Socket connect(LiveNode node) throws IOException {
         Socket s = new Socket(node.boundAddress().ip(), node.boundAddress().port());
         sockets.add(s);
         s.setSoTimeout((int) AWAIT_MILLIS);
@@ -86,7 +86,7 @@ class HostileLimitsTest {
     }
 
     /** One request on a fresh connection; returns the decoded reply. */
-    private DecodeResult exchange(NetworkNode node, byte[] request) throws IOException {
+    private DecodeResult exchange(LiveNode node, byte[] request) throws IOException {
         try (Socket s = connect(node)) {
             OutputStream out = s.getOutputStream();
             out.write(request);
@@ -96,7 +96,7 @@ class HostileLimitsTest {
     }
 
     /** The node answers a stream ping: its stream server and protocol thread both work. */
-    private void assertAnswersPing(NetworkNode node, long seqNo) throws IOException {
+    private void assertAnswersPing(LiveNode node, long seqNo) throws IOException {
         DecodeResult reply = exchange(node, new StreamCodec(CodecConfig.DEFAULT).encode(new Ping(seqNo, node.name(), null, "")));
         assertThat(reply.messages()).as("reply to stream ping %d", seqNo).containsExactly(new Ack(seqNo, Bytes.EMPTY));
     }
@@ -108,7 +108,7 @@ class HostileLimitsTest {
     @Test
     void connectionsBeyondTheInboundStreamLimitDisplaceTheirOwnSourcesOldestAndAreCountedAndTheNodeRecovers()
             throws Exception {
-        NetworkNode node = start("limited", MAX_INBOUND_STREAMS);
+        LiveNode node = start("limited", MAX_INBOUND_STREAMS);
         List<Socket> slow = new ArrayList<>();
         for (int i = 0; i < SLOW_CONNECTIONS; i++) {
             Socket s = connect(node);
@@ -150,14 +150,14 @@ class HostileLimitsTest {
                 return false;
             }
         });
-        NetworkNode joiner = start("joiner", MAX_INBOUND_STREAMS);
+        LiveNode joiner = start("joiner", MAX_INBOUND_STREAMS);
         JoinCompleted joined = joiner.join(List.of(node.boundAddress())).get(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
         assertThat(joined.succeeded()).as("join through the formerly flooded node: %s", joined).isEqualTo(1);
     }
 
     @Test
     void aPushPullClaimingAMillionMembersIsRefusedFromItsHeaderOverARealSocket() throws Exception {
-        NetworkNode node = start("target", MAX_INBOUND_STREAMS);
+        LiveNode node = start("target", MAX_INBOUND_STREAMS);
         // Only the header is sent: had the server tried to read a million entries, no reply would come.
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         header.write(0x06);
@@ -178,7 +178,7 @@ class HostileLimitsTest {
 
     @Test
     void aDecompressionBombOverARealSocketIsRefusedAndCounted() throws Exception {
-        NetworkNode node = start("target", MAX_INBOUND_STREAMS);
+        LiveNode node = start("target", MAX_INBOUND_STREAMS);
         // 41 MiB of zeros, above the 40 MiB decompression limit, compresses to some 30 KB of LZW.
         byte[] bomb = new StreamCodec(CodecConfig.DEFAULT).encode(new UserData(Bytes.of(new byte[41 * 1024 * 1024])));
         assertThat(bomb.length).as("the bomb is small on the wire").isLessThan(100_000);

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A running engine driven by hand, the way {@code NetworkNode} drives one but without sockets: a
+ * A running engine driven by hand, the way {@code LiveNode} drives one over {@code NetworkNode} but without sockets: a
  * manual clock, a timer table fed from the engine's effects, and a pretend transport that fails every
  * stream request after the stream timeout. Serf semantics are attached, so user messages and push/pull
  * user state reach Serf's decoder too. Everything it observes comes from public API and effects, so the

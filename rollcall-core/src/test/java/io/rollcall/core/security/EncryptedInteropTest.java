@@ -19,7 +19,7 @@ import io.rollcall.core.engine.Notification;
 import io.rollcall.core.message.Ack;
 import io.rollcall.core.message.Ping;
 import io.rollcall.core.serf.SerfAgent;
-import io.rollcall.core.transport.NetworkNode;
+import io.rollcall.core.node.LiveNode;
 import io.rollcall.core.transport.TransportConfig;
 import io.rollcall.core.transport.TransportCounters;
 import java.io.BufferedInputStream;
@@ -73,7 +73,7 @@ class EncryptedInteropTest {
     @TempDir
     Path dir;
     private final List<SerfAgent> agents = new ArrayList<>();
-    private final List<NetworkNode> nodes = new ArrayList<>();
+    private final List<LiveNode> nodes = new ArrayList<>();
     private final List<Notification> events = new CopyOnWriteArrayList<>();
     /**
      * Encryption trouble serf logs outside {@link SerfAgent#PROTOCOL_ERROR}: undecryptable datagrams,
@@ -95,7 +95,7 @@ class EncryptedInteropTest {
 
     @AfterEach
     void stopEverything() {
-        for (NetworkNode n : nodes) {
+        for (LiveNode n : nodes) {
             n.close();
         }
         List<String> unexpected = new ArrayList<>();
@@ -121,8 +121,8 @@ class EncryptedInteropTest {
         return a;
     }
 
-    private NetworkNode rollcall(String name, String ip, int port, CodecConfig codec) throws IOException {
-        NetworkNode n = NetworkNode.start(new NetworkNode.Spec(name, SerfTags.encode(Map.of()), 1, LAN,
+    private LiveNode rollcall(String name, String ip, int port, CodecConfig codec) throws IOException {
+        LiveNode n = LiveNode.start(new LiveNode.Spec(name, SerfTags.encode(Map.of()), 1, LAN,
                 TransportConfig.of(Endpoint.parse(ip, port)).withCodec(codec), true, events::add));
         nodes.add(n);
         return n;
@@ -147,7 +147,7 @@ class EncryptedInteropTest {
         return Endpoint.parse(a.address(), 0);
     }
 
-    private static JoinCompleted join(NetworkNode n, Endpoint seed) throws Exception {
+    private static JoinCompleted join(LiveNode n, Endpoint seed) throws Exception {
         return n.join(List.of(seed)).get(JOIN_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -155,11 +155,11 @@ class EncryptedInteropTest {
         Eventually.await(what, millis, condition, seen);
     }
 
-    private static boolean rollcallSees(NetworkNode n, String member, MemberState state) {
+    private static boolean rollcallSees(LiveNode n, String member, MemberState state) {
         return n.call(e -> e.member(member)).join().map(m -> m.state() == state).orElse(false);
     }
 
-    private static boolean rollcallSeesAllAlive(NetworkNode n, Set<String> names) {
+    private static boolean rollcallSeesAllAlive(LiveNode n, Set<String> names) {
         return names.stream().allMatch(m -> rollcallSees(n, m, MemberState.ALIVE));
     }
 
@@ -184,7 +184,7 @@ class EncryptedInteropTest {
                 }
             }
         }
-        for (NetworkNode n : nodes) {
+        for (LiveNode n : nodes) {
             try {
                 views.add(n.name() + "=" + n.call(e -> e.members()).join().stream().map(m -> m.name() + ":" + m.state())
                         .collect(Collectors.joining(",")) + " drops=" + encryptionDrops(n.transportCounters()));
@@ -201,7 +201,7 @@ class EncryptedInteropTest {
     }
 
     /** Drops of every reason: a healthy cluster has none, and a node sending the wrong framing shows up here. */
-    private static long allDrops(NetworkNode n) {
+    private static long allDrops(LiveNode n) {
         return n.transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum();
     }
 
@@ -209,9 +209,9 @@ class EncryptedInteropTest {
      * Waits until each node has received {@code count} more datagrams than it had before, so that
      * probes and gossip, not only the joins' streams, have crossed the network in the current setup.
      */
-    private void awaitDatagrams(List<NetworkNode> among, int count) {
-        Map<NetworkNode, Long> before = among.stream().collect(Collectors.toMap(n -> n, n -> n.transportCounters().packetsIn()));
-        await(count + " more datagrams at each of " + among.stream().map(NetworkNode::name).toList(), CONVERGE_MILLIS,
+    private void awaitDatagrams(List<LiveNode> among, int count) {
+        Map<LiveNode, Long> before = among.stream().collect(Collectors.toMap(n -> n, n -> n.transportCounters().packetsIn()));
+        await(count + " more datagrams at each of " + among.stream().map(LiveNode::name).toList(), CONVERGE_MILLIS,
                 () -> among.stream().allMatch(n -> n.transportCounters().packetsIn() >= before.get(n) + count), this::everyView);
     }
 
@@ -226,13 +226,13 @@ class EncryptedInteropTest {
         GossipKey key = serfKeygen();
         SerfAgent s1 = serf("s1", "127.0.21.1", null, "-encrypt=" + key.toBase64());
         assertThat(s1.logText()).contains("Encrypted: true");
-        NetworkNode r1 = rollcall("r1", "127.0.21.11", 0, encrypted(key));
+        LiveNode r1 = rollcall("r1", "127.0.21.11", 0, encrypted(key));
         JoinCompleted joined = join(r1, at(s1));
         assertThat(joined.succeeded()).as("r1 joins s1: " + joined.failures()).isEqualTo(1);
 
         // serf joins Rollcall: the agent exits at start if its -join fails.
         SerfAgent s2 = serf("s2", "127.0.21.2", r1.address().toString(), "-encrypt=" + key.toBase64());
-        NetworkNode r2 = rollcall("r2", "127.0.21.12", 0, encrypted(key));
+        LiveNode r2 = rollcall("r2", "127.0.21.12", 0, encrypted(key));
         assertThat(join(r2, at(s2)).succeeded()).isEqualTo(1);
 
         Set<String> all = Set.of("s1", "s2", "r1", "r2");
@@ -240,7 +240,7 @@ class EncryptedInteropTest {
                 && rollcallSeesAllAlive(r1, all) && rollcallSeesAllAlive(r2, all), this::everyView);
 
         awaitDatagrams(List.of(r1, r2), 10);
-        for (NetworkNode n : List.of(r1, r2)) {
+        for (LiveNode n : List.of(r1, r2)) {
             assertThat(n.transportCounters().decodeDrops()).as(n.name() + " refused nothing: serf encrypts as we decrypt")
                     .allSatisfy((reason, count) -> assertThat(count).as(reason.name()).isZero());
         }
@@ -254,24 +254,24 @@ class EncryptedInteropTest {
         expectedSerfErrors.add(SERF_PLAINTEXT);
         GossipKey key = GossipKey.generate(32, RANDOM);
         SerfAgent s1 = serf("s1", "127.0.22.1", null, "-encrypt=" + key.toBase64());
-        NetworkNode good = rollcall("good", "127.0.22.10", 0, encrypted(key));
+        LiveNode good = rollcall("good", "127.0.22.10", 0, encrypted(key));
         assertThat(join(good, at(s1)).succeeded()).isEqualTo(1);
 
-        NetworkNode wrong = rollcall("wrong", "127.0.22.11", 0, encrypted(GossipKey.generate(32, RANDOM)));
+        LiveNode wrong = rollcall("wrong", "127.0.22.11", 0, encrypted(GossipKey.generate(32, RANDOM)));
         JoinCompleted wrongJoin = join(wrong, at(s1));
         assertThat(wrongJoin.succeeded()).isZero();
         // serf answers in its own key, which we cannot read either.
         assertThat(wrongJoin.failures()).singleElement().asString().contains(s1.address())
                 .contains("no installed gossip key decrypts the answer").contains("install the cluster's current key");
 
-        NetworkNode keyless = rollcall("keyless", "127.0.22.12", 0, CodecConfig.DEFAULT);
+        LiveNode keyless = rollcall("keyless", "127.0.22.12", 0, CodecConfig.DEFAULT);
         JoinCompleted keylessJoin = join(keyless, at(s1));
         assertThat(keylessJoin.succeeded()).isZero();
         assertThat(keylessJoin.failures()).singleElement().asString()
                 .contains("encrypts its gossip and this node has no key");
 
         // Right key but still sending plaintext (migration mode): serf refuses, and we can read why.
-        NetworkNode lenient = rollcall("lenient", "127.0.22.13", 0,
+        LiveNode lenient = rollcall("lenient", "127.0.22.13", 0,
                 encrypted(key).withVerifyOutgoing(false).withVerifyIncoming(false));
         JoinCompleted lenientJoin = join(lenient, at(s1));
         assertThat(lenientJoin.succeeded()).isZero();
@@ -290,7 +290,7 @@ class EncryptedInteropTest {
                 this::everyView);
         assertThat(s1.members().keySet()).as("serf members").containsExactlyInAnyOrder("s1", "good");
         assertThat(good.call(e -> e.members()).join()).extracting(m -> m.name()).containsExactlyInAnyOrder("s1", "good");
-        for (NetworkNode outsider : List.of(wrong, keyless, lenient)) {
+        for (LiveNode outsider : List.of(wrong, keyless, lenient)) {
             assertThat(outsider.call(e -> e.members()).join()).as(outsider.name() + " learned nobody")
                     .extracting(m -> m.name()).containsExactly(outsider.name());
         }
@@ -311,10 +311,10 @@ class EncryptedInteropTest {
         List<String> names = List.of("m1", "m2", "m3");
         List<String> ips = List.of("127.0.23.1", "127.0.23.2", "127.0.23.3");
         Set<String> all = Set.copyOf(names);
-        List<NetworkNode> running = new ArrayList<>();
-        List<NetworkNode> everyInstance = new ArrayList<>();
+        List<LiveNode> running = new ArrayList<>();
+        List<LiveNode> everyInstance = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            NetworkNode n = rollcall(names.get(i), ips.get(i), 0, CodecConfig.DEFAULT);
+            LiveNode n = rollcall(names.get(i), ips.get(i), 0, CodecConfig.DEFAULT);
             running.add(n);
             everyInstance.add(n);
             if (i > 0) {
@@ -330,14 +330,14 @@ class EncryptedInteropTest {
                 encrypted(key));
         for (int phase = 0; phase < phases.size(); phase++) {
             for (int i = 0; i < names.size(); i++) {
-                NetworkNode old = running.get(i);
+                LiveNode old = running.get(i);
                 int port = old.boundAddress().port();
                 old.close();
                 nodes.remove(old);
-                NetworkNode restarted = rollcall(names.get(i), ips.get(i), port, phases.get(phase));
+                LiveNode restarted = rollcall(names.get(i), ips.get(i), port, phases.get(phase));
                 running.set(i, restarted);
                 everyInstance.add(restarted);
-                NetworkNode seed = running.get((i + 1) % names.size());
+                LiveNode seed = running.get((i + 1) % names.size());
                 JoinCompleted rejoin = join(restarted, seed.address());
                 assertThat(rejoin.succeeded()).as("phase " + phase + ": " + names.get(i) + " rejoins: " + rejoin.failures())
                         .isEqualTo(1);
@@ -345,7 +345,7 @@ class EncryptedInteropTest {
                 await(step + ": cluster whole", CONVERGE_MILLIS,
                         () -> running.stream().allMatch(n -> rollcallSeesAllAlive(n, all)), this::everyView);
                 awaitDatagrams(running, 3);
-                for (NetworkNode n : everyInstance) {
+                for (LiveNode n : everyInstance) {
                     assertThat(allDrops(n)).as(step + ": " + n.name() + " refused traffic: " + n.transportCounters().decodeDrops())
                             .isZero();
                 }
@@ -353,7 +353,7 @@ class EncryptedInteropTest {
         }
         assertThat(events).as("nobody was ever declared failed").noneMatch(e -> e instanceof MembershipEvent.Failed);
 
-        NetworkNode keyless = rollcall("keyless", "127.0.23.9", 0, CodecConfig.DEFAULT);
+        LiveNode keyless = rollcall("keyless", "127.0.23.9", 0, CodecConfig.DEFAULT);
         JoinCompleted refused = join(keyless, running.get(0).address());
         assertThat(refused.succeeded()).as("the migrated cluster is encrypted only").isZero();
         assertThat(running.get(0).transportCounters().decodeDrops().get(DecodeDropReason.NOT_ENCRYPTED)).isPositive();
@@ -368,21 +368,21 @@ class EncryptedInteropTest {
     void rollcallNodesMidMigrationInteroperateWithSerfOnEitherSide() throws Exception {
         GossipKey key = GossipKey.generate(32, RANDOM);
         SerfAgent plain = serf("p1", "127.0.24.1", null);
-        NetworkNode keyInstalled = rollcall("k1", "127.0.24.11", 0,
+        LiveNode keyInstalled = rollcall("k1", "127.0.24.11", 0,
                 encrypted(key).withVerifyIncoming(false).withVerifyOutgoing(false));
         assertThat(join(keyInstalled, at(plain)).succeeded()).isEqualTo(1);
         await("plaintext serf and a keyed, plaintext-sending node", CONVERGE_MILLIS,
                 () -> serfSeesAllAlive(plain, Set.of("p1", "k1")) && rollcallSeesAllAlive(keyInstalled, Set.of("p1", "k1")),
                 this::everyView);
 
-        NetworkNode sendingEncrypted = rollcall("e1", "127.0.24.12", 0,
+        LiveNode sendingEncrypted = rollcall("e1", "127.0.24.12", 0,
                 encrypted(key).withVerifyIncoming(false).withVerifyOutgoing(true));
         SerfAgent encryptedSerf = serf("x1", "127.0.24.2", sendingEncrypted.address().toString(), "-encrypt=" + key.toBase64());
         await("encrypted serf joined a node sending encrypted but accepting plaintext", CONVERGE_MILLIS,
                 () -> serfSeesAllAlive(encryptedSerf, Set.of("x1", "e1")) && rollcallSeesAllAlive(sendingEncrypted, Set.of("x1", "e1")),
                 this::everyView);
         awaitDatagrams(List.of(keyInstalled, sendingEncrypted), 5);
-        for (NetworkNode n : List.of(keyInstalled, sendingEncrypted)) {
+        for (LiveNode n : List.of(keyInstalled, sendingEncrypted)) {
             assertThat(allDrops(n)).as(n.name() + ": " + n.transportCounters().decodeDrops()).isZero();
         }
     }

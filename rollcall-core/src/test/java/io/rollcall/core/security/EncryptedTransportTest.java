@@ -14,7 +14,7 @@ import io.rollcall.core.engine.EngineConfig;
 import io.rollcall.core.engine.JoinCompleted;
 import io.rollcall.core.message.Ack;
 import io.rollcall.core.message.Ping;
-import io.rollcall.core.transport.NetworkNode;
+import io.rollcall.core.node.LiveNode;
 import io.rollcall.core.transport.TransportConfig;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -33,15 +33,15 @@ import org.junit.jupiter.api.Test;
 class EncryptedTransportTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long WAIT_MILLIS = 15_000;
-    private final List<NetworkNode> nodes = new ArrayList<>();
+    private final List<LiveNode> nodes = new ArrayList<>();
 
     @AfterEach
     void closeNodes() {
-        nodes.forEach(NetworkNode::close);
+        nodes.forEach(LiveNode::close);
     }
 
-    private NetworkNode node(String name, String ip, CodecConfig codec) throws IOException {
-        NetworkNode n = NetworkNode.start(new NetworkNode.Spec(name, Bytes.EMPTY, 1, EngineConfig.lan(),
+    private LiveNode node(String name, String ip, CodecConfig codec) throws IOException {
+        LiveNode n = LiveNode.start(new LiveNode.Spec(name, Bytes.EMPTY, 1, EngineConfig.lan(),
                 TransportConfig.of(Endpoint.parse(ip, 0)).withCodec(codec), false, null));
         nodes.add(n);
         return n;
@@ -51,7 +51,7 @@ class EncryptedTransportTest {
         return CodecConfig.DEFAULT.withCipher(new GossipCipher(ring));
     }
 
-    private static long drops(NetworkNode n, DecodeDropReason reason) {
+    private static long drops(LiveNode n, DecodeDropReason reason) {
         return n.transportCounters().decodeDrops().get(reason);
     }
 
@@ -65,8 +65,8 @@ class EncryptedTransportTest {
         GossipKey k2 = GossipKey.generate(24, RANDOM);
         Keyring ringA = new Keyring(k1);
         Keyring ringB = new Keyring(k2, k1);
-        NetworkNode a = node("a", "127.0.26.1", keyed(ringA));
-        NetworkNode b = node("b", "127.0.26.2", keyed(ringB));
+        LiveNode a = node("a", "127.0.26.1", keyed(ringA));
+        LiveNode b = node("b", "127.0.26.2", keyed(ringB));
 
         // b reads a's request with its second key, but answers with its primary, which a lacks.
         JoinCompleted refused = a.join(List.of(b.address())).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -109,7 +109,7 @@ class EncryptedTransportTest {
     @Test
     void refusedDatagramsAreCountedByReasonAndGoodOnesAnswered() throws Exception {
         GossipKey key = GossipKey.generate(32, RANDOM);
-        NetworkNode a = node("a", "127.0.26.3", keyed(new Keyring(key)));
+        LiveNode a = node("a", "127.0.26.3", keyed(new Keyring(key)));
         InetSocketAddress target = a.address().toSocketAddress();
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.26.4", 0))) {
             udp.setSoTimeout((int) WAIT_MILLIS);
@@ -144,12 +144,12 @@ class EncryptedTransportTest {
         assertThat(drops(a, DecodeDropReason.DECRYPTION_FAILED)).isEqualTo(2);
     }
 
-    private static void awaitDatagrams(NetworkNode a, NetworkNode b, int count) throws InterruptedException {
+    private static void awaitDatagrams(LiveNode a, LiveNode b, int count) throws InterruptedException {
         long heard = a.transportCounters().packetsIn() + b.transportCounters().packetsIn();
         await(count + " more datagrams", () -> a.transportCounters().packetsIn() + b.transportCounters().packetsIn() >= heard + count);
     }
 
-    private static boolean seesAlive(NetworkNode n, String member) {
+    private static boolean seesAlive(LiveNode n, String member) {
         return n.call(e -> e.member(member)).join().map(m -> m.state() == MemberState.ALIVE).orElse(false);
     }
 }

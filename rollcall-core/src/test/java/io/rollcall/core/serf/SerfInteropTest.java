@@ -11,7 +11,7 @@ import io.rollcall.core.engine.EngineConfig;
 import io.rollcall.core.engine.MembershipEvent;
 import io.rollcall.core.engine.Notification;
 import io.rollcall.core.engine.Timeouts;
-import io.rollcall.core.transport.NetworkNode;
+import io.rollcall.core.node.LiveNode;
 import io.rollcall.core.transport.TransportConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ class SerfInteropTest {
     @TempDir
     Path dir;
     private final List<SerfAgent> agents = new ArrayList<>();
-    private final List<NetworkNode> nodes = new ArrayList<>();
+    private final List<LiveNode> nodes = new ArrayList<>();
     private final List<Notification> events = new CopyOnWriteArrayList<>();
     private final Set<SerfAgent> stoppedOnPurpose = new HashSet<>();
 
@@ -59,7 +59,7 @@ class SerfInteropTest {
 
     @AfterEach
     void stopEverything() {
-        for (NetworkNode n : nodes) {
+        for (LiveNode n : nodes) {
             n.close();
         }
         List<String> errors = new ArrayList<>();
@@ -79,8 +79,8 @@ class SerfInteropTest {
         return a;
     }
 
-    private NetworkNode rollcall(String name, String ip, int port, Map<String, String> tags, long incarnation) throws IOException {
-        NetworkNode n = NetworkNode.start(new NetworkNode.Spec(name, SerfTags.encode(tags), incarnation, LAN,
+    private LiveNode rollcall(String name, String ip, int port, Map<String, String> tags, long incarnation) throws IOException {
+        LiveNode n = LiveNode.start(new LiveNode.Spec(name, SerfTags.encode(tags), incarnation, LAN,
                 TransportConfig.of(Endpoint.parse(ip, port)), true, events::add));
         nodes.add(n);
         return n;
@@ -90,7 +90,7 @@ class SerfInteropTest {
         return Endpoint.parse(a.address(), 0);
     }
 
-    private static Optional<Member> memberAt(NetworkNode node, String name) {
+    private static Optional<Member> memberAt(LiveNode node, String name) {
         return node.call(e -> e.member(name)).join();
     }
 
@@ -107,7 +107,7 @@ class SerfInteropTest {
         }
     }
 
-    private static String rollcallView(NetworkNode n) {
+    private static String rollcallView(LiveNode n) {
         try {
             return n.name() + "=" + n.call(e -> e.members()).join().stream().map(m -> m.name() + ":" + m.state())
                     .collect(Collectors.joining(","));
@@ -127,14 +127,14 @@ class SerfInteropTest {
         return status.equals(a.status(member));
     }
 
-    private static boolean rollcallSees(NetworkNode n, String member, MemberState state) {
+    private static boolean rollcallSees(LiveNode n, String member, MemberState state) {
         return memberAt(n, member).map(m -> m.state() == state).orElse(false);
     }
 
     @Test
     void rollcallJoinsSerfAndSerfJoinsRollcallWithTagsVisibleBothWays() throws Exception {
         SerfAgent s1 = serf("s1", "127.0.3.1", null, Map.of("role", "web"));
-        NetworkNode r1 = rollcall("r1", "127.0.3.11", 0, Map.of("dc", "x", "role", "java"), 1);
+        LiveNode r1 = rollcall("r1", "127.0.3.11", 0, Map.of("dc", "x", "role", "java"), 1);
         assertThat(r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS).succeeded()).isEqualTo(1);
         await("s1 lists r1 alive with its tags", CONVERGE_MILLIS, () -> {
             try {
@@ -155,7 +155,7 @@ class SerfInteropTest {
 
     @Test
     void serfNodesWithHostStyleNamesAreMembersAndOneOutsideTheNameRuleIsDroppedAndCounted() throws Exception {
-        NetworkNode r1 = rollcall("r1", "127.0.62.11", 0, Map.of(), 1);
+        LiveNode r1 = rollcall("r1", "127.0.62.11", 0, Map.of(), 1);
         SerfAgent s1 = serf("web_01.dc1-example", "127.0.62.1", r1.address().toString(), Map.of());
         // Serf does not validate names unless its cluster sets validate_node_names; Rollcall always does.
         SerfAgent s2 = serf("bad name", "127.0.62.2", r1.address().toString(), Map.of());
@@ -173,11 +173,11 @@ class SerfInteropTest {
     void aMixedClusterOfThreeSerfAndThreeRollcallNodesConverges() throws Exception {
         SerfAgent s1 = serf("s1", "127.0.4.1", null, Map.of());
         SerfAgent s2 = serf("s2", "127.0.4.2", s1.address(), Map.of());
-        NetworkNode r1 = rollcall("r1", "127.0.4.11", 0, Map.of(), 1);
+        LiveNode r1 = rollcall("r1", "127.0.4.11", 0, Map.of(), 1);
         r1.join(List.of(at(s2))).get(15, TimeUnit.SECONDS);
         SerfAgent s3 = serf("s3", "127.0.4.3", r1.address().toString(), Map.of());
-        NetworkNode r2 = rollcall("r2", "127.0.4.12", 0, Map.of(), 1);
-        NetworkNode r3 = rollcall("r3", "127.0.4.13", 0, Map.of(), 1);
+        LiveNode r2 = rollcall("r2", "127.0.4.12", 0, Map.of(), 1);
+        LiveNode r3 = rollcall("r3", "127.0.4.13", 0, Map.of(), 1);
         r2.join(List.of(at(s3))).get(15, TimeUnit.SECONDS);
         r3.join(List.of(r1.address())).get(15, TimeUnit.SECONDS);
         Set<String> all = Set.of("s1", "s2", "s3", "r1", "r2", "r3");
@@ -189,7 +189,7 @@ class SerfInteropTest {
                     }
                 }
             }
-            for (NetworkNode n : List.of(r1, r2, r3)) {
+            for (LiveNode n : List.of(r1, r2, r3)) {
                 if (n.call(e -> e.countOf(MemberState.ALIVE)).join() != 6) {
                     return false;
                 }
@@ -202,8 +202,8 @@ class SerfInteropTest {
     void crashesAreSeenAsFailuresInBothDirections() throws Exception {
         SerfAgent s1 = serf("s1", "127.0.5.1", null, Map.of());
         SerfAgent s2 = serf("s2", "127.0.5.2", s1.address(), Map.of());
-        NetworkNode r1 = rollcall("r1", "127.0.5.11", 0, Map.of(), 1);
-        NetworkNode r2 = rollcall("r2", "127.0.5.12", 0, Map.of(), 1);
+        LiveNode r1 = rollcall("r1", "127.0.5.11", 0, Map.of(), 1);
+        LiveNode r2 = rollcall("r2", "127.0.5.12", 0, Map.of(), 1);
         r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
         r2.join(List.of(at(s2))).get(15, TimeUnit.SECONDS);
         await("four alive at r1 and r2", CONVERGE_MILLIS, () -> r1.call(e -> e.countOf(MemberState.ALIVE)).join() == 4
@@ -223,8 +223,8 @@ class SerfInteropTest {
     void departuresAreLeftInBothDirectionsAndNeverFailed() throws Exception {
         SerfAgent s1 = serf("s1", "127.0.6.1", null, Map.of());
         SerfAgent s2 = serf("s2", "127.0.6.2", s1.address(), Map.of());
-        NetworkNode r1 = rollcall("r1", "127.0.6.11", 0, Map.of(), 1);
-        NetworkNode r2 = rollcall("r2", "127.0.6.12", 0, Map.of(), 1);
+        LiveNode r1 = rollcall("r1", "127.0.6.11", 0, Map.of(), 1);
+        LiveNode r2 = rollcall("r2", "127.0.6.12", 0, Map.of(), 1);
         r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
         r2.join(List.of(at(s2))).get(15, TimeUnit.SECONDS);
         await("four alive everywhere", CONVERGE_MILLIS, () -> r1.call(e -> e.countOf(MemberState.ALIVE)).join() == 4
@@ -255,7 +255,7 @@ class SerfInteropTest {
     @Test
     void aRestartedRollcallNodeIsAliveAgainOnTheSerfSide() throws Exception {
         SerfAgent s1 = serf("s1", "127.0.7.1", null, Map.of());
-        NetworkNode r1 = rollcall("r1", "127.0.7.11", 0, Map.of(), 1);
+        LiveNode r1 = rollcall("r1", "127.0.7.11", 0, Map.of(), 1);
         r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
         await("s1 sees r1 alive", CONVERGE_MILLIS, () -> serfSees(s1, "r1", "alive"), this::everyView);
         int port = r1.boundAddress().port();
@@ -265,7 +265,7 @@ class SerfInteropTest {
                 this::everyView);
 
         // Same name and address, state lost: it starts at incarnation 1 again and must outrank its old life.
-        NetworkNode again = rollcall("r1", "127.0.7.11", port, Map.of(), 1);
+        LiveNode again = rollcall("r1", "127.0.7.11", port, Map.of(), 1);
         again.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
         await("s1 sees r1 alive again", CONVERGE_MILLIS, () -> serfSees(s1, "r1", "alive"), this::everyView);
         assertThat(again.call(e -> e.localMember().incarnation()).join()).isGreaterThan(1);

@@ -1,6 +1,7 @@
 package io.rollcall.core.transport;
 
 import io.rollcall.core.Eventually;
+import io.rollcall.core.node.LiveNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;
@@ -52,24 +53,24 @@ class FloodTest {
     /** After the flood, long enough for any suspicion the flood caused to be refuted or to expire. */
     private static final long SETTLE_MILLIS = 5_000;
 
-    private final List<NetworkNode> nodes = new ArrayList<>();
+    private final List<LiveNode> nodes = new ArrayList<>();
     private final List<Notification> seen = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void closeAll() {
-        for (NetworkNode n : nodes) {
+        for (LiveNode n : nodes) {
             n.close();
         }
     }
 
-    private NetworkNode start(String name) throws IOException {
-        NetworkNode node = NetworkNode.start(new NetworkNode.Spec(name, Bytes.EMPTY, 1, LAN,
+    private LiveNode start(String name) throws IOException {
+        LiveNode node = LiveNode.start(new LiveNode.Spec(name, Bytes.EMPTY, 1, LAN,
                 TransportConfig.of(Endpoint.parse("127.0.0.1", 0)), true, seen::add));
         nodes.add(node);
         return node;
     }
 
-    private static String describe(List<NetworkNode> observers) {
+    private static String describe(List<LiveNode> observers) {
         return observers.stream().map(n -> n.name() + "=" + n.call(e -> e.members()).join().stream()
                 .map(m -> m.name() + ":" + m.state()).collect(Collectors.joining(","))).collect(Collectors.joining(" | "));
     }
@@ -97,12 +98,12 @@ class FloodTest {
 
     @Test
     void aJunkFloodAtOneNodeFailsNobodyAndACrashIsStillDetectedInTime() throws Exception {
-        NetworkNode a = start("a");
-        NetworkNode b = start("b");
-        NetworkNode c = start("c");
-        NetworkNode d = start("d");
-        List<NetworkNode> cluster = List.of(a, b, c, d);
-        for (NetworkNode n : List.of(b, c, d)) {
+        LiveNode a = start("a");
+        LiveNode b = start("b");
+        LiveNode c = start("c");
+        LiveNode d = start("d");
+        List<LiveNode> cluster = List.of(a, b, c, d);
+        for (LiveNode n : List.of(b, c, d)) {
             n.join(List.of(a.address())).get(10, TimeUnit.SECONDS);
         }
         Eventually.await("all alive", 15_000,
@@ -158,7 +159,7 @@ class FloodTest {
 
         // The flooded node still detects, and is still part of detecting, a real crash.
         d.close();
-        List<NetworkNode> survivors = List.of(a, b, c);
+        List<LiveNode> survivors = List.of(a, b, c);
         long bound = Timeouts.crashDetectionBoundMillis(LAN, 4);
         Eventually.await("d failed at a, b and c within " + bound + " ms", bound,
                 () -> survivors.stream().allMatch(n -> n.call(e -> e.member("d").map(Member::state)).join().orElse(null)

@@ -1,6 +1,7 @@
 package io.rollcall.core.transport;
 
 import io.rollcall.core.Eventually;
+import io.rollcall.core.node.LiveNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,37 +31,37 @@ import org.junit.jupiter.api.Test;
 /** Real sockets on loopback: the engine, the codec and the transport together. */
 class NetworkNodeTest {
     private static final EngineConfig FAST = EngineConfig.local();
-    private final List<NetworkNode> nodes = new ArrayList<>();
+    private final List<LiveNode> nodes = new ArrayList<>();
     private final List<Notification> seen = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void closeAll() {
-        for (NetworkNode n : nodes) {
+        for (LiveNode n : nodes) {
             n.close();
         }
     }
 
-    private NetworkNode start(String name, String ip) throws IOException {
-        NetworkNode node = NetworkNode.start(new NetworkNode.Spec(name, Bytes.EMPTY, 1, FAST,
+    private LiveNode start(String name, String ip) throws IOException {
+        LiveNode node = LiveNode.start(new LiveNode.Spec(name, Bytes.EMPTY, 1, FAST,
                 TransportConfig.of(Endpoint.parse(ip, 0)), true, seen::add));
         nodes.add(node);
         return node;
     }
 
-    private static List<Member> view(NetworkNode node) {
+    private static List<Member> view(LiveNode node) {
         return node.call(e -> e.members()).join();
     }
 
-    private static Optional<MemberState> stateAt(NetworkNode observer, String member) {
+    private static Optional<MemberState> stateAt(LiveNode observer, String member) {
         return observer.call(e -> e.member(member).map(Member::state)).join();
     }
 
-    private static String describe(List<NetworkNode> observers) {
+    private static String describe(List<LiveNode> observers) {
         return observers.stream().map(n -> n.name() + "=" + view(n).stream().map(m -> m.name() + ":" + m.state())
                 .collect(Collectors.joining(","))).collect(Collectors.joining(" | "));
     }
 
-    private void awaitAllAlive(List<NetworkNode> cluster) {
+    private void awaitAllAlive(List<LiveNode> cluster) {
         Eventually.await("every node sees " + cluster.size() + " alive", 10_000,
                 () -> cluster.stream().allMatch(n -> n.call(e -> e.countOf(MemberState.ALIVE)).join() == cluster.size()),
                 () -> describe(cluster));
@@ -68,9 +69,9 @@ class NetworkNodeTest {
 
     @Test
     void nodesJoinThroughASeedAndSeeEachOther() throws Exception {
-        NetworkNode a = start("a", "127.0.0.1");
-        NetworkNode b = start("b", "127.0.0.1");
-        NetworkNode c = start("c", "127.0.0.1");
+        LiveNode a = start("a", "127.0.0.1");
+        LiveNode b = start("b", "127.0.0.1");
+        LiveNode c = start("c", "127.0.0.1");
         JoinCompleted joined = b.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
         assertThat(joined.succeeded()).isEqualTo(1);
         c.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
@@ -81,18 +82,18 @@ class NetworkNodeTest {
 
     @Test
     void aStoppedNodeIsFailedAndALeavingNodeIsLeftNeverFailed() throws Exception {
-        NetworkNode a = start("a", "127.0.0.1");
-        NetworkNode b = start("b", "127.0.0.1");
-        NetworkNode c = start("c", "127.0.0.1");
-        NetworkNode d = start("d", "127.0.0.1");
-        for (NetworkNode n : List.of(b, c, d)) {
+        LiveNode a = start("a", "127.0.0.1");
+        LiveNode b = start("b", "127.0.0.1");
+        LiveNode c = start("c", "127.0.0.1");
+        LiveNode d = start("d", "127.0.0.1");
+        for (LiveNode n : List.of(b, c, d)) {
             n.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
         }
         awaitAllAlive(List.of(a, b, c, d));
         d.leave(5_000).get(10, TimeUnit.SECONDS);
         d.close();
         c.close();
-        List<NetworkNode> survivors = List.of(a, b);
+        List<LiveNode> survivors = List.of(a, b);
         Eventually.await("d left at a and b", 10_000,
                 () -> survivors.stream().allMatch(n -> stateAt(n, "d").orElse(null) == MemberState.LEFT), () -> describe(survivors));
         long bound = Timeouts.crashDetectionBoundMillis(FAST, 4);
@@ -103,15 +104,15 @@ class NetworkNodeTest {
 
     @Test
     void probesOfAClosedNodeEndAtItsPortUnreachableAnswer() throws Exception {
-        NetworkNode a = start("a", "127.0.0.1");
-        NetworkNode b = start("b", "127.0.0.1");
-        NetworkNode c = start("c", "127.0.0.1");
-        for (NetworkNode n : List.of(b, c)) {
+        LiveNode a = start("a", "127.0.0.1");
+        LiveNode b = start("b", "127.0.0.1");
+        LiveNode c = start("c", "127.0.0.1");
+        for (LiveNode n : List.of(b, c)) {
             n.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
         }
         awaitAllAlive(List.of(a, b, c));
         c.close();
-        List<NetworkNode> survivors = List.of(a, b);
+        List<LiveNode> survivors = List.of(a, b);
         Eventually.await("c failed at a and b", Timeouts.crashDetectionBoundMillis(FAST, 3),
                 () -> survivors.stream().allMatch(n -> stateAt(n, "c").orElse(null) == MemberState.DEAD), () -> describe(survivors));
         // Nothing listens at c's port any more, so loopback answers every probe of c with ICMP.
@@ -124,7 +125,7 @@ class NetworkNodeTest {
 
     @Test
     void anUnreachableSeedFailsTheJoinQuicklyWithAReason() throws Exception {
-        NetworkNode a = start("a", "127.0.0.1");
+        LiveNode a = start("a", "127.0.0.1");
         Endpoint nobody;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             nobody = new Endpoint(InetAddress.getByName("127.0.0.1"), probe.getLocalPort());
@@ -138,8 +139,8 @@ class NetworkNodeTest {
 
     @Test
     void junkDatagramsAreCountedAndChangeNothing() throws Exception {
-        NetworkNode a = start("a", "127.0.0.1");
-        NetworkNode b = start("b", "127.0.0.1");
+        LiveNode a = start("a", "127.0.0.1");
+        LiveNode b = start("b", "127.0.0.1");
         b.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
         awaitAllAlive(List.of(a, b));
         long seed = 99;
@@ -163,8 +164,8 @@ class NetworkNodeTest {
 
     @Test
     void worksOverIpv6() throws Exception {
-        NetworkNode a = start("a6", "[::1]");
-        NetworkNode b = start("b6", "[::1]");
+        LiveNode a = start("a6", "[::1]");
+        LiveNode b = start("b6", "[::1]");
         b.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
         awaitAllAlive(List.of(a, b));
         assertThat(a.address().toString()).startsWith("[");
@@ -172,8 +173,8 @@ class NetworkNodeTest {
 
     @Test
     void aTakenPortIsAOneLineError() throws Exception {
-        NetworkNode a = start("a", "127.0.0.1");
-        assertThatThrownBy(() -> NetworkNode.start(new NetworkNode.Spec("b", Bytes.EMPTY, 1, FAST,
+        LiveNode a = start("a", "127.0.0.1");
+        assertThatThrownBy(() -> LiveNode.start(new LiveNode.Spec("b", Bytes.EMPTY, 1, FAST,
                 TransportConfig.of(a.boundAddress()), true, null)))
                 .isInstanceOf(IOException.class).hasMessageContaining("cannot listen on " + a.boundAddress())
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
@@ -181,8 +182,8 @@ class NetworkNodeTest {
 
     @Test
     void closeEndsEveryThreadTheNodeStarted() throws Exception {
-        NetworkNode a = start("closer-a", "127.0.0.1");
-        NetworkNode b = start("closer-b", "127.0.0.1");
+        LiveNode a = start("closer-a", "127.0.0.1");
+        LiveNode b = start("closer-b", "127.0.0.1");
         b.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
         awaitAllAlive(List.of(a, b));
         a.close();

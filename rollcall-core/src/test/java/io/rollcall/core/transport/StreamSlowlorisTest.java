@@ -1,6 +1,7 @@
 package io.rollcall.core.transport;
 
 import io.rollcall.core.Eventually;
+import io.rollcall.core.node.LiveNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.core.Bytes;
@@ -36,7 +37,7 @@ class StreamSlowlorisTest {
     /** Below the 10 s per-byte timeout, so that the slow connections never time out on their own. */
     private static final long TRICKLE_MILLIS = 2_000;
 
-    private final List<NetworkNode> nodes = new ArrayList<>();
+    private final List<LiveNode> nodes = new ArrayList<>();
     private final List<Socket> slow = new CopyOnWriteArrayList<>();
     private Thread trickler;
 
@@ -49,24 +50,24 @@ class StreamSlowlorisTest {
         for (Socket s : slow) {
             s.close();
         }
-        for (NetworkNode n : nodes) {
+        for (LiveNode n : nodes) {
             n.close();
         }
     }
 
-    private NetworkNode start(String name, String ip, TransportConfig transport) throws IOException {
-        NetworkNode node = NetworkNode.start(new NetworkNode.Spec(name, Bytes.EMPTY, 1, EngineConfig.lan(),
+    private LiveNode start(String name, String ip, TransportConfig transport) throws IOException {
+        LiveNode node = LiveNode.start(new LiveNode.Spec(name, Bytes.EMPTY, 1, EngineConfig.lan(),
                 transport, true, null));
         nodes.add(node);
         return node;
     }
 
-    private NetworkNode start(String name, String ip) throws IOException {
+    private LiveNode start(String name, String ip) throws IOException {
         return start(name, ip, TransportConfig.of(Endpoint.parse(ip, 0)));
     }
 
     /** Opens one slow connection from {@code local}: a push/pull's type byte and the head of a long string. */
-    private void openSlow(NetworkNode target, String local) throws IOException {
+    private void openSlow(LiveNode target, String local) throws IOException {
         Socket s = new Socket();
         slow.add(s);
         s.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
@@ -98,19 +99,19 @@ class StreamSlowlorisTest {
         trickler.start();
     }
 
-    private static long refusedOrDisplaced(NetworkNode node) {
+    private static long refusedOrDisplaced(LiveNode node) {
         Map<TransportDrop, Long> drops = node.transportCounters().transportDrops();
         return drops.get(TransportDrop.INBOUND_STREAM_LIMIT) + drops.get(TransportDrop.INBOUND_STREAM_SOURCE_LIMIT)
                 + drops.get(TransportDrop.INBOUND_STREAM_DISPLACED);
     }
 
-    private static void awaitAtLeast(NetworkNode node, long n) throws InterruptedException {
+    private static void awaitAtLeast(LiveNode node, long n) throws InterruptedException {
         Eventually.await(n + " refused or displaced streams", AWAIT_MILLIS, () -> refusedOrDisplaced(node) >= n,
                 () -> node.transportCounters().transportDrops().toString());
     }
 
-    private void assertJoinSucceeds(NetworkNode target) throws Exception {
-        NetworkNode joiner = start("joiner", "127.0.0.2");
+    private void assertJoinSucceeds(LiveNode target) throws Exception {
+        LiveNode joiner = start("joiner", "127.0.0.2");
         JoinCompleted joined = joiner.join(List.of(target.boundAddress())).get(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
         assertThat(joined.succeeded()).as("join while slow connections are held: %s; drops %s", joined.failures(),
                 target.transportCounters().transportDrops()).isEqualTo(1);
@@ -118,7 +119,7 @@ class StreamSlowlorisTest {
 
     @Test
     void slowSendersFromOneSourceHoldAtMostItsShareAndAJoinStillSucceeds() throws Exception {
-        NetworkNode target = start("target", "127.0.0.1");
+        LiveNode target = start("target", "127.0.0.1");
         for (int i = 0; i < SLOW_CONNECTIONS; i++) {
             openSlow(target, "127.0.0.3");
         }
@@ -132,7 +133,7 @@ class StreamSlowlorisTest {
 
     @Test
     void slowSendersFromManySourcesCannotKeepAJoinOut() throws Exception {
-        NetworkNode target = start("target", "127.0.0.1");
+        LiveNode target = start("target", "127.0.0.1");
         for (int i = 0; i < SLOW_CONNECTIONS; i++) {
             openSlow(target, "127.1." + (i / 200) + "." + (1 + i % 200));
         }
@@ -147,7 +148,7 @@ class StreamSlowlorisTest {
     @Test
     void aStreamThatTricklesPastItsTotalDeadlineIsClosedAndCounted() throws Exception {
         // The per-byte timeout (10 s) never fires: each byte comes within it; the total deadline does.
-        NetworkNode target = start("target", "127.0.0.1", TransportConfig.of(Endpoint.parse("127.0.0.1", 0))
+        LiveNode target = start("target", "127.0.0.1", TransportConfig.of(Endpoint.parse("127.0.0.1", 0))
                 .withInboundStreams(128, 8, 1_000));
         openSlow(target, "127.0.0.3");
         Socket s = slow.get(0);
@@ -180,7 +181,7 @@ class StreamSlowlorisTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            NetworkNode joiner = start("joiner", "127.0.0.2");
+            LiveNode joiner = start("joiner", "127.0.0.2");
             JoinCompleted joined = joiner.join(List.of(Endpoint.parse("127.0.0.1", closer.getLocalPort())))
                     .get(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
             assertThat(joined.failures()).singleElement().asString()
