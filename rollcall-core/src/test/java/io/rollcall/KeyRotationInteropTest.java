@@ -68,11 +68,6 @@ class KeyRotationInteropTest {
         return r;
     }
 
-    private static InetSocketAddress at(SerfAgent a) {
-        String[] hp = a.address().split(":");
-        return new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
-    }
-
     private static void await(String what, BooleanSupplier condition, Supplier<String> seen) {
         Eventually.await(what, TimeUnit.SECONDS.toMillis(30), condition, seen);
     }
@@ -86,8 +81,8 @@ class KeyRotationInteropTest {
         agents.add(s2);
         Rollcall r1 = rollcall("r1", "127.0.8.11", k1);
         Rollcall r2 = rollcall("r2", "127.0.8.12", k1);
-        r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
-        r2.join(List.of(at(s2))).get(15, TimeUnit.SECONDS);
+        r1.join(List.of(s1.socketAddress())).get(15, TimeUnit.SECONDS);
+        r2.join(List.of(s2.socketAddress())).get(15, TimeUnit.SECONDS);
         await("four alive at r1 and at s1", () -> r1.view().reachable().size() == 4
                 && "alive".equals(s1.status("r2")) && "alive".equals(s1.status("r1")), () -> r1.view().toString());
         // Stands for a machine that is down while the cluster rotates.
@@ -133,7 +128,7 @@ class KeyRotationInteropTest {
         Rollcall back = Rollcall.start(RollcallConfig.builder("late").bind(lateAddress.getHostString() + ":0")
                 .gossipKeys(List.of(k1)).build());
         nodes.add(back);
-        assertThatThrownBy(() -> back.join(List.of(at(s1), r1.address())).get(20, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> back.join(List.of(s1.socketAddress(), r1.address())).get(20, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(JoinException.class)
                 .hasMessageContaining("no installed gossip key decrypts the answer")
                 .hasMessageContaining("rotated keys while this node was down");

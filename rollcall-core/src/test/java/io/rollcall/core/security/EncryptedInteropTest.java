@@ -143,10 +143,6 @@ class EncryptedInteropTest {
         return key;
     }
 
-    private static Endpoint at(SerfAgent a) {
-        return Endpoint.parse(a.address(), 0);
-    }
-
     private static JoinCompleted join(LiveNode n, Endpoint seed) throws Exception {
         return n.join(List.of(seed)).get(JOIN_SECONDS, TimeUnit.SECONDS);
     }
@@ -227,13 +223,13 @@ class EncryptedInteropTest {
         SerfAgent s1 = serf("s1", "127.0.21.1", null, "-encrypt=" + key.toBase64());
         assertThat(s1.logText()).contains("Encrypted: true");
         LiveNode r1 = rollcall("r1", "127.0.21.11", 0, encrypted(key));
-        JoinCompleted joined = join(r1, at(s1));
+        JoinCompleted joined = join(r1, s1.endpoint());
         assertThat(joined.succeeded()).as("r1 joins s1: " + joined.failures()).isEqualTo(1);
 
         // serf joins Rollcall: the agent exits at start if its -join fails.
         SerfAgent s2 = serf("s2", "127.0.21.2", r1.address().toString(), "-encrypt=" + key.toBase64());
         LiveNode r2 = rollcall("r2", "127.0.21.12", 0, encrypted(key));
-        assertThat(join(r2, at(s2)).succeeded()).isEqualTo(1);
+        assertThat(join(r2, s2.endpoint()).succeeded()).isEqualTo(1);
 
         Set<String> all = Set.of("s1", "s2", "r1", "r2");
         await("all four alive on every node", CONVERGE_MILLIS, () -> serfSeesAllAlive(s1, all) && serfSeesAllAlive(s2, all)
@@ -255,17 +251,17 @@ class EncryptedInteropTest {
         GossipKey key = GossipKey.generate(32, RANDOM);
         SerfAgent s1 = serf("s1", "127.0.22.1", null, "-encrypt=" + key.toBase64());
         LiveNode good = rollcall("good", "127.0.22.10", 0, encrypted(key));
-        assertThat(join(good, at(s1)).succeeded()).isEqualTo(1);
+        assertThat(join(good, s1.endpoint()).succeeded()).isEqualTo(1);
 
         LiveNode wrong = rollcall("wrong", "127.0.22.11", 0, encrypted(GossipKey.generate(32, RANDOM)));
-        JoinCompleted wrongJoin = join(wrong, at(s1));
+        JoinCompleted wrongJoin = join(wrong, s1.endpoint());
         assertThat(wrongJoin.succeeded()).isZero();
         // serf answers in its own key, which we cannot read either.
         assertThat(wrongJoin.failures()).singleElement().asString().contains(s1.address())
                 .contains("no installed gossip key decrypts the answer").contains("install the cluster's current key");
 
         LiveNode keyless = rollcall("keyless", "127.0.22.12", 0, CodecConfig.DEFAULT);
-        JoinCompleted keylessJoin = join(keyless, at(s1));
+        JoinCompleted keylessJoin = join(keyless, s1.endpoint());
         assertThat(keylessJoin.succeeded()).isZero();
         assertThat(keylessJoin.failures()).singleElement().asString()
                 .contains("encrypts its gossip and this node has no key");
@@ -273,7 +269,7 @@ class EncryptedInteropTest {
         // Right key but still sending plaintext (migration mode): serf refuses, and we can read why.
         LiveNode lenient = rollcall("lenient", "127.0.22.13", 0,
                 encrypted(key).withVerifyOutgoing(false).withVerifyIncoming(false));
-        JoinCompleted lenientJoin = join(lenient, at(s1));
+        JoinCompleted lenientJoin = join(lenient, s1.endpoint());
         assertThat(lenientJoin.succeeded()).isZero();
         assertThat(lenientJoin.failures()).singleElement().asString()
                 .contains("peer refused: Encryption is configured but remote state is not encrypted");
@@ -370,7 +366,7 @@ class EncryptedInteropTest {
         SerfAgent plain = serf("p1", "127.0.24.1", null);
         LiveNode keyInstalled = rollcall("k1", "127.0.24.11", 0,
                 encrypted(key).withVerifyIncoming(false).withVerifyOutgoing(false));
-        assertThat(join(keyInstalled, at(plain)).succeeded()).isEqualTo(1);
+        assertThat(join(keyInstalled, plain.endpoint()).succeeded()).isEqualTo(1);
         await("plaintext serf and a keyed, plaintext-sending node", CONVERGE_MILLIS,
                 () -> serfSeesAllAlive(plain, Set.of("p1", "k1")) && rollcallSeesAllAlive(keyInstalled, Set.of("p1", "k1")),
                 this::everyView);
@@ -403,7 +399,7 @@ class EncryptedInteropTest {
             Endpoint me = new Endpoint(udp.getLocalAddress(), udp.getLocalPort());
             byte[] ping = packets.encode(List.of(new Ping(4242, "s1", me, "raw")), false);
             assertThat(ping[0]).as("version 0 on the wire").isZero();
-            udp.send(new DatagramPacket(ping, ping.length, at(s1).toSocketAddress()));
+            udp.send(new DatagramPacket(ping, ping.length, s1.endpoint().toSocketAddress()));
             DatagramPacket reply = new DatagramPacket(new byte[65_536], 65_536);
             udp.receive(reply);
             byte[] wire = Arrays.copyOf(reply.getData(), reply.getLength());
@@ -414,7 +410,7 @@ class EncryptedInteropTest {
         }
         try (Socket tcp = new Socket()) {
             tcp.bind(new InetSocketAddress("127.0.25.11", 0));
-            tcp.connect(at(s1).toSocketAddress());
+            tcp.connect(s1.endpoint().toSocketAddress());
             tcp.setSoTimeout((int) TimeUnit.SECONDS.toMillis(JOIN_SECONDS));
             byte[] ping = streams.encode(new Ping(4343, "s1", null, "raw"));
             assertThat(ping[5]).as("version 0 after the 0a | length header").isZero();

@@ -1,7 +1,9 @@
 package io.rollcall.core.serf;
 
+import io.rollcall.core.Endpoint;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,6 +118,16 @@ public final class SerfAgent implements AutoCloseable {
     /** @return {@code ip:port} of its gossip port */
     public String address() {
         return bindIp + ":" + port;
+    }
+
+    /** @return its gossip address, as a seed for a core node's join */
+    public Endpoint endpoint() {
+        return Endpoint.parse(address(), 0);
+    }
+
+    /** @return its gossip address, as a seed for the public API's join */
+    public InetSocketAddress socketAddress() {
+        return new InetSocketAddress(bindIp, port);
     }
 
     /** @return the process id */

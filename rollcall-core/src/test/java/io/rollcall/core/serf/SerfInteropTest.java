@@ -86,10 +86,6 @@ class SerfInteropTest {
         return n;
     }
 
-    private static Endpoint at(SerfAgent a) {
-        return Endpoint.parse(a.address(), 0);
-    }
-
     private static Optional<Member> memberAt(LiveNode node, String name) {
         return node.call(e -> e.member(name)).join();
     }
@@ -135,7 +131,7 @@ class SerfInteropTest {
     void rollcallJoinsSerfAndSerfJoinsRollcallWithTagsVisibleBothWays() throws Exception {
         SerfAgent s1 = serf("s1", "127.0.3.1", null, Map.of("role", "web"));
         LiveNode r1 = rollcall("r1", "127.0.3.11", 0, Map.of("dc", "x", "role", "java"), 1);
-        assertThat(r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS).succeeded()).isEqualTo(1);
+        assertThat(r1.join(List.of(s1.endpoint())).get(15, TimeUnit.SECONDS).succeeded()).isEqualTo(1);
         await("s1 lists r1 alive with its tags", CONVERGE_MILLIS, () -> {
             try {
                 String[] m = s1.members().get("r1");
@@ -174,11 +170,11 @@ class SerfInteropTest {
         SerfAgent s1 = serf("s1", "127.0.4.1", null, Map.of());
         SerfAgent s2 = serf("s2", "127.0.4.2", s1.address(), Map.of());
         LiveNode r1 = rollcall("r1", "127.0.4.11", 0, Map.of(), 1);
-        r1.join(List.of(at(s2))).get(15, TimeUnit.SECONDS);
+        r1.join(List.of(s2.endpoint())).get(15, TimeUnit.SECONDS);
         SerfAgent s3 = serf("s3", "127.0.4.3", r1.address().toString(), Map.of());
         LiveNode r2 = rollcall("r2", "127.0.4.12", 0, Map.of(), 1);
         LiveNode r3 = rollcall("r3", "127.0.4.13", 0, Map.of(), 1);
-        r2.join(List.of(at(s3))).get(15, TimeUnit.SECONDS);
+        r2.join(List.of(s3.endpoint())).get(15, TimeUnit.SECONDS);
         r3.join(List.of(r1.address())).get(15, TimeUnit.SECONDS);
         Set<String> all = Set.of("s1", "s2", "s3", "r1", "r2", "r3");
         await("all six alive everywhere", CONVERGE_MILLIS, () -> {
@@ -204,8 +200,8 @@ class SerfInteropTest {
         SerfAgent s2 = serf("s2", "127.0.5.2", s1.address(), Map.of());
         LiveNode r1 = rollcall("r1", "127.0.5.11", 0, Map.of(), 1);
         LiveNode r2 = rollcall("r2", "127.0.5.12", 0, Map.of(), 1);
-        r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
-        r2.join(List.of(at(s2))).get(15, TimeUnit.SECONDS);
+        r1.join(List.of(s1.endpoint())).get(15, TimeUnit.SECONDS);
+        r2.join(List.of(s2.endpoint())).get(15, TimeUnit.SECONDS);
         await("four alive at r1 and r2", CONVERGE_MILLIS, () -> r1.call(e -> e.countOf(MemberState.ALIVE)).join() == 4
                 && r2.call(e -> e.countOf(MemberState.ALIVE)).join() == 4 && serfSees(s1, "r2", "alive"), this::everyView);
 
@@ -225,8 +221,8 @@ class SerfInteropTest {
         SerfAgent s2 = serf("s2", "127.0.6.2", s1.address(), Map.of());
         LiveNode r1 = rollcall("r1", "127.0.6.11", 0, Map.of(), 1);
         LiveNode r2 = rollcall("r2", "127.0.6.12", 0, Map.of(), 1);
-        r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
-        r2.join(List.of(at(s2))).get(15, TimeUnit.SECONDS);
+        r1.join(List.of(s1.endpoint())).get(15, TimeUnit.SECONDS);
+        r2.join(List.of(s2.endpoint())).get(15, TimeUnit.SECONDS);
         await("four alive everywhere", CONVERGE_MILLIS, () -> r1.call(e -> e.countOf(MemberState.ALIVE)).join() == 4
                 && serfSees(s1, "r2", "alive") && serfSees(s2, "r2", "alive") && serfSees(s1, "r1", "alive"), this::everyView);
 
@@ -256,7 +252,7 @@ class SerfInteropTest {
     void aRestartedRollcallNodeIsAliveAgainOnTheSerfSide() throws Exception {
         SerfAgent s1 = serf("s1", "127.0.7.1", null, Map.of());
         LiveNode r1 = rollcall("r1", "127.0.7.11", 0, Map.of(), 1);
-        r1.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
+        r1.join(List.of(s1.endpoint())).get(15, TimeUnit.SECONDS);
         await("s1 sees r1 alive", CONVERGE_MILLIS, () -> serfSees(s1, "r1", "alive"), this::everyView);
         int port = r1.boundAddress().port();
         r1.close();
@@ -266,7 +262,7 @@ class SerfInteropTest {
 
         // Same name and address, state lost: it starts at incarnation 1 again and must outrank its old life.
         LiveNode again = rollcall("r1", "127.0.7.11", port, Map.of(), 1);
-        again.join(List.of(at(s1))).get(15, TimeUnit.SECONDS);
+        again.join(List.of(s1.endpoint())).get(15, TimeUnit.SECONDS);
         await("s1 sees r1 alive again", CONVERGE_MILLIS, () -> serfSees(s1, "r1", "alive"), this::everyView);
         assertThat(again.call(e -> e.localMember().incarnation()).join()).isGreaterThan(1);
     }
