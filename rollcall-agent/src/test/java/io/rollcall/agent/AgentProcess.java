@@ -78,9 +78,7 @@ final class AgentProcess implements AutoCloseable {
         if (viaLauncher) {
             // The launcher runs <its directory>/rollcall-agent/target/rollcall.jar and execs java, so
             // the process is the JVM itself.
-            Path launcher = JAR.toAbsolutePath().getParent().getParent().getParent().resolve("rollcall");
-            command.addAll(List.of("bash", launcher.toString()));
-            command.addAll(args);
+            command.addAll(launcher(args));
         } else {
             command.addAll(java(args.toArray(new String[0])));
         }
@@ -219,6 +217,28 @@ final class AgentProcess implements AutoCloseable {
     static Result cli(Map<String, String> env, String... args) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(java(args));
         pb.environment().putAll(env);
+        return finish(pb, args);
+    }
+
+    /**
+     * Runs {@code ./rollcall ARGS} through the launcher script, with its JVM options (-Xmx64m) and
+     * without the caller's ROLLCALL_JAVA_OPTS, to its end.
+     */
+    static Result cliWithLauncher(String... args) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(launcher(List.of(args)));
+        pb.environment().remove("ROLLCALL_JAVA_OPTS");
+        return finish(pb, args);
+    }
+
+    /** {@code bash <checkout>/rollcall ARGS}: the launcher beside this build's jar. */
+    private static List<String> launcher(List<String> args) {
+        Path launcher = JAR.toAbsolutePath().getParent().getParent().getParent().resolve("rollcall");
+        List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
+        command.addAll(args);
+        return command;
+    }
+
+    private static Result finish(ProcessBuilder pb, String... args) throws IOException, InterruptedException {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -151,30 +151,14 @@ class MemoryBudgetIT {
 
     @Test
     void aBudgetTheHeapCannotHoldIsRefusedAtStart() throws Exception {
-        AgentProcess.Result r = launcher("agent", "--node", "big", "--bind", "127.104.3.1:7946", "--http",
+        AgentProcess.Result r = AgentProcess.cliWithLauncher("agent", "--node", "big", "--bind", "127.104.3.1:7946", "--http",
                 "127.104.3.1:7947", "--data-dir", dir.resolve("big").toString(), "--memory-budget", "200MiB");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("rollcall: memory budget of 200.0 MiB does not fit in a maximum heap of")
                 .doesNotContain("\n").doesNotContain("Exception");
-        AgentProcess.Result bad = launcher("agent", "--node", "big", "--memory-budget", "lots");
+        AgentProcess.Result bad = AgentProcess.cliWithLauncher("agent", "--node", "big", "--memory-budget", "lots");
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("--memory-budget must be a size such as 32MiB");
-    }
-
-    private AgentProcess.Result launcher(String... args) throws IOException, InterruptedException {
-        Path launcher = AgentProcess.JAR.toAbsolutePath().getParent().getParent().getParent().resolve("rollcall");
-        List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().remove("ROLLCALL_JAVA_OPTS");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        String err = new String(p.getErrorStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("rollcall did not finish");
-        }
-        return new AgentProcess.Result(p.exitValue(), out, err);
     }
 
     // ------------------------------------------------------------------ what the attacker sends
