@@ -350,7 +350,7 @@ public final class Rollcall implements Membership, AutoCloseable {
             throw stopped;
         }
         EngineCounters.Snapshot c = side.counters();
-        TransportCounters t = node.transportCounters();
+        TransportCounters t = node.network().transportCounters();
         Map<String, Long> dropped = new TreeMap<>();
         c.drops().forEach((k, v) -> dropped.put("engine." + k.name().toLowerCase(Locale.ROOT), v));
         t.decodeDrops().forEach((k, v) -> {
@@ -370,7 +370,7 @@ public final class Rollcall implements Membership, AutoCloseable {
         });
         return new Health(side.score(), c.probesSent(), c.probesFailed(), c.probesUnreachable(), c.suspicionsRaised(), c.deathsDeclared(),
                 c.refutations(), byType(t.messagesIn()), byType(t.messagesOut()), t.bytesIn(), t.bytesOut(), dropped,
-                node.queueDepth());
+                node.network().queueDepth());
     }
 
     /**
@@ -411,7 +411,7 @@ public final class Rollcall implements Membership, AutoCloseable {
 
     /** @return this node's own keys (base64), the primary first; empty without encryption */
     public List<String> localKeys() {
-        if (!(node.codecCipher() instanceof GossipCipher gc)) {
+        if (!(node.network().codecCipher() instanceof GossipCipher gc)) {
             return List.of();
         }
         Keyring.Listing listing = gc.keyring().list();

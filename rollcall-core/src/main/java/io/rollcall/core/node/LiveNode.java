@@ -2,7 +2,6 @@ package io.rollcall.core.node;
 
 import io.rollcall.core.Bytes;
 import io.rollcall.core.Endpoint;
-import io.rollcall.core.codec.PacketCipher;
 import io.rollcall.core.engine.Clock;
 import io.rollcall.core.engine.EngineConfig;
 import io.rollcall.core.engine.JoinCompleted;
@@ -19,7 +18,6 @@ import io.rollcall.core.security.Keyring;
 import io.rollcall.core.serf.SerfSemantics;
 import io.rollcall.core.transport.NetworkNode;
 import io.rollcall.core.transport.TransportConfig;
-import io.rollcall.core.transport.TransportCounters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -305,34 +303,14 @@ public final class LiveNode implements AutoCloseable {
         return network.address();
     }
 
-    /** @return the address the sockets are bound to, with the real port */
-    public Endpoint boundAddress() {
-        return network.boundAddress();
-    }
-
     /** @return this node's name */
     public String name() {
         return spec.name();
     }
 
-    /** @return the cipher datagrams and streams are protected with, or null */
-    public PacketCipher codecCipher() {
-        return network.codecCipher();
-    }
-
-    /** @return traffic and drop counters */
-    public TransportCounters transportCounters() {
-        return network.transportCounters();
-    }
-
-    /** @return work waiting for the protocol thread */
-    public int queueDepth() {
-        return network.queueDepth();
-    }
-
-    /** @return received work dropped because the protocol thread was saturated */
-    public long queueRejections() {
-        return network.queueRejections();
+    /** @return the UDP/TCP driver: its bound address, cipher, counters and queue */
+    public NetworkNode network() {
+        return network;
     }
 
     /**

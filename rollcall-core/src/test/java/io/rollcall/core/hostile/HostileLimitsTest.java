@@ -79,7 +79,7 @@ class HostileLimitsTest {
     }
 
     private Socket connect(LiveNode node) throws IOException {
-        Socket s = new Socket(node.boundAddress().ip(), node.boundAddress().port());
+        Socket s = new Socket(node.network().boundAddress().ip(), node.network().boundAddress().port());
         sockets.add(s);
         s.setSoTimeout((int) AWAIT_MILLIS);
         return s;
@@ -120,7 +120,7 @@ class HostileLimitsTest {
         long excess = SLOW_CONNECTIONS - MAX_INBOUND_STREAMS;
         // All from one source, all still sending their request: each newcomer displaces the oldest.
         await("the excess connections to be displaced",
-                () -> node.transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DISPLACED) >= excess);
+                () -> node.network().transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DISPLACED) >= excess);
         // The displaced connections were closed at once, not left to hang.
         int closedByServer = 0;
         for (Socket s : slow) {
@@ -136,7 +136,7 @@ class HostileLimitsTest {
             }
         }
         assertThat(closedByServer).as("connections displaced").isGreaterThanOrEqualTo((int) excess);
-        assertThat(node.transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DISPLACED))
+        assertThat(node.network().transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DISPLACED))
                 .as("displacements counted").isEqualTo(excess);
         for (Socket s : slow) {
             s.close();
@@ -151,7 +151,7 @@ class HostileLimitsTest {
             }
         });
         LiveNode joiner = start("joiner", MAX_INBOUND_STREAMS);
-        JoinCompleted joined = joiner.join(List.of(node.boundAddress())).get(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
+        JoinCompleted joined = joiner.join(List.of(node.network().boundAddress())).get(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
         assertThat(joined.succeeded()).as("join through the formerly flooded node: %s", joined).isEqualTo(1);
     }
 
@@ -172,7 +172,7 @@ class HostileLimitsTest {
         assertThat(reply.messages()).hasSize(1);
         assertThat(reply.messages().get(0)).isInstanceOf(ErrorResponse.class);
         assertThat(((ErrorResponse) reply.messages().get(0)).error()).contains("TOO_MANY_NODES");
-        assertThat(node.transportCounters().decodeDrops().get(DecodeDropReason.TOO_MANY_NODES)).isEqualTo(1);
+        assertThat(node.network().transportCounters().decodeDrops().get(DecodeDropReason.TOO_MANY_NODES)).isEqualTo(1);
         assertAnswersPing(node, 7);
     }
 
@@ -186,7 +186,7 @@ class HostileLimitsTest {
         assertThat(reply.messages()).singleElement().isInstanceOf(ErrorResponse.class);
         // A stream is decompressed as it is decoded: the user message's length, 41 MiB, is refused
         // (above maxStreamBytes) as soon as its header is out, before its bytes are expanded.
-        assertThat(node.transportCounters().decodeDrops().get(DecodeDropReason.OVERSIZED)).isEqualTo(1);
+        assertThat(node.network().transportCounters().decodeDrops().get(DecodeDropReason.OVERSIZED)).isEqualTo(1);
         assertAnswersPing(node, 8);
     }
 

@@ -183,7 +183,7 @@ class EncryptedInteropTest {
         for (LiveNode n : nodes) {
             try {
                 views.add(n.name() + "=" + n.call(e -> e.members()).join().stream().map(m -> m.name() + ":" + m.state())
-                        .collect(Collectors.joining(",")) + " drops=" + encryptionDrops(n.transportCounters()));
+                        .collect(Collectors.joining(",")) + " drops=" + encryptionDrops(n.network().transportCounters()));
             } catch (java.util.concurrent.CompletionException stopped) {
                 views.add(n.name() + "=stopped");
             }
@@ -198,7 +198,7 @@ class EncryptedInteropTest {
 
     /** Drops of every reason: a healthy cluster has none, and a node sending the wrong framing shows up here. */
     private static long allDrops(LiveNode n) {
-        return n.transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum();
+        return n.network().transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
@@ -206,9 +206,9 @@ class EncryptedInteropTest {
      * probes and gossip, not only the joins' streams, have crossed the network in the current setup.
      */
     private void awaitDatagrams(List<LiveNode> among, int count) {
-        Map<LiveNode, Long> before = among.stream().collect(Collectors.toMap(n -> n, n -> n.transportCounters().packetsIn()));
+        Map<LiveNode, Long> before = among.stream().collect(Collectors.toMap(n -> n, n -> n.network().transportCounters().packetsIn()));
         await(count + " more datagrams at each of " + among.stream().map(LiveNode::name).toList(), CONVERGE_MILLIS,
-                () -> among.stream().allMatch(n -> n.transportCounters().packetsIn() >= before.get(n) + count), this::everyView);
+                () -> among.stream().allMatch(n -> n.network().transportCounters().packetsIn() >= before.get(n) + count), this::everyView);
     }
 
     private static long matchingLines(SerfAgent a, Pattern p) {
@@ -237,10 +237,10 @@ class EncryptedInteropTest {
 
         awaitDatagrams(List.of(r1, r2), 10);
         for (LiveNode n : List.of(r1, r2)) {
-            assertThat(n.transportCounters().decodeDrops()).as(n.name() + " refused nothing: serf encrypts as we decrypt")
+            assertThat(n.network().transportCounters().decodeDrops()).as(n.name() + " refused nothing: serf encrypts as we decrypt")
                     .allSatisfy((reason, count) -> assertThat(count).as(reason.name()).isZero());
         }
-        assertThat(r1.transportCounters().streamsIn()).as("s2's join was an encrypted stream to r1").isPositive();
+        assertThat(r1.network().transportCounters().streamsIn()).as("s2's join was an encrypted stream to r1").isPositive();
         assertThat(matchingLines(s1, SERF_WRONG_KEY) + matchingLines(s2, SERF_WRONG_KEY)).isZero();
     }
 
@@ -277,9 +277,9 @@ class EncryptedInteropTest {
         // serf joining them fails too, and they count what they refused.
         assertThat(s1.joinCommand(wrong.address().toString())).contains("Error joining");
         assertThat(s1.joinCommand(keyless.address().toString())).contains("Error joining");
-        assertThat(wrong.transportCounters().decodeDrops().get(DecodeDropReason.DECRYPTION_FAILED))
+        assertThat(wrong.network().transportCounters().decodeDrops().get(DecodeDropReason.DECRYPTION_FAILED))
                 .as("s1's push/pull and error reply, both in a key 'wrong' lacks").isGreaterThanOrEqualTo(2);
-        assertThat(keyless.transportCounters().decodeDrops().get(DecodeDropReason.ENCRYPTED_NO_KEY)).isGreaterThanOrEqualTo(2);
+        assertThat(keyless.network().transportCounters().decodeDrops().get(DecodeDropReason.ENCRYPTED_NO_KEY)).isGreaterThanOrEqualTo(2);
 
         await("s1 and good see each other alive", CONVERGE_MILLIS,
                 () -> serfSeesAllAlive(s1, Set.of("s1", "good")) && rollcallSeesAllAlive(good, Set.of("s1", "good")),
@@ -292,7 +292,7 @@ class EncryptedInteropTest {
         }
         assertThat(matchingLines(s1, SERF_WRONG_KEY)).as("serf logged the wrong key's stream").isPositive();
         assertThat(matchingLines(s1, SERF_PLAINTEXT)).as("serf logged the plaintext streams").isGreaterThanOrEqualTo(2);
-        assertThat(allDrops(good)).as("good: " + good.transportCounters().decodeDrops()).isZero();
+        assertThat(allDrops(good)).as("good: " + good.network().transportCounters().decodeDrops()).isZero();
     }
 
     /**
@@ -327,7 +327,7 @@ class EncryptedInteropTest {
         for (int phase = 0; phase < phases.size(); phase++) {
             for (int i = 0; i < names.size(); i++) {
                 LiveNode old = running.get(i);
-                int port = old.boundAddress().port();
+                int port = old.network().boundAddress().port();
                 old.close();
                 nodes.remove(old);
                 LiveNode restarted = rollcall(names.get(i), ips.get(i), port, phases.get(phase));
@@ -342,7 +342,7 @@ class EncryptedInteropTest {
                         () -> running.stream().allMatch(n -> rollcallSeesAllAlive(n, all)), this::everyView);
                 awaitDatagrams(running, 3);
                 for (LiveNode n : everyInstance) {
-                    assertThat(allDrops(n)).as(step + ": " + n.name() + " refused traffic: " + n.transportCounters().decodeDrops())
+                    assertThat(allDrops(n)).as(step + ": " + n.name() + " refused traffic: " + n.network().transportCounters().decodeDrops())
                             .isZero();
                 }
             }
@@ -352,7 +352,7 @@ class EncryptedInteropTest {
         LiveNode keyless = rollcall("keyless", "127.0.23.9", 0, CodecConfig.DEFAULT);
         JoinCompleted refused = join(keyless, running.get(0).address());
         assertThat(refused.succeeded()).as("the migrated cluster is encrypted only").isZero();
-        assertThat(running.get(0).transportCounters().decodeDrops().get(DecodeDropReason.NOT_ENCRYPTED)).isPositive();
+        assertThat(running.get(0).network().transportCounters().decodeDrops().get(DecodeDropReason.NOT_ENCRYPTED)).isPositive();
     }
 
     /**
@@ -379,7 +379,7 @@ class EncryptedInteropTest {
                 this::everyView);
         awaitDatagrams(List.of(keyInstalled, sendingEncrypted), 5);
         for (LiveNode n : List.of(keyInstalled, sendingEncrypted)) {
-            assertThat(allDrops(n)).as(n.name() + ": " + n.transportCounters().decodeDrops()).isZero();
+            assertThat(allDrops(n)).as(n.name() + ": " + n.network().transportCounters().decodeDrops()).isZero();
         }
     }
     /**

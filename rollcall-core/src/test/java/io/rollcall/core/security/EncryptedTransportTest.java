@@ -52,7 +52,7 @@ class EncryptedTransportTest {
     }
 
     private static long drops(LiveNode n, DecodeDropReason reason) {
-        return n.transportCounters().decodeDrops().get(reason);
+        return n.network().transportCounters().decodeDrops().get(reason);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -145,8 +145,8 @@ class EncryptedTransportTest {
     }
 
     private static void awaitDatagrams(LiveNode a, LiveNode b, int count) throws InterruptedException {
-        long heard = a.transportCounters().packetsIn() + b.transportCounters().packetsIn();
-        await(count + " more datagrams", () -> a.transportCounters().packetsIn() + b.transportCounters().packetsIn() >= heard + count);
+        long heard = a.network().transportCounters().packetsIn() + b.network().transportCounters().packetsIn();
+        await(count + " more datagrams", () -> a.network().transportCounters().packetsIn() + b.network().transportCounters().packetsIn() >= heard + count);
     }
 
     private static boolean seesAlive(LiveNode n, String member) {

@@ -254,7 +254,7 @@ class SerfInteropTest {
         LiveNode r1 = rollcall("r1", "127.0.7.11", 0, Map.of(), 1);
         r1.join(List.of(s1.endpoint())).get(15, TimeUnit.SECONDS);
         await("s1 sees r1 alive", CONVERGE_MILLIS, () -> serfSees(s1, "r1", "alive"), this::everyView);
-        int port = r1.boundAddress().port();
+        int port = r1.network().boundAddress().port();
         r1.close();
         nodes.remove(r1);
         await("s1 sees r1 failed", Timeouts.crashDetectionBoundMillis(LAN, 2) + 10_000, () -> serfSees(s1, "r1", "failed"),

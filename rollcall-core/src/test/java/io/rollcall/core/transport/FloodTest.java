@@ -109,15 +109,15 @@ class FloodTest {
         Eventually.await("all alive", 15_000,
                 () -> cluster.stream().allMatch(n -> n.call(e -> e.countOf(MemberState.ALIVE)).join() == 4), () -> describe(cluster));
 
-        long packetsInBefore = a.transportCounters().packetsIn();
-        long rejectionsBefore = a.queueRejections();
+        long packetsInBefore = a.network().transportCounters().packetsIn();
+        long rejectionsBefore = a.network().queueRejections();
         SplittableRandom random = new SplittableRandom(SEED);
         long sent = 0;
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(FLOOD_MAX_MILLIS);
         try (DatagramChannel junk = DatagramChannel.open()) {
             junk.bind(new InetSocketAddress("127.0.0.1", 0));
-            InetSocketAddress target = a.boundAddress().toSocketAddress();
+            InetSocketAddress target = a.network().boundAddress().toSocketAddress();
             byte[] bytes = new byte[MAX_JUNK_BYTES];
             List<byte[]> useless = uselessMessages(random);
             while (sent < FLOOD_PACKETS && System.nanoTime() < deadline) {
@@ -141,10 +141,10 @@ class FloodTest {
         double floodSeconds = (System.nanoTime() - started) / 1e9;
         // Let the receive path drain what the kernel still buffers before reading the counters.
         Thread.sleep(500);
-        long absorbed = a.transportCounters().packetsIn() - packetsInBefore;
-        long rejected = a.queueRejections() - rejectionsBefore;
-        Map<TransportCounters.TransportDrop, Long> transportDrops = a.transportCounters().transportDrops();
-        Map<DecodeDropReason, Long> decodeDrops = a.transportCounters().decodeDrops();
+        long absorbed = a.network().transportCounters().packetsIn() - packetsInBefore;
+        long rejected = a.network().queueRejections() - rejectionsBefore;
+        Map<TransportCounters.TransportDrop, Long> transportDrops = a.network().transportCounters().transportDrops();
+        Map<DecodeDropReason, Long> decodeDrops = a.network().transportCounters().decodeDrops();
         System.out.printf("flood: sent %,d junk datagrams in %.1f s (%,.0f/s); flooded node received %,d (%,.0f/s), "
                 + "rejected %,d at its queue (RECEIVE_QUEUE_FULL %,d); engine drops %s; decode drops %s%n", sent, floodSeconds,
                 sent / floodSeconds, absorbed, absorbed / floodSeconds, rejected,

@@ -76,8 +76,8 @@ class NetworkNodeTest {
         assertThat(joined.succeeded()).isEqualTo(1);
         c.join(List.of(a.address())).get(5, TimeUnit.SECONDS);
         awaitAllAlive(List.of(a, b, c));
-        assertThat(a.transportCounters().bytesOut()).isPositive();
-        assertThat(a.transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum()).isZero();
+        assertThat(a.network().transportCounters().bytesOut()).isPositive();
+        assertThat(a.network().transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum()).isZero();
     }
 
     @Test
@@ -156,8 +156,8 @@ class NetworkNodeTest {
             }
         }
         Eventually.await("junk counted", 5_000,
-                () -> a.transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum() > 1_000,
-                () -> "seed " + seed + " drops " + a.transportCounters().decodeDrops());
+                () -> a.network().transportCounters().decodeDrops().values().stream().mapToLong(Long::longValue).sum() > 1_000,
+                () -> "seed " + seed + " drops " + a.network().transportCounters().decodeDrops());
         assertThat(view(a)).extracting(Member::name).containsExactlyInAnyOrder("a", "b");
         awaitAllAlive(List.of(a, b));
     }
@@ -175,8 +175,8 @@ class NetworkNodeTest {
     void aTakenPortIsAOneLineError() throws Exception {
         LiveNode a = start("a", "127.0.0.1");
         assertThatThrownBy(() -> LiveNode.start(new LiveNode.Spec("b", Bytes.EMPTY, 1, FAST,
-                TransportConfig.of(a.boundAddress()), true, null)))
-                .isInstanceOf(IOException.class).hasMessageContaining("cannot listen on " + a.boundAddress())
+                TransportConfig.of(a.network().boundAddress()), true, null)))
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot listen on " + a.network().boundAddress())
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 

@@ -71,7 +71,7 @@ class StreamSlowlorisTest {
         Socket s = new Socket();
         slow.add(s);
         s.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
-        s.connect(target.boundAddress().toSocketAddress(), 2_000);
+        s.connect(target.network().boundAddress().toSocketAddress(), 2_000);
         OutputStream out = s.getOutputStream();
         out.write(new byte[] {0x06, (byte) 0x81, (byte) 0xda, (byte) 0xff, (byte) 0xff});
         out.flush();
@@ -100,21 +100,21 @@ class StreamSlowlorisTest {
     }
 
     private static long refusedOrDisplaced(LiveNode node) {
-        Map<TransportDrop, Long> drops = node.transportCounters().transportDrops();
+        Map<TransportDrop, Long> drops = node.network().transportCounters().transportDrops();
         return drops.get(TransportDrop.INBOUND_STREAM_LIMIT) + drops.get(TransportDrop.INBOUND_STREAM_SOURCE_LIMIT)
                 + drops.get(TransportDrop.INBOUND_STREAM_DISPLACED);
     }
 
     private static void awaitAtLeast(LiveNode node, long n) throws InterruptedException {
         Eventually.await(n + " refused or displaced streams", AWAIT_MILLIS, () -> refusedOrDisplaced(node) >= n,
-                () -> node.transportCounters().transportDrops().toString());
+                () -> node.network().transportCounters().transportDrops().toString());
     }
 
     private void assertJoinSucceeds(LiveNode target) throws Exception {
         LiveNode joiner = start("joiner", "127.0.0.2");
-        JoinCompleted joined = joiner.join(List.of(target.boundAddress())).get(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
+        JoinCompleted joined = joiner.join(List.of(target.network().boundAddress())).get(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
         assertThat(joined.succeeded()).as("join while slow connections are held: %s; drops %s", joined.failures(),
-                target.transportCounters().transportDrops()).isEqualTo(1);
+                target.network().transportCounters().transportDrops()).isEqualTo(1);
     }
 
     @Test
@@ -127,7 +127,7 @@ class StreamSlowlorisTest {
         awaitAtLeast(target, SLOW_CONNECTIONS - TransportConfig.DEFAULT_MAX_INBOUND_STREAMS_PER_SOURCE);
         assertJoinSucceeds(target);
         // The source only ever displaced its own connections: all counted, none refused outright.
-        assertThat(target.transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DISPLACED))
+        assertThat(target.network().transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DISPLACED))
                 .isEqualTo(SLOW_CONNECTIONS - TransportConfig.DEFAULT_MAX_INBOUND_STREAMS_PER_SOURCE);
     }
 
@@ -140,7 +140,7 @@ class StreamSlowlorisTest {
         trickle();
         awaitAtLeast(target, SLOW_CONNECTIONS - 128);
         assertJoinSucceeds(target);
-        assertThat(target.transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DISPLACED))
+        assertThat(target.network().transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DISPLACED))
                 .as("slow connections displaced: by the 2 extra ones and by the join")
                 .isGreaterThanOrEqualTo(SLOW_CONNECTIONS - 128 + 1);
     }
@@ -165,8 +165,8 @@ class StreamSlowlorisTest {
         }
         assertThat(closed).as("the server closed the trickling stream").isTrue();
         Eventually.await("deadline drop counted", AWAIT_MILLIS,
-                () -> target.transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DEADLINE) >= 1,
-                () -> target.transportCounters().transportDrops().toString());
+                () -> target.network().transportCounters().transportDrops().get(TransportDrop.INBOUND_STREAM_DEADLINE) >= 1,
+                () -> target.network().transportCounters().transportDrops().toString());
     }
 
     @Test
