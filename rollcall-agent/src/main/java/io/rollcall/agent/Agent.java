@@ -213,7 +213,7 @@ final class Agent {
         LOG.log(Level.INFO, "node " + name + " (incarnation " + incarnation + ") listening on "
                 + Views.address(node.address()) + " (UDP and TCP), profile "
                 + settings.profile().name().toLowerCase(Locale.ROOT) + ", memory budget "
-                + io.rollcall.core.MemoryBudget.mib(config.memoryBudgetBytes()));
+                + Views.mib(config.memoryBudgetBytes()));
         if (!keys.isEmpty()) {
             LOG.log(Level.INFO, "gossip is encrypted (" + keys.size() + " key(s) installed)");
         }

@@ -47,9 +47,7 @@ class ArchitectureTest {
             "io.rollcall.core.transport.ConnectionSlots",
             "io.rollcall.core.transport.ConnectionSlots$Admission",
             "io.rollcall.core.transport.ConnectionSlots$Refusal",
-            "io.rollcall.core.transport.ConnectionSlots$Slot",
-            // The start-up log line prints the budget in MiB the way every limit message does.
-            "io.rollcall.core.MemoryBudget");
+            "io.rollcall.core.transport.ConnectionSlots$Slot");
 
     private static JavaClasses classes;
 
