@@ -81,6 +81,7 @@ final class HttpApi implements AutoCloseable {
     private final Control control;
     private final AtomicInteger eventStreams = new AtomicInteger();
     private final byte[] tokenDigest;
+    private final WebPage page = new WebPage();
 
     /**
      * @param address where to listen
@@ -116,6 +117,11 @@ final class HttpApi implements AutoCloseable {
                 // and the answer says nothing but ok or why not.
                 requireMethod(method, "GET");
                 probe(ex, path.equals(LIVE_PATH) ? control.live() : control.ready());
+                return;
+            }
+            if (page.serves(path)) {
+                requireMethod(method, "GET");
+                page.send(path, ex);
                 return;
             }
             Map<String, String> query = query(req.query());
@@ -221,7 +227,8 @@ final class HttpApi implements AutoCloseable {
         if (req.path().equals(LIVE_PATH) || req.path().equals(READY_PATH)) {
             return null;
         }
-        if (tokenDigest == null) {
+        if (tokenDigest == null || page.serves(req.path())) {
+            // The page's files hold no data; the page then sends the token with each API request.
             return null;
         }
         String given = req.header("X-Rollcall-Token");

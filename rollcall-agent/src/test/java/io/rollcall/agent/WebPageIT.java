@@ -1,0 +1,172 @@
+package io.rollcall.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The agent's web page in a real browser (Debian's headless {@code chromium} through
+ * {@code chromium-driver}) against real agent processes on 127.102.80.0/24. Skipped, saying so, only
+ * where chromium is not installed ({@code .ci/run} installs it).
+ */
+class WebPageIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String TOKEN = "page-test-token-7f3a";
+    /** A tag a hostile peer could set: the page must show it as text and run nothing. */
+    private static final String HOSTILE_TAG = "<img src=x onerror=\"document.title='owned'\"><script>alert(1)</script>";
+
+    @RegisterExtension
+    final AgentGroup agents = new AgentGroup();
+    @TempDir
+    Path dir;
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void browser() {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "WebPageIT skipped: " + CHROMIUM + " or " + CHROMEDRIVER
+                        + " is missing (apt-get install chromium chromium-driver; .ci/run does)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // Root in a container: no setuid sandbox; a small /dev/shm.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,860", "--no-first-run", "--disable-extensions", "--disable-background-networking");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void thePageAsksForTheTokenAndFollowsTheClusterLiveWithoutAReload() throws Exception {
+        AgentProcess a = agents.start(dir, "a", "127.102.80.1", List.of("--profile", "local", "--http-token", TOKEN));
+        AgentProcess b = agents.start(dir, "b", "127.102.80.2", List.of("--profile", "local",
+                "--join", a.gossipAddress(), "--tag", "role=web", "--tag", "note=" + HOSTILE_TAG));
+        AgentProcess c = agents.start(dir, "c", "127.102.80.3", List.of("--profile", "local",
+                "--join", a.gossipAddress(), "--tag", "role=db"));
+        browser.get(a.url() + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+        wait.withMessage(this::seen);
+
+        // The token is asked for; a wrong one is refused; the right one opens the page.
+        WebElement tokenField = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
+        tokenField.sendKeys("wrong-token", Keys.ENTER);
+        wait.until(ExpectedConditions.textToBe(By.id("login-error"), "The token was refused."));
+        browser.findElement(By.id("token")).sendKeys(TOKEN, Keys.ENTER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("member-rows")));
+        js("document.body.dataset.loadedOnce = 'yes'"); // gone if the page reloads
+
+        wait.until(d -> "alive".equals(status("a")) && "alive".equals(status("b")) && "alive".equals(status("c")));
+        assertThat(browser.findElements(By.cssSelector("#member-rows tr"))).hasSize(3);
+        assertThat(browser.findElement(By.id("counts")).getText()).contains("3 alive");
+        assertThat(cell("b", "address")).isEqualTo("127.102.80.2:7946");
+        assertThat(cell("b", "tags")).isEqualTo("note=" + HOSTILE_TAG + ", role=web");
+        assertThat(browser.findElements(By.cssSelector("#member-rows img, #member-rows script"))).isEmpty();
+        assertThat(browser.getTitle()).isEqualTo("Rollcall: a");
+        wait.until(d -> !browser.findElement(By.id("health-score")).getText().isEmpty());
+
+        // Search and status filter hide rows, and bring them back.
+        browser.findElement(By.id("search")).sendKeys("role=db");
+        wait.until(d -> visibleRows() == 1);
+        browser.findElement(By.id("search")).sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        wait.until(d -> visibleRows() == 3);
+
+        c.signal("KILL");
+        wait.until(d -> "failed".equals(status("c")));
+        b.signal("TERM");
+        assertThat(b.waitForExit(15_000)).as("b leaves, then exits 0").isZero();
+        wait.until(d -> "left".equals(status("b")));
+        assertThat(js("return document.body.dataset.loadedOnce")).as("no reload").isEqualTo("yes");
+        assertThat(browser.findElement(By.id("events")).getText()).contains("failed", "c", "left", "b");
+
+        // A member's decision records open from the keyboard and close with Escape.
+        WebElement cButton = row("c").findElement(By.cssSelector("button.name"));
+        cButton.sendKeys(Keys.ENTER);
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+        assertThat(browser.findElement(By.id("detail-title")).getText()).isEqualTo("c");
+        wait.until(d -> !browser.findElement(By.id("detail-status")).getText().equals("loading"));
+        assertThat(dialog.getText()).contains("failed", "127.102.80.3:7946");
+        screenshot("member-detail.png");
+        browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        wait.until(ExpectedConditions.invisibilityOf(dialog));
+        assertThat(browser.switchTo().activeElement().getText()).as("focus returns to the member").isEqualTo("c");
+
+        // The token went in headers only: no URL the page loaded or fetched carries it.
+        Object urls = js("return [location.href].concat(performance.getEntriesByType('resource').map(e => e.name)).join(' ')");
+        assertThat(String.valueOf(urls)).contains("/v1/self").doesNotContain(TOKEN);
+        screenshot("cluster.png");
+
+        // A phone-sized screen: nothing wider than the screen, the member names still there.
+        browser.manage().window().setSize(new Dimension(390, 844));
+        wait.until(d -> ((Number) js("return document.documentElement.scrollWidth")).longValue()
+                <= ((Number) js("return window.innerWidth")).longValue());
+        assertThat(row("a").findElement(By.cssSelector("button.name")).isDisplayed()).isTrue();
+        screenshot("phone.png");
+    }
+
+    /** What the page showed, for a failed wait. */
+    private String seen() {
+        return "rows " + js("return [...document.querySelectorAll('#member-rows tr')].map(r => r.dataset.name + ':'"
+                + " + r.querySelector('.st').textContent + (r.hidden ? '(hidden)' : '')).join(' ')")
+                + "; connection: " + js("return document.getElementById('conn').textContent");
+    }
+
+    private String status(String member) {
+        List<WebElement> badge = browser.findElements(By.cssSelector("#member-rows tr[data-name='" + member + "'] .st"));
+        return badge.isEmpty() ? null : badge.get(0).getText();
+    }
+
+    private WebElement row(String member) {
+        return browser.findElement(By.cssSelector("#member-rows tr[data-name='" + member + "']"));
+    }
+
+    private String cell(String member, String column) {
+        return row(member).findElement(By.cssSelector("td." + column)).getText();
+    }
+
+    private long visibleRows() {
+        return ((Number) js("return [...document.querySelectorAll('#member-rows tr')].filter(r => !r.hidden).length"))
+                .longValue();
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path out = Path.of("target", "webpage");
+        Files.createDirectories(out);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), out.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
