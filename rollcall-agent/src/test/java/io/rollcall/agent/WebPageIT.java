@@ -124,6 +124,9 @@ class WebPageIT {
         // The token went in headers only: no URL the page loaded or fetched carries it.
         Object urls = js("return [location.href].concat(performance.getEntriesByType('resource').map(e => e.name)).join(' ')");
         assertThat(String.valueOf(urls)).contains("/v1/self").doesNotContain(TOKEN);
+        // Round-trip times arrive by polling /v1/members: a's direct probes of b were answered.
+        wait.until(d -> cell("b", "rtt").endsWith(" ms"));
+        assertThat(row("b").findElement(By.cssSelector("td.rtt")).getAttribute("title")).contains("direct: last ");
         screenshot("cluster.png");
 
         // A phone-sized screen: nothing wider than the screen, the member names still there.

@@ -7,6 +7,7 @@
   const MAX_EVENTS = 200;
   const HEALTH_EVERY_MS = 3000;
   const RTT_EVERY_MS = 10000;
+  const FIRST_RTT_AFTER_MS = 2500; // a new cluster's first probes have been answered by then
   const TOKEN_KEY = 'rollcall.token';
 
   let token = sessionStorage.getItem(TOKEN_KEY) || '';
@@ -462,7 +463,7 @@
   function stop() {
     if (streamAbort) streamAbort.abort();
     streamAbort = null;
-    timers.forEach(clearInterval);
+    timers.forEach((t) => { clearInterval(t); clearTimeout(t); });
     timers = [];
   }
 
@@ -488,6 +489,7 @@
     streamAbort = new AbortController();
     stream();
     timers.push(setInterval(pollHealth, HEALTH_EVERY_MS));
+    timers.push(setTimeout(pollRtt, FIRST_RTT_AFTER_MS));
     timers.push(setInterval(pollRtt, RTT_EVERY_MS));
   }
 
