@@ -109,12 +109,11 @@ class WebPageIT {
         assertThat(js("return document.body.dataset.loadedOnce")).as("no reload").isEqualTo("yes");
         assertThat(browser.findElement(By.id("events")).getText()).contains("failed", "c", "left", "b");
 
-        // A member's decision records open from the keyboard and close with Escape.
+        // A member's details open from the keyboard and close with Escape.
         WebElement cButton = row("c").findElement(By.cssSelector("button.name"));
         cButton.sendKeys(Keys.ENTER);
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
         assertThat(browser.findElement(By.id("detail-title")).getText()).isEqualTo("c");
-        wait.until(d -> !browser.findElement(By.id("detail-status")).getText().equals("loading"));
         assertThat(dialog.getText()).contains("failed", "127.102.80.3:7946");
         screenshot("member-detail.png");
         browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
@@ -135,6 +134,113 @@ class WebPageIT {
                 <= ((Number) js("return window.innerWidth")).longValue());
         assertThat(row("a").findElement(By.cssSelector("button.name")).isDisplayed()).isTrue();
         screenshot("phone.png");
+    }
+
+    /**
+     * A thousand members against a stand-in agent (the real one's JSON shapes, served from this test):
+     * the snapshot is rendered once, and a burst of 200 changes touches exactly those 200 rows, with
+     * every other row left as the same element. Prints the times it took (measured, not asserted).
+     */
+    @Test
+    void aThousandMembersRenderOnceAndAChangeTouchesOnlyItsOwnRow() throws Exception {
+        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        StringBuilder snapshot = new StringBuilder("{\"version\":1000,\"members\":[");
+        for (int i = 0; i < 1000; i++) {
+            snapshot.append(i == 0 ? "" : ",").append(memberJson(i, "alive"));
+        }
+        snapshot.append("]}");
+        com.sun.net.httpserver.HttpServer fake = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 16);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        fake.setExecutor(threads);
+        fake.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            byte[] body;
+            String type = "application/json";
+            if (path.equals("/v1/events")) {
+                ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                ex.sendResponseHeaders(200, 0);
+                try (java.io.OutputStream out = ex.getResponseBody()) {
+                    out.write(("id: 1000\nevent: snapshot\ndata: " + snapshot + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.flush();
+                    while (true) {
+                        out.write(events.take().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        out.flush();
+                    }
+                } catch (InterruptedException | java.io.IOException done) {
+                    return;
+                }
+            }
+            if (path.equals("/")) {
+                body = resource("index.html");
+                type = "text/html";
+            } else if (path.startsWith("/ui/")) {
+                body = resource(path.substring(4));
+                type = path.endsWith(".js") ? "text/javascript" : "text/css";
+            } else if (path.equals("/v1/self")) {
+                body = "{\"name\":\"fake\",\"address\":\"127.0.0.1:7946\",\"version\":\"test\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } else if (path.equals("/v1/members")) {
+                body = snapshot.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } else {
+                body = "{\"score\":0}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            ex.getResponseHeaders().set("Content-Type", type);
+            ex.sendResponseHeaders(200, body.length);
+            try (java.io.OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        fake.start();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(20));
+            wait.withMessage(this::seen);
+            long start = System.nanoTime();
+            browser.get("http://127.0.0.1:" + fake.getAddress().getPort() + "/");
+            wait.until(d -> browser.findElements(By.cssSelector("#member-rows tr")).size() == 1000);
+            long loadedMillis = (System.nanoTime() - start) / 1_000_000;
+            js("window.untouched = document.querySelector(\"tr[data-name='m0999']\");"
+                    + "window.touched = new Set();"
+                    + "new MutationObserver(ms => ms.forEach(m => { const tr = (m.target.nodeType === 1 ? m.target : m.target.parentNode).closest('tr');"
+                    + " if (tr) window.touched.add(tr.dataset.name); }))"
+                    + ".observe(document.getElementById('member-rows'), {subtree: true, childList: true, characterData: true, attributes: true});");
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                burst.append("id: ").append(1001 + i).append("\nevent: failed\ndata: {\"version\":").append(1001 + i)
+                        .append(",\"time\":\"2026-12-07T10:02:07.412Z\",\"type\":\"failed\",\"member\":")
+                        .append(memberJson(i, "failed")).append("}\n\n");
+            }
+            start = System.nanoTime();
+            events.add(burst.toString());
+            wait.until(d -> browser.findElement(By.id("counts")).getText().contains("200 failed"));
+            long burstMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(String.valueOf(js("return [...window.touched].filter(n => n >= 'm0200').join(' ')")))
+                    .as("rows changed that no event named").isEmpty();
+            assertThat(((Number) js("return window.touched.size")).intValue()).isEqualTo(200);
+            assertThat(js("return window.untouched === document.querySelector(\"tr[data-name='m0999']\")")).isEqualTo(true);
+            assertThat(browser.findElements(By.cssSelector("#events li"))).hasSize(200);
+            System.out.printf("WebPageIT: 1,000 members on the page %d ms after the request; 200 changes applied in %d ms%n",
+                    loadedMillis, burstMillis);
+        } finally {
+            browser.quit();
+            browser = null;
+            fake.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    private static String memberJson(int i, String status) {
+        return String.format("{\"name\":\"m%04d\",\"address\":\"10.0.%d.%d:7946\",\"status\":\"%s\",\"since\":"
+                + "\"2026-12-07T10:00:00.000Z\",\"incarnation\":1,\"tags\":{\"role\":\"web\",\"zone\":\"z%d\"}}",
+                i, i / 256, i % 256, status, i % 3);
+    }
+
+    private static byte[] resource(String file) throws java.io.IOException {
+        try (java.io.InputStream in = WebPage.class.getResourceAsStream("ui/" + file)) {
+            if (in == null) {
+                throw new java.io.IOException("no resource ui/" + file);
+            }
+            return in.readAllBytes();
+        }
     }
 
     /** What the page showed, for a failed wait. */

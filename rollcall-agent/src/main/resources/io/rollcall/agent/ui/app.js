@@ -150,7 +150,7 @@
   function setRtt(row, rtt) {
     const [text, title] = rttText(rtt);
     if (row.cells.rtt.textContent !== text) row.cells.rtt.textContent = text;
-    row.cells.rtt.title = title;
+    if (row.cells.rtt.title !== title) row.cells.rtt.title = title;
   }
 
   function insertSorted(name, tr) {
@@ -282,10 +282,6 @@
     const body = JSON.parse(data);
     if (event === 'snapshot') {
       snapshot(body);
-    } else if (event === 'decision') {
-      addEvent('decision', body.time, body.member, body.record && body.record.summary);
-      if (detailName === body.member) loadHistory(body.member);
-      return; // records carry no view version
     } else if (body.member) {
       queue(body.member.name, event === 'removed' ? null : body.member);
       addEvent(event, body.time, body.member.name, body.member.address);
@@ -390,7 +386,7 @@
     }
   }
 
-  // ---- a member's decision records ----------------------------------------------------------------
+  // ---- a member's details ----------------------------------------------------------------
   function showDetailMember(m) {
     const dl = $('detail-member');
     dl.textContent = '';
@@ -405,50 +401,13 @@
     }
   }
 
-  function evidenceText(record) {
-    const parts = [];
-    for (const [k, v] of Object.entries(record)) {
-      if (k === 'time' || k === 'kind' || k === 'summary') continue;
-      parts.push(k + ': ' + (typeof v === 'object' && v !== null ? JSON.stringify(v) : v));
-    }
-    return parts.join('; ');
-  }
-
-  async function loadHistory(name) {
-    const list = $('detail-records');
-    const status = $('detail-status');
-    try {
-      const body = await api('/v1/members/' + encodeURIComponent(name) + '/history');
-      if (detailName !== name) return;
-      list.textContent = '';
-      const records = body.records || [];
-      status.textContent = records.length ? records.length + ' record(s), newest first' : 'no decision recorded yet';
-      for (const r of records.slice().reverse()) {
-        const li = el('li', 'record');
-        const t = el('time', null, clock(r.time));
-        t.dateTime = r.time || '';
-        li.appendChild(t);
-        li.appendChild(el('span', 'kind', r.kind));
-        li.appendChild(el('p', 'summary', r.summary));
-        li.appendChild(el('p', 'evidence', evidenceText(r)));
-        list.appendChild(li);
-      }
-    } catch (e) {
-      if (e instanceof Unauthorized) { $('detail').close(); askToken('The token was refused.'); return; }
-      status.textContent = 'could not load the records: ' + e.message;
-    }
-  }
-
   function openDetail(name) {
     const row = rows.get(name);
     if (!row) return;
     detailName = name;
     $('detail-title').textContent = name;
     showDetailMember(row.member);
-    $('detail-records').textContent = '';
-    $('detail-status').textContent = 'loading';
     $('detail').showModal();
-    loadHistory(name);
   }
 
   $('detail-close').addEventListener('click', () => $('detail').close());
