@@ -3,6 +3,7 @@ package io.rollcall;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.codec.SerfTags;
 import io.rollcall.core.engine.EngineCounters;
+import io.rollcall.core.engine.RoundTripTimes;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.message.MessageType;
 import io.rollcall.core.security.GossipCipher;
@@ -329,6 +330,40 @@ public final class Rollcall implements Membership, AutoCloseable {
             }
             return null;
         }));
+    }
+
+    /**
+     * @return the round-trip times of this node's acknowledged probes, per member and as histograms
+     *         (one short task on the protocol thread)
+     * @throws IllegalStateException once the node is closed
+     */
+    public ProbeRoundTrips roundTrips() {
+        record EngineSide(Map<String, RoundTripTimes.Sample> direct, Map<String, RoundTripTimes.Sample> indirect,
+                          RoundTripTimes.Histogram directHistogram, RoundTripTimes.Histogram indirectHistogram) {
+        }
+        EngineSide side = onProtocolThread(e -> new EngineSide(e.roundTrips(false), e.roundTrips(true),
+                e.roundTripTimes().histogram(false), e.roundTripTimes().histogram(true)));
+        return new ProbeRoundTrips(roundTrips(side.direct()), roundTrips(side.indirect()),
+                histogram(side.directHistogram()), histogram(side.indirectHistogram()));
+    }
+
+    private static Map<String, RoundTrip> roundTrips(Map<String, RoundTripTimes.Sample> samples) {
+        Map<String, RoundTrip> out = new java.util.HashMap<>();
+        samples.forEach((name, s) -> out.put(name, new RoundTrip(java.time.Duration.ofNanos(s.lastMicros() * 1_000L),
+                java.time.Duration.ofNanos(s.smoothedMicros() * 1_000L), s.samples())));
+        return out;
+    }
+
+    private static ProbeRoundTrips.Histogram histogram(RoundTripTimes.Histogram h) {
+        List<java.time.Duration> bounds = new ArrayList<>();
+        for (long micros : RoundTripTimes.BUCKET_BOUNDS_MICROS) {
+            bounds.add(java.time.Duration.ofNanos(micros * 1_000L));
+        }
+        List<Long> counts = new ArrayList<>();
+        for (long n : h.counts()) {
+            counts.add(n);
+        }
+        return new ProbeRoundTrips.Histogram(bounds, counts, java.time.Duration.ofNanos(h.sumMicros() * 1_000L));
     }
 
     /** @return this node's health score and traffic counters; after close, as they were at the stop */

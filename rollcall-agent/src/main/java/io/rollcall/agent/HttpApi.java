@@ -7,6 +7,7 @@ import io.rollcall.MemberStatus;
 import io.rollcall.MembershipChange;
 import io.rollcall.MembershipListener;
 import io.rollcall.MembershipView;
+import io.rollcall.ProbeRoundTrips;
 import io.rollcall.Rollcall;
 import io.rollcall.SeedProvider;
 import io.rollcall.Subscription;
@@ -81,6 +82,7 @@ final class HttpApi implements AutoCloseable {
     private final Control control;
     private final AtomicInteger eventStreams = new AtomicInteger();
     private final byte[] tokenDigest;
+    private final WebPage page = new WebPage();
 
     /**
      * @param address where to listen
@@ -118,6 +120,11 @@ final class HttpApi implements AutoCloseable {
                 probe(ex, path.equals(LIVE_PATH) ? control.live() : control.ready());
                 return;
             }
+            if (page.serves(path)) {
+                requireMethod(method, "GET");
+                page.send(path, ex);
+                return;
+            }
             Map<String, String> query = query(req.query());
             if (path.equals("/v1/self")) {
                 requireMethod(method, "GET");
@@ -135,7 +142,7 @@ final class HttpApi implements AutoCloseable {
                 }
                 ClusterMember m = control.node().view().member(name)
                         .orElseThrow(() -> new ApiError(404, "no member named '" + name + "'"));
-                json(ex, 200, Views.member(m));
+                json(ex, 200, Views.member(m, control.node().roundTrips()));
             } else if (path.equals("/v1/events")) {
                 requireMethod(method, "GET");
                 events(req, ex, query);
@@ -221,7 +228,8 @@ final class HttpApi implements AutoCloseable {
         if (req.path().equals(LIVE_PATH) || req.path().equals(READY_PATH)) {
             return null;
         }
-        if (tokenDigest == null) {
+        if (tokenDigest == null || page.serves(req.path())) {
+            // The page's files hold no data; the page then sends the token with each API request.
             return null;
         }
         String given = req.header("X-Rollcall-Token");
@@ -294,7 +302,7 @@ final class HttpApi implements AutoCloseable {
             list = view.withStatus(wanted);
         }
         Writer out = writer(ex.stream(200, "application/json; charset=utf-8", "no-cache"));
-        Views.writeView(out, view.version(), list);
+        Views.writeView(out, view.version(), list, control.node().roundTrips());
         out.write('\n');
         out.flush();
     }
@@ -435,10 +443,10 @@ final class HttpApi implements AutoCloseable {
                                 }
                             }
                         } else {
-                            writeSnapshot(out, view);
+                            writeSnapshot(out, view, control.node().roundTrips());
                         }
                     } else {
-                        writeSnapshot(out, view);
+                        writeSnapshot(out, view, control.node().roundTrips());
                     }
                     first = false;
                 } else {
@@ -460,10 +468,10 @@ final class HttpApi implements AutoCloseable {
     }
 
     /** A snapshot event, streamed member by member like {@code /v1/members}. */
-    private static void writeSnapshot(OutputStream out, MembershipView view) throws IOException {
+    private static void writeSnapshot(OutputStream out, MembershipView view, ProbeRoundTrips roundTrips) throws IOException {
         Writer w = writer(out);
         w.write("id: " + view.version() + "\nevent: snapshot\ndata: ");
-        Views.writeView(w, view.version(), view.members());
+        Views.writeView(w, view.version(), view.members(), roundTrips);
         w.write("\n\n");
         w.flush();
     }

@@ -5,10 +5,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.prometheus.client.Collector;
 import io.rollcall.DiscoveryCounters;
+import io.rollcall.ProbeRoundTrips;
 import io.rollcall.Rollcall;
 import io.rollcall.micrometer.RollcallMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Prometheus metrics through Micrometer: the node's meters from {@link RollcallMetrics} (what an
@@ -22,6 +26,7 @@ final class Metrics {
     private volatile int handlerQueueDepth;
     private final Rollcall node;
     private volatile DiscoveryCounters discovery;
+    private volatile ProbeRoundTrips roundTrips;
 
     Metrics(Rollcall node) {
         // Numbers are refreshed by each scrape; between scrapes nothing reads them.
@@ -39,6 +44,38 @@ final class Metrics {
         discoveryCounter("rollcall.join.failures", "join attempts no seed answered", DiscoveryCounters::joinFailures);
         discoveryCounter("rollcall.name.conflicts", "names claimed at a second address while held by a live member",
                 DiscoveryCounters::nameConflicts);
+        // Counted by the engine in fixed buckets: Micrometer has no meter for a histogram counted
+        // elsewhere, so its Prometheus registry gets the family directly, in the same scrape.
+        registry.getPrometheusRegistry().register(new Collector() {
+            @Override
+            public List<MetricFamilySamples> collect() {
+                ProbeRoundTrips rt = roundTrips;
+                return rt == null ? List.of() : List.of(probeRttFamily(rt));
+            }
+        });
+    }
+
+    /** {@code rollcall_probe_rtt_seconds{path="direct"|"indirect"}}: acknowledged probes' round trips. */
+    static Collector.MetricFamilySamples probeRttFamily(ProbeRoundTrips rt) {
+        String name = "rollcall_probe_rtt_seconds";
+        List<Collector.MetricFamilySamples.Sample> samples = new ArrayList<>();
+        addHistogram(samples, name, "direct", rt.directHistogram());
+        addHistogram(samples, name, "indirect", rt.indirectHistogram());
+        return new Collector.MetricFamilySamples(name, Collector.Type.HISTOGRAM,
+                "round trips of acknowledged probes, from the ping to its ack: direct, or relayed by a helper", samples);
+    }
+
+    private static void addHistogram(List<Collector.MetricFamilySamples.Sample> out, String name, String path,
+                                     ProbeRoundTrips.Histogram h) {
+        long cumulative = 0;
+        List<String> labels = List.of("path", "le");
+        for (int i = 0; i < h.counts().size(); i++) {
+            cumulative += h.counts().get(i);
+            String le = i < h.upperBounds().size() ? Collector.doubleToGoString(h.upperBounds().get(i).toNanos() / 1e9) : "+Inf";
+            out.add(new Collector.MetricFamilySamples.Sample(name + "_bucket", labels, List.of(path, le), cumulative));
+        }
+        out.add(new Collector.MetricFamilySamples.Sample(name + "_count", List.of("path"), List.of(path), cumulative));
+        out.add(new Collector.MetricFamilySamples.Sample(name + "_sum", List.of("path"), List.of(path), h.sum().toNanos() / 1e9));
     }
 
     private void discoveryCounter(String name, String help, java.util.function.ToDoubleFunction<DiscoveryCounters> f) {
@@ -56,6 +93,11 @@ final class Metrics {
         handlerQueueDepth = eventHandlerQueueDepth;
         nodeMetrics.refresh();
         discovery = node.discoveryCounters();
+        try {
+            roundTrips = node.roundTrips();
+        } catch (IllegalStateException stopped) {
+            // Stopping: the last numbers stand.
+        }
         return registry.scrape();
     }
 }

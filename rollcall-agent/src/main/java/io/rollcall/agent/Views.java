@@ -2,6 +2,8 @@ package io.rollcall.agent;
 
 import io.rollcall.ClusterMember;
 import io.rollcall.MembershipChange;
+import io.rollcall.ProbeRoundTrips;
+import io.rollcall.RoundTrip;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -32,6 +34,32 @@ final class Views {
         return UtcTime.iso(t.toEpochMilli());
     }
 
+    /** The member with its probe round-trip times ({@code rtt}), as {@code /v1/members} shows it. */
+    static Map<String, Object> member(ClusterMember m, ProbeRoundTrips roundTrips) {
+        Map<String, Object> out = member(m);
+        Map<String, Object> rtt = new LinkedHashMap<>();
+        rtt.put("direct", roundTrip(roundTrips.direct().get(m.name())));
+        rtt.put("indirect", roundTrip(roundTrips.indirect().get(m.name())));
+        out.put("rtt", rtt);
+        return out;
+    }
+
+    /** @return {@code {last_ms, smoothed_ms, samples}}, in milliseconds to the microsecond, or null */
+    private static Map<String, Object> roundTrip(RoundTrip r) {
+        if (r == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("last_ms", millis(r.last()));
+        out.put("smoothed_ms", millis(r.smoothed()));
+        out.put("samples", r.samples());
+        return out;
+    }
+
+    private static double millis(java.time.Duration d) {
+        return d.toNanos() / 1_000 / 1_000.0;
+    }
+
     static Map<String, Object> member(ClusterMember m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", m.name());
@@ -55,13 +83,14 @@ final class Views {
      * Writes {@code {"version": V, "members": [...]}} member by member, so that an answer the size of
      * the member table never exists in memory at once (the shape the command line reads).
      */
-    static void writeView(Appendable out, long version, List<ClusterMember> members) throws IOException {
+    static void writeView(Appendable out, long version, List<ClusterMember> members, ProbeRoundTrips roundTrips)
+            throws IOException {
         out.append("{\"version\":").append(Long.toString(version)).append(",\"members\":[");
         for (int i = 0; i < members.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            Json.write(out, member(members.get(i)));
+            Json.write(out, member(members.get(i), roundTrips));
         }
         out.append("]}");
     }

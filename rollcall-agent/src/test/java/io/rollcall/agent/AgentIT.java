@@ -88,7 +88,7 @@ class AgentIT {
         List<?> members = (List<?>) Json.read(json.out());
         assertThat(members).hasSize(3);
         assertThat(((Map<?, ?>) members.get(0)).keySet()).map(String::valueOf)
-                .containsExactlyInAnyOrder("name", "address", "status", "since", "incarnation", "tags");
+                .containsExactlyInAnyOrder("name", "address", "status", "since", "incarnation", "tags", "rtt");
 
         HttpResponse<String> one = c.get(1).get("/v1/members/n3");
         assertThat(one.statusCode()).isEqualTo(200);
@@ -103,7 +103,9 @@ class AgentIT {
         assertThat(c.get(1).get("/v1/health").body()).contains("\"score\"");
         String metrics = c.get(0).get("/metrics").body();
         assertThat(metrics).contains("rollcall_members{state=\"alive\",} 3.0", "rollcall_probes_sent_total",
-                "rollcall_health_score", "rollcall_messages_out_total{type=\"ping\",}", "rollcall_event_queue_depth");
+                "rollcall_health_score", "rollcall_messages_out_total{type=\"ping\",}", "rollcall_event_queue_depth",
+                "# TYPE rollcall_probe_rtt_seconds histogram", "rollcall_probe_rtt_seconds_bucket{path=\"direct\",le=\"+Inf\",}",
+                "rollcall_probe_rtt_seconds_count{path=\"indirect\",}");
 
         AgentProcess.Result info = AgentProcess.cli(env, "info");
         assertThat(info.out()).contains("name: n1", "incarnation:", "probe_interval_ms: 1000", "health:");

@@ -23,4 +23,15 @@ public interface Clock {
     default long wallMillis() {
         return nowMillis();
     }
+
+    /**
+     * Monotonic microseconds, on the time base of {@link #nowMillis()}. Only observations use it
+     * (probe round-trip times, a fraction of a millisecond on a LAN); no timeout does. The default
+     * has millisecond steps, right for a clock that only has those (the simulator's).
+     *
+     * @return monotonic microseconds; only differences are meaningful
+     */
+    default long nowMicros() {
+        return nowMillis() * 1_000L;
+    }
 }

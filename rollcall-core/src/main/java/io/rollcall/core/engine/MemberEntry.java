@@ -25,6 +25,12 @@ final class MemberEntry {
     boolean removed;
     /** What the table accounts this entry at; kept by the table as the metadata changes. */
     int footprintBytes;
+    /**
+     * Round trips of our acknowledged probes of it, direct and through helpers; null until the first.
+     * 32 bytes each, within {@link MemberFootprint#FIXED_BYTES}' margin over the calibrated 840.
+     */
+    RoundTripTimes.Stats directRtt;
+    RoundTripTimes.Stats indirectRtt;
 
     MemberEntry(String name, Endpoint address, Bytes meta, VersionVector versions, long incarnation,
                 MemberState state, long stateSinceMillis) {

@@ -358,7 +358,7 @@ public final class MembershipEngine {
         } else if (message instanceof IndirectPing indirect) {
             prober.onIndirectPing(from, indirect);
         } else if (message instanceof Ack ack) {
-            prober.onAck(ack);
+            prober.onAck(from, ack);
         } else if (message instanceof Nack nack) {
             prober.onNack(nack);
         } else if (message instanceof Alive alive) {
@@ -593,6 +593,26 @@ public final class MembershipEngine {
     /** @return the heap bytes the member table is accounted at, against {@link EngineConfig#maxMemberBytes()} */
     public long memberTableBytes() {
         return table.bytes();
+    }
+
+    /**
+     * @param viaHelper whether the times of acks relayed by helpers are wanted, else of direct acks
+     * @return every known member's round-trip times on that path, by name; members never acknowledged left out
+     */
+    public Map<String, RoundTripTimes.Sample> roundTrips(boolean viaHelper) {
+        Map<String, RoundTripTimes.Sample> out = new HashMap<>();
+        for (MemberEntry e : table.all()) {
+            RoundTripTimes.Stats s = viaHelper ? e.indirectRtt : e.directRtt;
+            if (s != null) {
+                out.put(e.name, s.snapshot());
+            }
+        }
+        return out;
+    }
+
+    /** @return the node's probe round-trip histograms */
+    public RoundTripTimes roundTripTimes() {
+        return prober.roundTrips();
     }
 
     /** @return Lifeguard's local health score: 0 is healthy, higher means our own probes are unreliable */

@@ -54,6 +54,8 @@ final class Prober {
     private final PendingStreams streams;
     private final Hooks hooks;
     private final Map<Long, Relay> relays = new HashMap<>();
+    /** Round trips of acknowledged probes: observed only, nothing here reads them. */
+    private final RoundTripTimes roundTrips = new RoundTripTimes();
     private long lastSeqNo;
     private Probe probe;
 
@@ -91,7 +93,7 @@ final class Prober {
             return;
         }
         long seqNo = nextSeqNo();
-        probe = new Probe(seqNo, target);
+        probe = new Probe(seqNo, target, clock.nowMicros());
         counters.probesSent++;
         List<Message> parts = new ArrayList<>(2);
         parts.add(new Ping(seqNo, target.name, self.address, self.name));
@@ -244,7 +246,12 @@ final class Prober {
         }
     }
 
-    void onAck(Ack ack) {
+    /** @return the round trips of our acknowledged probes */
+    RoundTripTimes roundTrips() {
+        return roundTrips;
+    }
+
+    void onAck(Endpoint from, Ack ack) {
         Relay relay = relays.remove(ack.seqNo());
         if (relay != null) {
             out.cancelTimer(new Timer.RelayTimeout(ack.seqNo()));
@@ -253,6 +260,8 @@ final class Prober {
         }
         if (probe != null && probe.seqNo == ack.seqNo()) {
             long seqNo = probe.seqNo;
+            // An ack from anywhere but the target was relayed by a helper we asked.
+            roundTrips.record(probe.target, !from.equals(probe.target.address), clock.nowMicros() - probe.startedMicros);
             endProbe();
             awareness.apply(-1);
             out.cancelTimer(new Timer.ProbeTimeout(seqNo));
@@ -290,10 +299,13 @@ final class Prober {
         int expectedNacks;
         int nacks;
         boolean fallbackAcked;
+        /** When the ping went out, for the round trip of its ack. */
+        final long startedMicros;
 
-        Probe(long seqNo, MemberEntry target) {
+        Probe(long seqNo, MemberEntry target, long startedMicros) {
             this.seqNo = seqNo;
             this.target = target;
+            this.startedMicros = startedMicros;
         }
     }
 
