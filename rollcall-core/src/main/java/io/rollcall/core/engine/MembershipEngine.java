@@ -80,19 +80,13 @@ public final class MembershipEngine {
     private final Suspicions suspicions;
     private final PendingStreams streams;
     private final Prober prober;
-    private final Map<Long, JoinProgress> joins = new HashMap<>();
-    private final List<Endpoint> seeds = new ArrayList<>();
+    private final StateExchange exchange;
     private final java.util.Set<String> reportedConflicts = new java.util.LinkedHashSet<>();
-    /** Set while merging a peer's state when it showed our name alive at another address. */
-    private Endpoint ourNameClaimedAt;
     private final EngineCounters counters = new EngineCounters();
 
     private Phase phase = Phase.CREATED;
-    private long nextJoinId = 1;
     private BroadcastQueue.Item leaveAnnouncement;
     private boolean leavePropagationStarted;
-    /** The periodic state exchange timer in force; a tick with an older token was rescheduled away. */
-    private long pushPullToken;
     private int correctionsThisRound;
     private UserDelegate delegate = UserDelegate.NONE;
 
@@ -135,6 +129,42 @@ public final class MembershipEngine {
             @Override
             public void gossipSent() {
                 checkLeaveProgress();
+            }
+        });
+        this.exchange = new StateExchange(context, ring, dissemination, streams, new StateExchange.Hooks() {
+            @Override
+            public boolean running() {
+                return phase == Phase.RUNNING;
+            }
+
+            @Override
+            public void alive(Alive claim, boolean fromItself) {
+                onAlive(claim, null, fromItself);
+            }
+
+            @Override
+            public void dead(Dead claim) {
+                onDead(claim, null);
+            }
+
+            @Override
+            public void suspect(Suspect claim) {
+                onSuspect(claim, null);
+            }
+
+            @Override
+            public void joined() {
+                announceDirectly(self.aliveClaim(), delegate.announcement(false));
+            }
+
+            @Override
+            public UserDelegate delegate() {
+                return delegate;
+            }
+
+            @Override
+            public void limitNewMemberBytes(long bytes) {
+                mergeNewMemberBytesLeft = bytes;
             }
         });
     }
@@ -202,8 +232,7 @@ public final class MembershipEngine {
         // Random stagger so nodes started together do not probe and gossip in lockstep.
         out.setTimer(new Timer.ProbeTick(), random.nextLong(config.probeIntervalMillis()));
         out.setTimer(new Timer.GossipTick(), random.nextLong(config.gossipIntervalMillis()));
-        out.setTimer(new Timer.PushPullTick(pushPullToken), pushPullInterval() + random.nextLong(config.pushPullIntervalMillis()));
-        out.setTimer(new Timer.ReconnectTick(), config.reconnectIntervalMillis() + random.nextLong(config.reconnectIntervalMillis()));
+        exchange.scheduleFirstExchanges();
         out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
     }
 
@@ -217,35 +246,7 @@ public final class MembershipEngine {
      */
     public long join(Collection<Endpoint> seedAddresses) {
         requirePhase(Phase.RUNNING, "join");
-        long joinId = nextJoinId++;
-        JoinProgress progress = new JoinProgress(joinId);
-        for (Endpoint seed : seedAddresses) {
-            if (!seeds.contains(seed) && seeds.size() < MAX_SEEDS) {
-                seeds.add(seed);
-            }
-        }
-        for (Endpoint seed : seedAddresses) {
-            if (seed.equals(self.address)) {
-                progress.failures.add(new JoinCompleted.SeedFailure(seed,
-                        new StreamFailure(StreamFailure.Kind.FAILED, "this is our own address")));
-                continue;
-            }
-            long requestId = streams.open(PendingStreams.Purpose.JOIN, seed, joinId, 0);
-            if (requestId < 0) {
-                progress.failures.add(new JoinCompleted.SeedFailure(seed,
-                        new StreamFailure(StreamFailure.Kind.FAILED, "too many state exchanges in flight")));
-                continue;
-            }
-            progress.outstanding++;
-            counters.pushPullsInitiated++;
-            out.sendStream(requestId, seed, localState(true));
-        }
-        if (progress.outstanding == 0) {
-            out.notify(new JoinCompleted(joinId, 0, progress.failures));
-        } else {
-            joins.put(joinId, progress);
-        }
-        return joinId;
+        return exchange.join(seedAddresses);
     }
 
     /**
@@ -315,15 +316,7 @@ public final class MembershipEngine {
      */
     public void learnWithoutGossip(List<PushNodeState> known) {
         requirePhase(Phase.RUNNING, "learn members");
-        dissemination.suppress(true);
-        try {
-            merge(new PushPull(false, known, Bytes.EMPTY), null);
-        } finally {
-            dissemination.suppress(false);
-        }
-        out.cancelTimer(new Timer.PushPullTick(pushPullToken));
-        pushPullToken++;
-        out.setTimer(new Timer.PushPullTick(pushPullToken), random.nextLong(pushPullInterval()));
+        exchange.learnWithoutGossip(known);
     }
 
     /**
@@ -387,15 +380,7 @@ public final class MembershipEngine {
             return null;
         }
         if (request instanceof PushPull pushPull) {
-            counters.pushPullsServed++;
-            if (pushPull.nodes().size() > config.maxMembers()) {
-                counters.drop(DropReason.STATE_TOO_LARGE);
-                return new ErrorResponse("state lists " + pushPull.nodes().size() + " members; limit is " + config.maxMembers());
-            }
-            // Merge before answering (memberlist answers first): if the peer holds us as dead, our reply
-            // then already carries the refutation, and the peer learns we are alive in this same exchange.
-            merge(pushPull, null);
-            return localState(pushPull.join());
+            return exchange.serve(pushPull);
         }
         if (request instanceof Ping ping) {
             return prober.onStreamPing(ping);
@@ -427,37 +412,7 @@ public final class MembershipEngine {
             prober.onFallbackReply(pending.seqNo(), reply);
             return;
         }
-        if (reply instanceof PushPull pushPull) {
-            if (pushPull.nodes().size() > config.maxMembers()) {
-                counters.drop(DropReason.STATE_TOO_LARGE);
-                streamFailed(pending, new StreamFailure(StreamFailure.Kind.REJECTED,
-                        "state lists " + pushPull.nodes().size() + " members; limit is " + config.maxMembers()));
-                return;
-            }
-            long refutationsBefore = counters.refutations;
-            ourNameClaimedAt = null;
-            merge(pushPull, pending.peer());
-            Endpoint claimedAt = ourNameClaimedAt;
-            ourNameClaimedAt = null;
-            if (claimedAt != null && pending.purpose() == PendingStreams.Purpose.JOIN) {
-                streamFailed(pending, new StreamFailure(StreamFailure.Kind.NAME_CONFLICT, "the name '" + selfName
-                        + "' is held by a live member at " + claimedAt + "; names must be unique"));
-                return;
-            }
-            if (counters.refutations != refutationsBefore && phase == Phase.RUNNING) {
-                // The peer held us as suspect or dead. Tell it directly instead of waiting for gossip,
-                // which may not reach a peer that the rest of our side holds as dead.
-                out.sendPacket(pending.peer(), List.of(self.aliveClaim()));
-            }
-            if (pending.purpose() == PendingStreams.Purpose.JOIN) {
-                joinAnswered(pending.joinId(), null);
-            }
-        } else if (reply instanceof ErrorResponse error) {
-            streamFailed(pending, new StreamFailure(StreamFailure.Kind.REJECTED, "peer refused: " + error.error()));
-        } else {
-            counters.drop(DropReason.UNEXPECTED_MESSAGE);
-            streamFailed(pending, new StreamFailure(StreamFailure.Kind.REJECTED, "unexpected " + reply.type() + " reply"));
-        }
+        exchange.onReply(pending, reply);
     }
 
     /**
@@ -472,7 +427,7 @@ public final class MembershipEngine {
             counters.drop(DropReason.UNKNOWN_STREAM);
             return;
         }
-        streamFailed(pending, failure);
+        exchange.onFailure(pending, failure);
     }
 
     /**
@@ -510,9 +465,7 @@ public final class MembershipEngine {
         } else if (timer instanceof Timer.GossipTick) {
             onGossipTick();
         } else if (timer instanceof Timer.PushPullTick t) {
-            if (t.token() == pushPullToken) {
-                onPushPullTick();
-            }
+            exchange.onPushPullTick(t.token());
         } else if (timer instanceof Timer.SuspicionTimeout t) {
             Dead verdict = suspicions.expire(t.node(), t.token());
             if (verdict != null) {
@@ -521,14 +474,9 @@ public final class MembershipEngine {
                 suspicions.sendVerdictDirectly(verdict, accused);
             }
         } else if (timer instanceof Timer.FollowUpSync) {
-            if (phase == Phase.RUNNING) {
-                List<MemberEntry> peer = table.randomMembers(1, e -> e != self && e.state == MemberState.ALIVE, random);
-                if (!peer.isEmpty()) {
-                    startSync(peer.get(0).address, PendingStreams.Purpose.SYNC);
-                }
-            }
+            exchange.onFollowUpSync();
         } else if (timer instanceof Timer.ReconnectTick) {
-            onReconnectTick();
+            exchange.onReconnectTick();
         } else if (timer instanceof Timer.ReapTick) {
             onReapTick();
         } else if (timer instanceof Timer.LeaveDeadline) {
@@ -646,11 +594,7 @@ public final class MembershipEngine {
      * @return our full state as sent in a state exchange
      */
     public PushPull localState(boolean join) {
-        List<PushNodeState> nodes = new ArrayList<>(table.size());
-        for (MemberEntry e : table.all()) {
-            nodes.add(new PushNodeState(e.name, e.address, e.meta, e.incarnation, e.state, e.versions));
-        }
-        return new PushPull(join, nodes, delegate.localState(join));
+        return exchange.localState(join);
     }
 
     // ------------------------------------------------------------------ gossip rules
@@ -755,7 +699,7 @@ public final class MembershipEngine {
             // would start an incarnation war that the other side's members never let us win, since they
             // reject our address; memberlist ignores the claim and reports it, and so do we.
             counters.drop(DropReason.ADDRESS_CONFLICT);
-            ourNameClaimedAt = alive.address();
+            exchange.ourNameClaimedAt(alive.address());
             reportConflict(new NameConflict(selfName, self.address, alive.address(), true));
             return;
         }
@@ -889,38 +833,6 @@ public final class MembershipEngine {
         };
     }
 
-    /** @param dialled the address we opened the stream to, if this is its reply; null for a request we serve */
-    private void merge(PushPull state, Endpoint dialled) {
-        // The merged table holds at least as many members as the larger of the two lists: room for
-        // them at once, rather than growing the name index and the probe order step by step while a
-        // joiner (or a simulated node) learns a large cluster.
-        long fits = Math.min(config.maxMembers(), config.maxMemberBytes() / MemberFootprint.FIXED_BYTES);
-        int atLeast = (int) Math.min(Math.max(table.size(), state.nodes().size()), fits);
-        table.ensureCapacity(atLeast);
-        ring.ensureCapacity(atLeast);
-        // One exchange may fill at most half the table's budget with members new to us, so that one
-        // peer's state, full of invented members, cannot by itself leave no room for real ones.
-        mergeNewMemberBytesLeft = config.maxMemberBytes() / 2;
-        try {
-            for (PushNodeState n : state.nodes()) {
-                switch (n.state()) {
-                    case ALIVE -> onAlive(new Alive(n.incarnation(), n.name(), n.address(), n.meta(), n.versions()), null,
-                            n.address().equals(dialled));
-                    case LEFT -> onDead(new Dead(n.incarnation(), n.name(), n.name()), null);
-                    // A remote DEAD only makes us suspect: the member gets its own chance to refute before we agree.
-                    case DEAD, SUSPECT -> onSuspect(new Suspect(n.incarnation(), n.name(), selfName), null);
-                    default -> throw new IllegalStateException("unreachable");
-                }
-            }
-        } finally {
-            mergeNewMemberBytesLeft = Long.MAX_VALUE;
-        }
-        // After the members, as memberlist does: the layer above may refer to them.
-        if (!state.userState().isEmpty()) {
-            delegate.mergeRemoteState(state.userState(), state.join());
-        }
-    }
-
     // ------------------------------------------------------------------ dissemination
 
     private void onGossipTick() {
@@ -950,18 +862,7 @@ public final class MembershipEngine {
         }
     }
 
-    // ------------------------------------------------------------------ anti-entropy and healing
-
-    private void onPushPullTick() {
-        if (phase != Phase.RUNNING) {
-            return;
-        }
-        out.setTimer(new Timer.PushPullTick(pushPullToken), pushPullInterval());
-        List<MemberEntry> peer = table.randomMembers(1, e -> e != self && e.state == MemberState.ALIVE, random);
-        if (!peer.isEmpty()) {
-            startSync(peer.get(0).address, PendingStreams.Purpose.SYNC);
-        }
-    }
+    // ------------------------------------------------------------------ name conflicts
 
     private void reportConflict(NameConflict conflict) {
         String key = conflict.name() + "@" + conflict.claimant();
@@ -975,83 +876,6 @@ public final class MembershipEngine {
         }
         reportedConflicts.add(key);
         out.notify(conflict);
-    }
-
-    private void onReconnectTick() {
-        if (phase != Phase.RUNNING) {
-            return;
-        }
-        out.setTimer(new Timer.ReconnectTick(), config.reconnectIntervalMillis());
-        // Drawn from the tombstones rather than by rejection sampling over the whole table, which in a
-        // large cluster with one dead member took thousands of draws (and 3n when there was none).
-        List<MemberEntry> dead = new ArrayList<>();
-        for (MemberEntry e : table.tombstones()) {
-            if (e.state == MemberState.DEAD) {
-                dead.add(e);
-            }
-        }
-        Endpoint deadAddress = null;
-        if (!dead.isEmpty()) {
-            deadAddress = dead.get(random.nextInt(dead.size())).address;
-            counters.reconnectAttempts++;
-            startSync(deadAddress, PendingStreams.Purpose.RECONNECT);
-        }
-        boolean alone = table.liveCount() <= 1;
-        if (!seeds.isEmpty() && (deadAddress != null || alone)) {
-            Endpoint seed = seeds.get(random.nextInt(seeds.size()));
-            if (!seed.equals(self.address) && !seed.equals(deadAddress)) {
-                counters.reconnectAttempts++;
-                startSync(seed, PendingStreams.Purpose.RECONNECT);
-            }
-        }
-    }
-
-    private void startSync(Endpoint peer, PendingStreams.Purpose purpose) {
-        long requestId = streams.open(purpose, peer, 0, 0);
-        if (requestId < 0) {
-            return;
-        }
-        counters.pushPullsInitiated++;
-        out.sendStream(requestId, peer, localState(false));
-    }
-
-    private void streamFailed(PendingStreams.Pending pending, StreamFailure failure) {
-        if (pending.purpose() == PendingStreams.Purpose.JOIN) {
-            joinAnswered(pending.joinId(), new JoinCompleted.SeedFailure(pending.peer(), failure));
-        }
-    }
-
-    private void joinAnswered(long joinId, JoinCompleted.SeedFailure failure) {
-        JoinProgress progress = joins.get(joinId);
-        if (progress == null) {
-            return;
-        }
-        progress.outstanding--;
-        if (failure == null) {
-            progress.succeeded++;
-            if (phase == Phase.RUNNING) {
-                // The first seed's answer told us who is there: tell each of them we have arrived.
-                announceDirectly(self.aliveClaim(), delegate.announcement(false));
-            }
-        } else {
-            progress.failures.add(failure);
-        }
-        // The join is done at the first seed that answers: a silent seed must not hold the caller for
-        // its whole TCP timeout. The other exchanges go on, and their states are merged as they come.
-        if (progress.succeeded > 0 || progress.outstanding == 0) {
-            joins.remove(joinId);
-            if (progress.succeeded > 0 && config.joinFollowUpSyncMillis() > 0) {
-                // Members that joined at the same moment as us may be missing from the seed's answer, and
-                // their announcements may have passed us by; one more exchange once the flurry settles
-                // catches them, instead of leaving them to the next periodic exchange.
-                out.setTimer(new Timer.FollowUpSync(), config.joinFollowUpSyncMillis());
-            }
-            out.notify(new JoinCompleted(joinId, progress.succeeded, progress.failures));
-        }
-    }
-
-    private long pushPullInterval() {
-        return Timeouts.pushPullIntervalMillis(config.pushPullIntervalMillis(), Math.max(1, table.liveCount()));
     }
 
     // ------------------------------------------------------------------ removal and leaving
@@ -1152,15 +976,5 @@ public final class MembershipEngine {
         }
     }
 
-    /** A join waiting for its seeds. */
-    private static final class JoinProgress {
-        final long joinId;
-        final List<JoinCompleted.SeedFailure> failures = new ArrayList<>();
-        int outstanding;
-        int succeeded;
 
-        JoinProgress(long joinId) {
-            this.joinId = joinId;
-        }
-    }
 }
