@@ -72,12 +72,11 @@ public final class MembershipEngine {
     private final String selfName;
     private final MemberEntry self;
     private final MemberTable table = new MemberTable();
-    /** Inside a state exchange, what its new members may still add to the table (see {@link #merge}). */
-    private long mergeNewMemberBytesLeft = Long.MAX_VALUE;
     private final ProbeRing ring = new ProbeRing();
     private final Dissemination dissemination;
     private final Awareness awareness;
     private final Suspicions suspicions;
+    private final MemberTableRules tableRules;
     private final PendingStreams streams;
     private final Prober prober;
     private final StateExchange exchange;
@@ -114,6 +113,7 @@ public final class MembershipEngine {
         this.awareness = new Awareness(config.awarenessMaxMultiplier());
         EngineContext context = new EngineContext(config, clock, random, out, table, self, counters);
         this.suspicions = new Suspicions(context, dissemination, awareness, () -> phase == Phase.RUNNING);
+        this.tableRules = new MemberTableRules(context, ring, suspicions);
         this.streams = new PendingStreams(config.maxPendingStreams(), counters);
         this.prober = new Prober(context, ring, awareness, dissemination, streams, new Prober.Hooks() {
             @Override
@@ -164,7 +164,7 @@ public final class MembershipEngine {
 
             @Override
             public void limitNewMemberBytes(long bytes) {
-                mergeNewMemberBytesLeft = bytes;
+                tableRules.limitNewMemberBytes(bytes);
             }
         });
     }
@@ -226,8 +226,7 @@ public final class MembershipEngine {
             throw new IllegalStateException("engine already started (phase " + phase + ")");
         }
         phase = Phase.RUNNING;
-        table.add(self);
-        ring.insert(self);
+        tableRules.add(self);
         out.notify(new MembershipEvent.Joined(self.snapshot()));
         // Random stagger so nodes started together do not probe and gossip in lockstep.
         out.setTimer(new Timer.ProbeTick(), random.nextLong(config.probeIntervalMillis()));
@@ -634,13 +633,12 @@ public final class MembershipEngine {
             return;
         }
         if (entry == null) {
-            if (!admitNewMember(alive)) {
+            if (!tableRules.admit(alive)) {
                 return;
             }
             entry = new MemberEntry(alive.node(), alive.address(), alive.meta(), alive.versions(), alive.incarnation(),
                     MemberState.ALIVE, now);
-            table.add(entry);
-            ring.insert(entry);
+            tableRules.add(entry);
             dissemination.gossip(alive.node(), alive);
             out.notify(new MembershipEvent.Joined(entry.snapshot()));
             return;
@@ -663,7 +661,7 @@ public final class MembershipEngine {
         suspicions.end(entry);
         entry.incarnation = alive.incarnation();
         entry.address = alive.address();
-        if (!makeRoom(MemberFootprint.bytes(alive.node(), alive.meta()) - entry.footprintBytes, entry)) {
+        if (!tableRules.makeRoom(MemberFootprint.bytes(alive.node(), alive.meta()) - entry.footprintBytes, entry)) {
             counters.drop(DropReason.TABLE_FULL);
             return;
         }
@@ -878,81 +876,14 @@ public final class MembershipEngine {
         out.notify(conflict);
     }
 
-    // ------------------------------------------------------------------ removal and leaving
+    // ------------------------------------------------------------------ reaping and leaving
 
     private void onReapTick() {
         if (phase != Phase.RUNNING && phase != Phase.LEAVING) {
             return;
         }
         out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
-        long now = clock.nowMillis();
-        List<MemberEntry> expired = new ArrayList<>();
-        for (MemberEntry e : table.tombstones()) {
-            if (e == self) {
-                continue;
-            }
-            long age = now - e.stateSinceMillis;
-            if ((e.state == MemberState.DEAD && age > config.deadRetentionMillis())
-                    || (e.state == MemberState.LEFT && age > config.leftRetentionMillis())) {
-                expired.add(e);
-            }
-        }
-        for (MemberEntry e : expired) {
-            remove(e);
-        }
-    }
-
-    private void remove(MemberEntry e) {
-        suspicions.end(e);
-        table.remove(e);
-        ring.remove(e);
-        out.notify(new MembershipEvent.Removed(e.snapshot()));
-    }
-
-    /**
-     * Room for a member we have not heard of, within the member count, the table's byte budget and,
-     * inside a state exchange, that exchange's share of the budget; counted if refused.
-     */
-    private boolean admitNewMember(Alive alive) {
-        int footprint = MemberFootprint.bytes(alive.node(), alive.meta());
-        if (footprint > mergeNewMemberBytesLeft) {
-            counters.drop(DropReason.STATE_SHARE_SPENT);
-            return false;
-        }
-        if (table.size() >= config.maxMembers() && !evictOldestTombstone(null)) {
-            counters.drop(DropReason.TABLE_FULL);
-            return false;
-        }
-        if (!makeRoom(footprint, null)) {
-            counters.drop(DropReason.TABLE_FULL);
-            return false;
-        }
-        mergeNewMemberBytesLeft -= footprint;
-        return true;
-    }
-
-    /**
-     * Evicts the oldest tombstones (never {@code keep}) until {@code extraBytes} more fit in the
-     * table's byte budget. A table full of live members stays as it is: evicting a live member
-     * would forget a node that is there.
-     */
-    private boolean makeRoom(long extraBytes, MemberEntry keep) {
-        while (extraBytes > 0 && table.bytes() + extraBytes > config.maxMemberBytes()) {
-            if (!evictOldestTombstone(keep)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean evictOldestTombstone(MemberEntry keep) {
-        // Not table.tombstones(): sorting them on every add to a full table would cost more than the scan it replaced.
-        MemberEntry oldest = table.oldestTombstone(self, keep);
-        if (oldest == null) {
-            return false;
-        }
-        remove(oldest);
-        return true;
+        tableRules.reap();
     }
 
     private void checkLeaveProgress() {
