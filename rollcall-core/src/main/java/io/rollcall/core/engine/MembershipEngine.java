@@ -10,7 +10,6 @@ import io.rollcall.core.VersionVector;
 import io.rollcall.core.message.Ack;
 import io.rollcall.core.message.Alive;
 import io.rollcall.core.message.Dead;
-import io.rollcall.core.message.ErrorResponse;
 import io.rollcall.core.message.IndirectPing;
 import io.rollcall.core.message.Message;
 import io.rollcall.core.message.Nack;
@@ -23,9 +22,7 @@ import io.rollcall.core.message.WireSizes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -88,6 +85,7 @@ public final class MembershipEngine {
     private boolean leavePropagationStarted;
     private int correctionsThisRound;
     private UserDelegate delegate = UserDelegate.NONE;
+    private final TimerRoutes timerRoutes = new TimerRoutes();
 
     /**
      * @param identity who this node is
@@ -453,40 +451,7 @@ public final class MembershipEngine {
         if (phase == Phase.STOPPED || phase == Phase.CREATED) {
             return;
         }
-        if (timer instanceof Timer.ProbeTick) {
-            prober.onProbeTick();
-        } else if (timer instanceof Timer.ProbeTimeout t) {
-            prober.onProbeTimeout(t.seqNo());
-        } else if (timer instanceof Timer.ProbeDeadline t) {
-            prober.onProbeDeadline(t.seqNo());
-        } else if (timer instanceof Timer.RelayTimeout t) {
-            prober.onRelayTimeout(t.seqNo());
-        } else if (timer instanceof Timer.GossipTick) {
-            onGossipTick();
-        } else if (timer instanceof Timer.PushPullTick t) {
-            exchange.onPushPullTick(t.token());
-        } else if (timer instanceof Timer.SuspicionTimeout t) {
-            Dead verdict = suspicions.expire(t.node(), t.token());
-            if (verdict != null) {
-                MemberEntry accused = table.get(verdict.node());
-                onDead(verdict, null);
-                suspicions.sendVerdictDirectly(verdict, accused);
-            }
-        } else if (timer instanceof Timer.FollowUpSync) {
-            exchange.onFollowUpSync();
-        } else if (timer instanceof Timer.ReconnectTick) {
-            exchange.onReconnectTick();
-        } else if (timer instanceof Timer.ReapTick) {
-            onReapTick();
-        } else if (timer instanceof Timer.LeaveDeadline) {
-            if (phase == Phase.LEAVING) {
-                completeLeave(true);
-            }
-        } else if (timer instanceof Timer.LeavePropagated) {
-            if (phase == Phase.LEAVING) {
-                completeLeave(false);
-            }
-        }
+        timer.dispatchTo(timerRoutes);
     }
 
     // ------------------------------------------------------------------ queries
@@ -907,5 +872,75 @@ public final class MembershipEngine {
         }
     }
 
+    /** Routes each kind of timer to the part that set it; a {@link Timer.Handler}, so none is left out. */
+    private final class TimerRoutes implements Timer.Handler {
+        @Override
+        public void onProbeTick(Timer.ProbeTick timer) {
+            prober.onProbeTick();
+        }
 
+        @Override
+        public void onProbeTimeout(Timer.ProbeTimeout timer) {
+            prober.onProbeTimeout(timer.seqNo());
+        }
+
+        @Override
+        public void onProbeDeadline(Timer.ProbeDeadline timer) {
+            prober.onProbeDeadline(timer.seqNo());
+        }
+
+        @Override
+        public void onRelayTimeout(Timer.RelayTimeout timer) {
+            prober.onRelayTimeout(timer.seqNo());
+        }
+
+        @Override
+        public void onGossipTick(Timer.GossipTick timer) {
+            MembershipEngine.this.onGossipTick();
+        }
+
+        @Override
+        public void onPushPullTick(Timer.PushPullTick timer) {
+            exchange.onPushPullTick(timer.token());
+        }
+
+        @Override
+        public void onSuspicionTimeout(Timer.SuspicionTimeout timer) {
+            Dead verdict = suspicions.expire(timer.node(), timer.token());
+            if (verdict != null) {
+                MemberEntry accused = table.get(verdict.node());
+                onDead(verdict, null);
+                suspicions.sendVerdictDirectly(verdict, accused);
+            }
+        }
+
+        @Override
+        public void onFollowUpSync(Timer.FollowUpSync timer) {
+            exchange.onFollowUpSync();
+        }
+
+        @Override
+        public void onReconnectTick(Timer.ReconnectTick timer) {
+            exchange.onReconnectTick();
+        }
+
+        @Override
+        public void onReapTick(Timer.ReapTick timer) {
+            MembershipEngine.this.onReapTick();
+        }
+
+        @Override
+        public void onLeaveDeadline(Timer.LeaveDeadline timer) {
+            if (phase == Phase.LEAVING) {
+                completeLeave(true);
+            }
+        }
+
+        @Override
+        public void onLeavePropagated(Timer.LeavePropagated timer) {
+            if (phase == Phase.LEAVING) {
+                completeLeave(false);
+            }
+        }
+    }
 }

@@ -13,8 +13,60 @@ import java.util.Objects;
  * spinning method-handle classes in a JVM that has just started (see docs/PERFORMANCE.md).
  */
 public sealed interface Timer {
+    /**
+     * Passes this timer to its own method of {@code handler}. Every kind of timer has one, so a new
+     * timer that nothing handles does not compile (the engine's dispatch is a {@link Handler}).
+     *
+     * @param handler what handles timers
+     */
+    void dispatchTo(Handler handler);
+
+    /** Handles each kind of timer in its own method. */
+    interface Handler {
+        /** @param timer the timer that fired */
+        void onProbeTick(ProbeTick timer);
+
+        /** @param timer the timer that fired */
+        void onProbeTimeout(ProbeTimeout timer);
+
+        /** @param timer the timer that fired */
+        void onProbeDeadline(ProbeDeadline timer);
+
+        /** @param timer the timer that fired */
+        void onRelayTimeout(RelayTimeout timer);
+
+        /** @param timer the timer that fired */
+        void onGossipTick(GossipTick timer);
+
+        /** @param timer the timer that fired */
+        void onPushPullTick(PushPullTick timer);
+
+        /** @param timer the timer that fired */
+        void onSuspicionTimeout(SuspicionTimeout timer);
+
+        /** @param timer the timer that fired */
+        void onFollowUpSync(FollowUpSync timer);
+
+        /** @param timer the timer that fired */
+        void onReconnectTick(ReconnectTick timer);
+
+        /** @param timer the timer that fired */
+        void onReapTick(ReapTick timer);
+
+        /** @param timer the timer that fired */
+        void onLeaveDeadline(LeaveDeadline timer);
+
+        /** @param timer the timer that fired */
+        void onLeavePropagated(LeavePropagated timer);
+    }
+
     /** Start the next probe. */
     record ProbeTick() implements Timer {
+        @Override
+        public void dispatchTo(Handler handler) {
+            handler.onProbeTick(this);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof ProbeTick;
@@ -34,6 +86,11 @@ public sealed interface Timer {
     /** The direct ack for probe {@code seqNo} is overdue: go indirect. */
     record ProbeTimeout(long seqNo) implements Timer {
         @Override
+        public void dispatchTo(Handler handler) {
+            handler.onProbeTimeout(this);
+        }
+
+        @Override
         public boolean equals(Object o) {
             return o instanceof ProbeTimeout t && t.seqNo == seqNo;
         }
@@ -51,6 +108,11 @@ public sealed interface Timer {
 
     /** Probe {@code seqNo} has run out of time: suspect the target unless anyone answered. */
     record ProbeDeadline(long seqNo) implements Timer {
+        @Override
+        public void dispatchTo(Handler handler) {
+            handler.onProbeDeadline(this);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof ProbeDeadline t && t.seqNo == seqNo;
@@ -70,6 +132,11 @@ public sealed interface Timer {
     /** An indirect probe we serve under our own {@code seqNo} got no ack: nack the requester. */
     record RelayTimeout(long seqNo) implements Timer {
         @Override
+        public void dispatchTo(Handler handler) {
+            handler.onRelayTimeout(this);
+        }
+
+        @Override
         public boolean equals(Object o) {
             return o instanceof RelayTimeout t && t.seqNo == seqNo;
         }
@@ -87,6 +154,11 @@ public sealed interface Timer {
 
     /** Send a gossip round. */
     record GossipTick() implements Timer {
+        @Override
+        public void dispatchTo(Handler handler) {
+            handler.onGossipTick(this);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof GossipTick;
@@ -106,6 +178,11 @@ public sealed interface Timer {
     /** Exchange full state with a random member, unless {@code token} has been superseded. */
     record PushPullTick(long token) implements Timer {
         @Override
+        public void dispatchTo(Handler handler) {
+            handler.onPushPullTick(this);
+        }
+
+        @Override
         public boolean equals(Object o) {
             return o instanceof PushPullTick t && t.token == token;
         }
@@ -123,6 +200,11 @@ public sealed interface Timer {
 
     /** The suspicion of {@code node} identified by {@code token} may have run out. */
     record SuspicionTimeout(String node, long token) implements Timer {
+        @Override
+        public void dispatchTo(Handler handler) {
+            handler.onSuspicionTimeout(this);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof SuspicionTimeout t && t.token == token && Objects.equals(t.node, node);
@@ -142,6 +224,11 @@ public sealed interface Timer {
     /** A short while after joining: one more state exchange with a random member. */
     record FollowUpSync() implements Timer {
         @Override
+        public void dispatchTo(Handler handler) {
+            handler.onFollowUpSync(this);
+        }
+
+        @Override
         public boolean equals(Object o) {
             return o instanceof FollowUpSync;
         }
@@ -159,6 +246,11 @@ public sealed interface Timer {
 
     /** Try to reach dead members and seeds, so partitions heal. */
     record ReconnectTick() implements Timer {
+        @Override
+        public void dispatchTo(Handler handler) {
+            handler.onReconnectTick(this);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof ReconnectTick;
@@ -178,6 +270,11 @@ public sealed interface Timer {
     /** Remove tombstones older than their retention. */
     record ReapTick() implements Timer {
         @Override
+        public void dispatchTo(Handler handler) {
+            handler.onReapTick(this);
+        }
+
+        @Override
         public boolean equals(Object o) {
             return o instanceof ReapTick;
         }
@@ -196,6 +293,11 @@ public sealed interface Timer {
     /** Give up waiting for our leave announcement to go out. */
     record LeaveDeadline() implements Timer {
         @Override
+        public void dispatchTo(Handler handler) {
+            handler.onLeaveDeadline(this);
+        }
+
+        @Override
         public boolean equals(Object o) {
             return o instanceof LeaveDeadline;
         }
@@ -213,6 +315,11 @@ public sealed interface Timer {
 
     /** Our leave announcement has gone out and the propagation delay has passed. */
     record LeavePropagated() implements Timer {
+        @Override
+        public void dispatchTo(Handler handler) {
+            handler.onLeavePropagated(this);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof LeavePropagated;
