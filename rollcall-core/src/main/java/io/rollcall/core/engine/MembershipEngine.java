@@ -1,11 +1,9 @@
 package io.rollcall.core.engine;
 
-import io.rollcall.NodeNames;
 import io.rollcall.core.Bytes;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
-import io.rollcall.core.Precedence;
 import io.rollcall.core.VersionVector;
 import io.rollcall.core.message.Ack;
 import io.rollcall.core.message.Alive;
@@ -77,13 +75,12 @@ public final class MembershipEngine {
     private final PendingStreams streams;
     private final Prober prober;
     private final StateExchange exchange;
-    private final java.util.Set<String> reportedConflicts = new java.util.LinkedHashSet<>();
+    private final GossipRules gossipRules;
     private final EngineCounters counters = new EngineCounters();
 
     private Phase phase = Phase.CREATED;
     private BroadcastQueue.Item leaveAnnouncement;
     private boolean leavePropagationStarted;
-    private int correctionsThisRound;
     private UserDelegate delegate = UserDelegate.NONE;
     private final TimerRoutes timerRoutes = new TimerRoutes();
 
@@ -112,6 +109,22 @@ public final class MembershipEngine {
         EngineContext context = new EngineContext(config, clock, random, out, table, self, counters);
         this.suspicions = new Suspicions(context, dissemination, awareness, () -> phase == Phase.RUNNING);
         this.tableRules = new MemberTableRules(context, ring, suspicions);
+        this.gossipRules = new GossipRules(context, dissemination, suspicions, tableRules, new GossipRules.Hooks() {
+            @Override
+            public boolean running() {
+                return phase == Phase.RUNNING;
+            }
+
+            @Override
+            public void gossipSent() {
+                checkLeaveProgress();
+            }
+
+            @Override
+            public void ourNameClaimedAt(Endpoint address) {
+                exchange.ourNameClaimedAt(address);
+            }
+        });
         this.streams = new PendingStreams(config.maxPendingStreams(), counters);
         this.prober = new Prober(context, ring, awareness, dissemination, streams, new Prober.Hooks() {
             @Override
@@ -121,7 +134,7 @@ public final class MembershipEngine {
 
             @Override
             public void suspect(Suspect accusation) {
-                onSuspect(accusation, null);
+                gossipRules.onSuspect(accusation, null);
             }
 
             @Override
@@ -137,17 +150,17 @@ public final class MembershipEngine {
 
             @Override
             public void alive(Alive claim, boolean fromItself) {
-                onAlive(claim, null, fromItself);
+                gossipRules.onAlive(claim, null, fromItself);
             }
 
             @Override
             public void dead(Dead claim) {
-                onDead(claim, null);
+                gossipRules.onDead(claim, null);
             }
 
             @Override
             public void suspect(Suspect claim) {
-                onSuspect(claim, null);
+                gossipRules.onSuspect(claim, null);
             }
 
             @Override
@@ -352,11 +365,11 @@ public final class MembershipEngine {
         } else if (message instanceof Nack nack) {
             prober.onNack(nack);
         } else if (message instanceof Alive alive) {
-            onAlive(alive, from);
+            gossipRules.onAlive(alive, from);
         } else if (message instanceof Suspect suspect) {
-            onSuspect(suspect, from);
+            gossipRules.onSuspect(suspect, from);
         } else if (message instanceof Dead dead) {
-            onDead(dead, from);
+            gossipRules.onDead(dead, from);
         } else if (message instanceof UserData user) {
             delegate.onUserMessage(from, user.payload());
         } else {
@@ -561,241 +574,6 @@ public final class MembershipEngine {
         return exchange.localState(join);
     }
 
-    // ------------------------------------------------------------------ gossip rules
-
-    /** @param sender where the claim came from, to correct it if it is stale; null if not from a peer's gossip */
-    private void onAlive(Alive alive, Endpoint sender) {
-        onAlive(alive, sender, false);
-    }
-
-    /**
-     * @param fromItself true if the member itself made the claim, in the reply to a stream we opened
-     *                   to its address: exempt from {@link IncarnationRule#MAX_INCARNATION_JUMP}
-     */
-    private void onAlive(Alive alive, Endpoint sender, boolean fromItself) {
-        if (!NodeNames.isValid(alive.node())) {
-            counters.drop(DropReason.INVALID_NAME);
-            return;
-        }
-        if (alive.versions() == null || !alive.versions().isUsable()) {
-            counters.drop(DropReason.INVALID_VERSIONS);
-            return;
-        }
-        if (alive.meta().length() > config.metaMaxBytes()) {
-            counters.drop(DropReason.META_TOO_LARGE);
-            return;
-        }
-        if (alive.node().equals(selfName)) {
-            onAliveAboutSelf(alive);
-            return;
-        }
-        long now = clock.nowMillis();
-        MemberEntry entry = table.get(alive.node());
-        // The exception holds only for the member we know at that address: a name reclaimed from another
-        // address is judged like any claim.
-        boolean itself = fromItself && entry != null && entry.address.equals(alive.address());
-        if (entry != null && !itself && suspicions.jumpsTooFar(entry, alive.incarnation())) {
-            return;
-        }
-        if (entry == null) {
-            if (!tableRules.admit(alive)) {
-                return;
-            }
-            entry = new MemberEntry(alive.node(), alive.address(), alive.meta(), alive.versions(), alive.incarnation(),
-                    MemberState.ALIVE, now);
-            tableRules.add(entry);
-            dissemination.gossip(alive.node(), alive);
-            out.notify(new MembershipEvent.Joined(entry.snapshot()));
-            return;
-        }
-        boolean addressChanged = !entry.address.equals(alive.address());
-        if (addressChanged) {
-            boolean reclaimable = entry.state == MemberState.LEFT
-                    || (entry.state == MemberState.DEAD && config.reclaimDeadNames());
-            if (!reclaimable) {
-                counters.drop(DropReason.ADDRESS_CONFLICT);
-                reportConflict(new NameConflict(alive.node(), entry.address, alive.address(), false));
-                return;
-            }
-        } else if (!Precedence.supersedes(alive.incarnation(), MemberState.ALIVE, entry.incarnation, entry.state)) {
-            correctIfStale(entry, alive.incarnation(), MemberState.ALIVE, sender);
-            return;
-        }
-        Member before = entry.snapshot();
-        MemberState previous = entry.state;
-        suspicions.end(entry);
-        entry.incarnation = alive.incarnation();
-        entry.address = alive.address();
-        if (!tableRules.makeRoom(MemberFootprint.bytes(alive.node(), alive.meta()) - entry.footprintBytes, entry)) {
-            counters.drop(DropReason.TABLE_FULL);
-            return;
-        }
-        table.setMeta(entry, alive.meta());
-        entry.versions = alive.versions();
-        table.setState(entry, MemberState.ALIVE, now);
-        dissemination.gossip(alive.node(), alive);
-        Member after = entry.snapshot();
-        boolean dataChanged = addressChanged || !before.meta().equals(after.meta())
-                || !before.versions().equals(after.versions());
-        if (previous == MemberState.DEAD || previous == MemberState.LEFT) {
-            out.notify(new MembershipEvent.Joined(after));
-        } else {
-            if (previous == MemberState.SUSPECT) {
-                out.notify(new MembershipEvent.Recovered(after));
-            }
-            if (dataChanged) {
-                out.notify(new MembershipEvent.Updated(after, before));
-            }
-        }
-    }
-
-    private void onAliveAboutSelf(Alive alive) {
-        if (phase != Phase.RUNNING) {
-            return;
-        }
-        if (suspicions.jumpsTooFar(self, alive.incarnation())) {
-            // Hostile before anything else: not even reported as a name conflict.
-            return;
-        }
-        if (!alive.address().equals(self.address)) {
-            // Another process holds our name (or a live-looking earlier life at another address). Refuting
-            // would start an incarnation war that the other side's members never let us win, since they
-            // reject our address; memberlist ignores the claim and reports it, and so do we.
-            counters.drop(DropReason.ADDRESS_CONFLICT);
-            exchange.ourNameClaimedAt(alive.address());
-            reportConflict(new NameConflict(selfName, self.address, alive.address(), true));
-            return;
-        }
-        if (alive.incarnation() < self.incarnation) {
-            return;
-        }
-        boolean echo = alive.incarnation() == self.incarnation && alive.address().equals(self.address)
-                && alive.meta().equals(self.meta);
-        if (!echo) {
-            // Someone announces us with data or an incarnation we did not send (an earlier life of ours, or
-            // another process using our name): outrank it.
-            suspicions.refute(alive.incarnation());
-        }
-    }
-
-    private void onSuspect(Suspect suspect, Endpoint sender) {
-        if (!namesAreValid(suspect.node(), suspect.from())) {
-            return;
-        }
-        MemberEntry entry = table.get(suspect.node());
-        if (entry == null) {
-            return;
-        }
-        if (suspicions.jumpsTooFar(entry, suspect.incarnation())) {
-            return;
-        }
-        if (entry == self) {
-            if (phase == Phase.RUNNING) {
-                if (suspect.incarnation() >= self.incarnation) {
-                    suspicions.refute(suspect.incarnation());
-                } else {
-                    // The sender still holds a suspicion we refuted: it missed the refutation.
-                    correctIfStale(self, suspect.incarnation(), MemberState.SUSPECT, sender);
-                }
-            }
-            return;
-        }
-        if (entry.state == MemberState.SUSPECT && suspect.incarnation() == entry.incarnation) {
-            if (suspicions.confirm(entry, suspect.from())) {
-                dissemination.gossip(entry.name, suspect);
-            }
-            return;
-        }
-        if (!Precedence.supersedes(suspect.incarnation(), MemberState.SUSPECT, entry.incarnation, entry.state)) {
-            correctIfStale(entry, suspect.incarnation(), MemberState.SUSPECT, sender);
-            return;
-        }
-        MemberState previous = entry.state;
-        suspicions.end(entry);
-        entry.incarnation = suspect.incarnation();
-        table.setState(entry, MemberState.SUSPECT, clock.nowMillis());
-        suspicions.start(entry, suspect.from());
-        dissemination.gossip(entry.name, suspect);
-        if (previous != MemberState.SUSPECT) {
-            out.notify(new MembershipEvent.Suspected(entry.snapshot()));
-        }
-    }
-
-    private void onDead(Dead dead, Endpoint sender) {
-        if (!namesAreValid(dead.node(), dead.from())) {
-            return;
-        }
-        MemberEntry entry = table.get(dead.node());
-        if (entry == null) {
-            return;
-        }
-        if (suspicions.jumpsTooFar(entry, dead.incarnation())) {
-            return;
-        }
-        if (entry == self) {
-            if (phase == Phase.RUNNING) {
-                if (dead.incarnation() >= self.incarnation) {
-                    suspicions.refute(dead.incarnation());
-                } else {
-                    correctIfStale(self, dead.incarnation(), dead.isLeave() ? MemberState.LEFT : MemberState.DEAD, sender);
-                }
-            }
-            return;
-        }
-        MemberState next = dead.isLeave() ? MemberState.LEFT : MemberState.DEAD;
-        if (!Precedence.supersedes(dead.incarnation(), next, entry.incarnation, entry.state)) {
-            correctIfStale(entry, dead.incarnation(), next, sender);
-            return;
-        }
-        MemberState previous = entry.state;
-        suspicions.end(entry);
-        entry.incarnation = dead.incarnation();
-        table.setState(entry, next, clock.nowMillis());
-        dissemination.gossip(entry.name, dead);
-        if (previous != next) {
-            out.notify(next == MemberState.LEFT ? new MembershipEvent.Left(entry.snapshot())
-                    : new MembershipEvent.Failed(entry.snapshot()));
-        }
-    }
-
-    /**
-     * @return true if an accusation's names follow the rule; false, counted, if not. An empty accuser
-     *         is allowed: it is what an accuser that does not say who it is sends.
-     */
-    private boolean namesAreValid(String node, String accuser) {
-        if (NodeNames.isValid(node) && (accuser.isEmpty() || NodeNames.isValid(accuser))) {
-            return true;
-        }
-        counters.drop(DropReason.INVALID_NAME);
-        return false;
-    }
-
-    /**
-     * A peer gossiped a claim that ours strictly outranks: it missed news (a refutation, a death, a
-     * departure). Tell it directly rather than leave it to anti-entropy, which can take minutes in a
-     * large cluster; a node that missed a departure would otherwise go on to declare the leaver
-     * failed. Bounded per gossip interval, so a very stale peer cannot make us flood.
-     */
-    private void correctIfStale(MemberEntry entry, long claimIncarnation, MemberState claimState, Endpoint sender) {
-        if (sender == null || correctionsThisRound >= MAX_CORRECTIONS_PER_GOSSIP_INTERVAL
-                || !Precedence.supersedes(entry.incarnation, entry.state, claimIncarnation, claimState)) {
-            return;
-        }
-        correctionsThisRound++;
-        counters.correctionsSent++;
-        sendWithPiggyback(sender, List.of(claimOf(entry)));
-    }
-
-    /** @return the gossip message that states what we hold about {@code entry} */
-    private Message claimOf(MemberEntry entry) {
-        return switch (entry.state) {
-            case ALIVE -> new Alive(entry.incarnation, entry.name, entry.address, entry.meta, entry.versions);
-            case SUSPECT -> new Suspect(entry.incarnation, entry.name, selfName);
-            case DEAD -> new Dead(entry.incarnation, entry.name, selfName);
-            case LEFT -> new Dead(entry.incarnation, entry.name, entry.name);
-        };
-    }
-
     // ------------------------------------------------------------------ dissemination
 
     private void onGossipTick() {
@@ -803,7 +581,7 @@ public final class MembershipEngine {
             return;
         }
         out.setTimer(new Timer.GossipTick(), config.gossipIntervalMillis());
-        correctionsThisRound = 0;
+        gossipRules.newRound();
         dissemination.gossipRound();
         if (dissemination.sendDirectAnnouncements()) {
             checkLeaveProgress();
@@ -812,33 +590,11 @@ public final class MembershipEngine {
         checkLeaveProgress();
     }
 
-    /** Sends {@code parts} in one datagram, filling the rest of the packet budget with queued gossip. */
-    private void sendWithPiggyback(Endpoint to, List<Message> parts) {
-        out.sendPacket(to, dissemination.withPiggyback(parts));
-        checkLeaveProgress();
-    }
-
     /** Announces our join or leave to every live member directly ({@link Dissemination#announceDirectly}). */
     private void announceDirectly(Message message, Bytes userMessage) {
         if (dissemination.announceDirectly(message, userMessage)) {
             checkLeaveProgress();
         }
-    }
-
-    // ------------------------------------------------------------------ name conflicts
-
-    private void reportConflict(NameConflict conflict) {
-        String key = conflict.name() + "@" + conflict.claimant();
-        if (reportedConflicts.contains(key)) {
-            return;
-        }
-        if (reportedConflicts.size() >= MAX_REPORTED_CONFLICTS) {
-            var oldest = reportedConflicts.iterator();
-            oldest.next();
-            oldest.remove();
-        }
-        reportedConflicts.add(key);
-        out.notify(conflict);
     }
 
     // ------------------------------------------------------------------ reaping and leaving
@@ -909,7 +665,7 @@ public final class MembershipEngine {
             Dead verdict = suspicions.expire(timer.node(), timer.token());
             if (verdict != null) {
                 MemberEntry accused = table.get(verdict.node());
-                onDead(verdict, null);
+                gossipRules.onDead(verdict, null);
                 suspicions.sendVerdictDirectly(verdict, accused);
             }
         }
