@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
  * on every packet sent, the retransmit limit (how many times each update goes out, growing with the
  * logarithm of the cluster size), gossip rounds to random members, and the direct announcements of
  * our own join and leave. It decides what goes out and to whom; what an update says is the gossip
- * rules' business ({@link MembershipEngine}).
+ * rules' business ({@link GossipRules}).
  */
 final class Dissemination {
 

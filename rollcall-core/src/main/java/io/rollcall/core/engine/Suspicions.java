@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
  *   <li>The incarnation jump bound: claims that move an incarnation further than one peer may.</li>
  * </ul>
  * Which claim leads to a suspicion or a refutation is decided by the gossip rules
- * ({@link MembershipEngine}); this class keeps the state those rules leave behind.
+ * ({@link GossipRules}); this class keeps the state those rules leave behind.
  */
 final class Suspicions {
 
