@@ -24,7 +24,8 @@ class ModuleBoundaryTest {
             MembershipListener.class, Subscription.class, Membership.class, MembershipUpdate.class, Catchup.class,
             Health.class, Profile.class, JoinException.class, JoinException.SeedFailure.class, JoinException.Reason.class,
             KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class, PrintableText.class,
-            SeedProvider.class, HostAndPort.class, DiscoveryCounters.class);
+            SeedProvider.class, HostAndPort.class, DiscoveryCounters.class, RoundTrip.class, ProbeRoundTrips.class,
+            ProbeRoundTrips.Histogram.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {
