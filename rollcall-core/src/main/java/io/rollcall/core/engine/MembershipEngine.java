@@ -19,6 +19,8 @@ import io.rollcall.core.message.UserData;
 import io.rollcall.core.message.WireSizes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
