@@ -24,12 +24,12 @@ final class Views {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** RFC 3339, UTC, milliseconds. */
     /** A size in MiB with one decimal, the way the library's limit messages print one ("40.0 MiB"). */
     static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
 
+    /** RFC 3339, UTC, milliseconds. */
     static String time(Instant t) {
         return UtcTime.iso(t.toEpochMilli());
     }
