@@ -159,13 +159,14 @@ final class DeployFiles {
      * start "pods" with exactly the manifest's command and environment.
      */
     static PodRun statefulSetPod(String podName, String namespace, String podIp, Map<String, String> secrets) {
-        Map<String, Object> c = agentContainer(object("statefulset.yaml", "StatefulSet"));
+        Map<String, Object> statefulSet = object("statefulset.yaml", "StatefulSet");
+        Map<String, Object> c = agentContainer(statefulSet);
         Map<String, String> fields = Map.of("metadata.name", podName, "metadata.namespace", namespace, "status.podIP", podIp);
         Map<String, String> mounts = new LinkedHashMap<>();
         for (Object m : list(c.get("volumeMounts"))) {
             mounts.put(String.valueOf(map(m).get("name")), String.valueOf(map(m).get("mountPath")));
         }
-        long grace = ((Number) podSpec(object("statefulset.yaml", "StatefulSet")).get("terminationGracePeriodSeconds")).longValue();
+        long grace = ((Number) podSpec(statefulSet).get("terminationGracePeriodSeconds")).longValue();
         return new PodRun(list(c.get("command")).stream().map(String::valueOf).toList(), environment(c, fields, secrets), mounts, grace);
     }
 
