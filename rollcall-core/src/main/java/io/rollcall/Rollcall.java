@@ -338,12 +338,12 @@ public final class Rollcall implements Membership, AutoCloseable {
      * @throws IllegalStateException once the node is closed
      */
     public ProbeRoundTrips roundTrips() {
-        record EngineSide(Map<String, RoundTripTimes.Sample> direct, Map<String, RoundTripTimes.Sample> indirect,
+        record EngineSide(RoundTripTimes.PerMember perMember,
                           RoundTripTimes.Histogram directHistogram, RoundTripTimes.Histogram indirectHistogram) {
         }
-        EngineSide side = onProtocolThread(e -> new EngineSide(e.roundTrips(false), e.roundTrips(true),
+        EngineSide side = onProtocolThread(e -> new EngineSide(e.roundTripsByMember(),
                 e.roundTripTimes().histogram(false), e.roundTripTimes().histogram(true)));
-        return new ProbeRoundTrips(roundTrips(side.direct()), roundTrips(side.indirect()),
+        return new ProbeRoundTrips(roundTrips(side.perMember().direct()), roundTrips(side.perMember().viaHelper()),
                 histogram(side.directHistogram()), histogram(side.indirectHistogram()));
     }
 

@@ -18,15 +18,8 @@ import java.util.random.RandomGenerator;
  * our own join and leave. It decides what goes out and to whom; what an update says is the gossip
  * rules' business ({@link GossipRules}).
  */
-final class Dissemination {
+final class Dissemination extends EnginePart {
 
-    private final EngineConfig config;
-    private final Clock clock;
-    private final RandomGenerator random;
-    private final Outbox out;
-    private final MemberTable table;
-    private final MemberEntry self;
-    private final EngineCounters counters;
     private final BroadcastQueue broadcasts;
     /** Updates the queue dropped for space that {@link #reportDrops} has already counted. */
     private long broadcastDropsReported;
@@ -40,15 +33,8 @@ final class Dissemination {
     /** The earliest time the next batch of direct announcements may go out (batches are a gossip interval apart). */
     private long nextAnnouncementBatchMillis = Long.MIN_VALUE;
 
-    Dissemination(EngineConfig config, Clock clock, RandomGenerator random, Outbox out, MemberTable table,
-                  MemberEntry self, EngineCounters counters) {
-        this.config = config;
-        this.clock = clock;
-        this.random = random;
-        this.out = out;
-        this.table = table;
-        this.self = self;
-        this.counters = counters;
+    Dissemination(EngineContext context) {
+        super(context);
         this.broadcasts = new BroadcastQueue(config.maxQueuedBroadcasts(), config.maxQueuedBroadcastBytes());
     }
 

@@ -22,7 +22,7 @@ import java.util.Set;
  * {@link MemberTableRules}; a name claimed at a second address is a {@link NameConflict}, reported
  * once.
  */
-final class GossipRules {
+final class GossipRules extends EnginePart {
 
     /** What the gossip rules need of the rest of the engine. */
     interface Hooks {
@@ -36,12 +36,6 @@ final class GossipRules {
         void ourNameClaimedAt(Endpoint address);
     }
 
-    private final EngineConfig config;
-    private final Clock clock;
-    private final Outbox out;
-    private final MemberTable table;
-    private final MemberEntry self;
-    private final EngineCounters counters;
     private final Dissemination dissemination;
     private final Suspicions suspicions;
     private final MemberTableRules tableRules;
@@ -51,12 +45,7 @@ final class GossipRules {
 
     GossipRules(EngineContext context, Dissemination dissemination, Suspicions suspicions, MemberTableRules tableRules,
                 Hooks hooks) {
-        this.config = context.config();
-        this.clock = context.clock();
-        this.out = context.out();
-        this.table = context.table();
-        this.self = context.self();
-        this.counters = context.counters();
+        super(context);
         this.dissemination = dissemination;
         this.suspicions = suspicions;
         this.tableRules = tableRules;

@@ -12,26 +12,15 @@ import java.util.List;
  * tombstones to make room (never of a live member: that would forget a node that is there), and
  * the reap of tombstones older than their retention. The {@link MemberTable} itself only stores.
  */
-final class MemberTableRules {
+final class MemberTableRules extends EnginePart {
 
-    private final EngineConfig config;
-    private final Clock clock;
-    private final Outbox out;
-    private final MemberTable table;
-    private final MemberEntry self;
-    private final EngineCounters counters;
     private final ProbeRing ring;
     private final Suspicions suspicions;
     /** Inside a state exchange, what its new members may still add to the table ({@link #limitNewMemberBytes}). */
     private long newMemberBytesLeft = Long.MAX_VALUE;
 
     MemberTableRules(EngineContext context, ProbeRing ring, Suspicions suspicions) {
-        this.config = context.config();
-        this.clock = context.clock();
-        this.out = context.out();
-        this.table = context.table();
-        this.self = context.self();
-        this.counters = context.counters();
+        super(context);
         this.ring = ring;
         this.suspicions = suspicions;
     }

@@ -19,8 +19,6 @@ import io.rollcall.core.message.UserData;
 import io.rollcall.core.message.WireSizes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -80,11 +78,11 @@ public final class MembershipEngine {
     private final GossipRules gossipRules;
     private final EngineCounters counters = new EngineCounters();
 
+    private final Departure departure;
+    private final TimerRoutes timerRoutes;
+
     private Phase phase = Phase.CREATED;
-    private BroadcastQueue.Item leaveAnnouncement;
-    private boolean leavePropagationStarted;
     private UserDelegate delegate = UserDelegate.NONE;
-    private final TimerRoutes timerRoutes = new TimerRoutes();
 
     /**
      * @param identity who this node is
@@ -106,80 +104,18 @@ public final class MembershipEngine {
         this.selfName = identity.name();
         this.self = new MemberEntry(identity.name(), identity.address(), identity.meta(), VersionVector.ROLLCALL,
                 identity.incarnation(), MemberState.ALIVE, clock.nowMillis());
-        this.dissemination = new Dissemination(config, clock, random, out, table, self, counters);
-        this.awareness = new Awareness(config.awarenessMaxMultiplier());
         EngineContext context = new EngineContext(config, clock, random, out, table, self, counters);
-        this.suspicions = new Suspicions(context, dissemination, awareness, () -> phase == Phase.RUNNING);
+        PartHooks hooks = new PartHooks();
+        this.dissemination = new Dissemination(context);
+        this.awareness = new Awareness(config.awarenessMaxMultiplier());
+        this.suspicions = new Suspicions(context, dissemination, awareness, hooks::running);
         this.tableRules = new MemberTableRules(context, ring, suspicions);
-        this.gossipRules = new GossipRules(context, dissemination, suspicions, tableRules, new GossipRules.Hooks() {
-            @Override
-            public boolean running() {
-                return phase == Phase.RUNNING;
-            }
-
-            @Override
-            public void gossipSent() {
-                checkLeaveProgress();
-            }
-
-            @Override
-            public void ourNameClaimedAt(Endpoint address) {
-                exchange.ourNameClaimedAt(address);
-            }
-        });
+        this.gossipRules = new GossipRules(context, dissemination, suspicions, tableRules, hooks);
         this.streams = new PendingStreams(config.maxPendingStreams(), counters);
-        this.prober = new Prober(context, ring, awareness, dissemination, streams, new Prober.Hooks() {
-            @Override
-            public boolean running() {
-                return phase == Phase.RUNNING;
-            }
-
-            @Override
-            public void suspect(Suspect accusation) {
-                gossipRules.onSuspect(accusation, null);
-            }
-
-            @Override
-            public void gossipSent() {
-                checkLeaveProgress();
-            }
-        });
-        this.exchange = new StateExchange(context, ring, dissemination, streams, new StateExchange.Hooks() {
-            @Override
-            public boolean running() {
-                return phase == Phase.RUNNING;
-            }
-
-            @Override
-            public void alive(Alive claim, boolean fromItself) {
-                gossipRules.onAlive(claim, null, fromItself);
-            }
-
-            @Override
-            public void dead(Dead claim) {
-                gossipRules.onDead(claim, null);
-            }
-
-            @Override
-            public void suspect(Suspect claim) {
-                gossipRules.onSuspect(claim, null);
-            }
-
-            @Override
-            public void joined() {
-                announceDirectly(self.aliveClaim(), delegate.announcement(false));
-            }
-
-            @Override
-            public UserDelegate delegate() {
-                return delegate;
-            }
-
-            @Override
-            public void limitNewMemberBytes(long bytes) {
-                tableRules.limitNewMemberBytes(bytes);
-            }
-        });
+        this.prober = new Prober(context, ring, awareness, dissemination, streams, hooks);
+        this.exchange = new StateExchange(context, ring, dissemination, streams, hooks);
+        this.departure = new Departure(context, dissemination);
+        this.timerRoutes = new TimerRoutes(this, prober, exchange, suspicions, gossipRules);
     }
 
     // ------------------------------------------------------------------ commands
@@ -279,14 +215,10 @@ public final class MembershipEngine {
         Member before = self.snapshot();
         table.setState(self, MemberState.LEFT, clock.nowMillis());
         out.notify(new MembershipEvent.Left(self.snapshot()));
-        boolean anyoneToTell = table.liveCount() > 0;
-        Dead departure = new Dead(before.incarnation(), selfName, selfName);
-        leaveAnnouncement = dissemination.enqueue(selfName, departure);
-        announceDirectly(departure, delegate.announcement(true));
-        if (!anyoneToTell) {
-            completeLeave(false);
-        } else {
+        if (departure.announce(new Dead(before.incarnation(), selfName, selfName), delegate.announcement(true))) {
             out.setTimer(new Timer.LeaveDeadline(), timeoutMillis);
+        } else {
+            completeLeave(false);
         }
     }
 
@@ -522,19 +454,9 @@ public final class MembershipEngine {
         return table.bytes();
     }
 
-    /**
-     * @param viaHelper whether the times of acks relayed by helpers are wanted, else of direct acks
-     * @return every known member's round-trip times on that path, by name; members never acknowledged left out
-     */
-    public Map<String, RoundTripTimes.Sample> roundTrips(boolean viaHelper) {
-        Map<String, RoundTripTimes.Sample> out = new HashMap<>();
-        for (MemberEntry e : table.all()) {
-            RoundTripTimes.Stats s = viaHelper ? e.indirectRtt : e.directRtt;
-            if (s != null) {
-                out.put(e.name, s.snapshot());
-            }
-        }
-        return out;
+    /** @return every known member's round-trip times, direct and via helpers, read in one walk of the table */
+    public RoundTripTimes.PerMember roundTripsByMember() {
+        return RoundTripTimes.PerMember.of(table.all());
     }
 
     /** @return the node's probe round-trip histograms */
@@ -576,9 +498,10 @@ public final class MembershipEngine {
         return exchange.localState(join);
     }
 
-    // ------------------------------------------------------------------ dissemination
+    // ------------------------------------------------------------------ the engine's own timers
 
-    private void onGossipTick() {
+    /** A gossip round: queued updates to random members, then the rounds' bookkeeping. */
+    void onGossipTick() {
         if (phase != Phase.RUNNING && phase != Phase.LEAVING) {
             return;
         }
@@ -592,16 +515,7 @@ public final class MembershipEngine {
         checkLeaveProgress();
     }
 
-    /** Announces our join or leave to every live member directly ({@link Dissemination#announceDirectly}). */
-    private void announceDirectly(Message message, Bytes userMessage) {
-        if (dissemination.announceDirectly(message, userMessage)) {
-            checkLeaveProgress();
-        }
-    }
-
-    // ------------------------------------------------------------------ reaping and leaving
-
-    private void onReapTick() {
+    void onReapTick() {
         if (phase != Phase.RUNNING && phase != Phase.LEAVING) {
             return;
         }
@@ -609,11 +523,16 @@ public final class MembershipEngine {
         tableRules.reap();
     }
 
+    /** Our leave's deadline passed ({@code timedOut}) or its announcement has propagated. */
+    void onLeaveTimer(boolean timedOut) {
+        if (phase == Phase.LEAVING) {
+            completeLeave(timedOut);
+        }
+    }
+
     private void checkLeaveProgress() {
-        if (phase == Phase.LEAVING && !leavePropagationStarted && leaveAnnouncement != null
-                && !dissemination.isQueued(leaveAnnouncement) && !dissemination.announcementsPending()) {
-            leavePropagationStarted = true;
-            out.setTimer(new Timer.LeavePropagated(), config.leavePropagateDelayMillis());
+        if (phase == Phase.LEAVING) {
+            departure.checkProgress();
         }
     }
 
@@ -622,83 +541,59 @@ public final class MembershipEngine {
         out.notify(new LeaveCompleted(timedOut));
     }
 
-    // ------------------------------------------------------------------ helpers
-
     private void requirePhase(Phase required, String action) {
         if (phase != required) {
             throw new IllegalStateException("cannot " + action + " while " + phase);
         }
     }
 
-    /** Routes each kind of timer to the part that set it; a {@link Timer.Handler}, so none is left out. */
-    private final class TimerRoutes implements Timer.Handler {
+    /** What the parts ask of the engine and of each other; one implementation, so alike asks are answered alike. */
+    private final class PartHooks implements Prober.Hooks, GossipRules.Hooks, StateExchange.Hooks {
         @Override
-        public void onProbeTick(Timer.ProbeTick timer) {
-            prober.onProbeTick();
+        public boolean running() {
+            return phase == Phase.RUNNING;
         }
 
         @Override
-        public void onProbeTimeout(Timer.ProbeTimeout timer) {
-            prober.onProbeTimeout(timer.seqNo());
+        public void gossipSent() {
+            checkLeaveProgress();
         }
 
         @Override
-        public void onProbeDeadline(Timer.ProbeDeadline timer) {
-            prober.onProbeDeadline(timer.seqNo());
+        public void ourNameClaimedAt(Endpoint address) {
+            exchange.ourNameClaimedAt(address);
         }
 
         @Override
-        public void onRelayTimeout(Timer.RelayTimeout timer) {
-            prober.onRelayTimeout(timer.seqNo());
+        public void suspect(Suspect claim) {
+            gossipRules.onSuspect(claim, null);
         }
 
         @Override
-        public void onGossipTick(Timer.GossipTick timer) {
-            MembershipEngine.this.onGossipTick();
+        public void alive(Alive claim, boolean fromItself) {
+            gossipRules.onAlive(claim, null, fromItself);
         }
 
         @Override
-        public void onPushPullTick(Timer.PushPullTick timer) {
-            exchange.onPushPullTick(timer.token());
+        public void dead(Dead claim) {
+            gossipRules.onDead(claim, null);
         }
 
         @Override
-        public void onSuspicionTimeout(Timer.SuspicionTimeout timer) {
-            Dead verdict = suspicions.expire(timer.node(), timer.token());
-            if (verdict != null) {
-                MemberEntry accused = table.get(verdict.node());
-                gossipRules.onDead(verdict, null);
-                suspicions.sendVerdictDirectly(verdict, accused);
+        public void joined() {
+            if (dissemination.announceDirectly(self.aliveClaim(), delegate.announcement(false))) {
+                checkLeaveProgress();
             }
         }
 
         @Override
-        public void onFollowUpSync(Timer.FollowUpSync timer) {
-            exchange.onFollowUpSync();
+        public UserDelegate delegate() {
+            return delegate;
         }
 
         @Override
-        public void onReconnectTick(Timer.ReconnectTick timer) {
-            exchange.onReconnectTick();
-        }
-
-        @Override
-        public void onReapTick(Timer.ReapTick timer) {
-            MembershipEngine.this.onReapTick();
-        }
-
-        @Override
-        public void onLeaveDeadline(Timer.LeaveDeadline timer) {
-            if (phase == Phase.LEAVING) {
-                completeLeave(true);
-            }
-        }
-
-        @Override
-        public void onLeavePropagated(Timer.LeavePropagated timer) {
-            if (phase == Phase.LEAVING) {
-                completeLeave(false);
-            }
+        public void limitNewMemberBytes(long bytes) {
+            tableRules.limitNewMemberBytes(bytes);
         }
     }
 }

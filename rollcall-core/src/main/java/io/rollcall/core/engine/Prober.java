@@ -25,7 +25,7 @@ import java.util.random.RandomGenerator;
  * ack lowers it, a failed probe raises it by the nacks that did not come (a missing nack says the
  * fault may be ours).
  */
-final class Prober {
+final class Prober extends EnginePart {
 
     /** What the prober needs of the rest of the engine. */
     interface Hooks {
@@ -41,13 +41,6 @@ final class Prober {
 
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
 
-    private final EngineConfig config;
-    private final Clock clock;
-    private final RandomGenerator random;
-    private final Outbox out;
-    private final MemberTable table;
-    private final MemberEntry self;
-    private final EngineCounters counters;
     private final ProbeRing ring;
     private final Awareness awareness;
     private final Dissemination dissemination;
@@ -61,13 +54,7 @@ final class Prober {
 
     Prober(EngineContext context, ProbeRing ring, Awareness awareness, Dissemination dissemination,
            PendingStreams streams, Hooks hooks) {
-        this.config = context.config();
-        this.clock = context.clock();
-        this.random = context.random();
-        this.out = context.out();
-        this.table = context.table();
-        this.self = context.self();
-        this.counters = context.counters();
+        super(context);
         this.ring = ring;
         this.awareness = awareness;
         this.dissemination = dissemination;

@@ -1,6 +1,9 @@
 package io.rollcall.core.engine;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Round-trip times of acknowledged probes, observed only: nothing in the protocol reads them. Per
@@ -43,6 +46,29 @@ public final class RoundTripTimes {
      * @param samples        acknowledged probes measured
      */
     public record Sample(long lastMicros, long smoothedMicros, long samples) {
+    }
+
+    /**
+     * Every member's times, as read.
+     *
+     * @param direct    times of acks from the member itself, by name; members never acknowledged left out
+     * @param viaHelper times of acks relayed by helpers, by name; likewise
+     */
+    public record PerMember(Map<String, Sample> direct, Map<String, Sample> viaHelper) {
+        /** Reads both paths' times of {@code members} in one walk. */
+        static PerMember of(Iterable<MemberEntry> members) {
+            Map<String, Sample> direct = new HashMap<>();
+            Map<String, Sample> viaHelper = new HashMap<>();
+            for (MemberEntry e : members) {
+                if (e.directRtt != null) {
+                    direct.put(e.name, e.directRtt.snapshot());
+                }
+                if (e.indirectRtt != null) {
+                    viaHelper.put(e.name, e.indirectRtt.snapshot());
+                }
+            }
+            return new PerMember(Collections.unmodifiableMap(direct), Collections.unmodifiableMap(viaHelper));
+        }
     }
 
     /**

@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
  * that heal partitions, and the merge of a peer's member list, claim by claim, through the gossip
  * rules. It owns the joins in progress, the remembered seeds and the exchange timer's token.
  */
-final class StateExchange {
+final class StateExchange extends EnginePart {
 
     /** Most seeds remembered for partition healing. */
     static final int MAX_SEEDS = MembershipEngine.MAX_SEEDS;
@@ -61,12 +61,6 @@ final class StateExchange {
         void limitNewMemberBytes(long bytes);
     }
 
-    private final EngineConfig config;
-    private final RandomGenerator random;
-    private final Outbox out;
-    private final MemberTable table;
-    private final MemberEntry self;
-    private final EngineCounters counters;
     private final ProbeRing ring;
     private final Dissemination dissemination;
     private final PendingStreams streams;
@@ -81,12 +75,7 @@ final class StateExchange {
 
     StateExchange(EngineContext context, ProbeRing ring, Dissemination dissemination, PendingStreams streams,
                   Hooks hooks) {
-        this.config = context.config();
-        this.random = context.random();
-        this.out = context.out();
-        this.table = context.table();
-        this.self = context.self();
-        this.counters = context.counters();
+        super(context);
         this.ring = ring;
         this.dissemination = dissemination;
         this.streams = streams;

@@ -22,14 +22,8 @@ import java.util.function.BooleanSupplier;
  * Which claim leads to a suspicion or a refutation is decided by the gossip rules
  * ({@link GossipRules}); this class keeps the state those rules leave behind.
  */
-final class Suspicions {
+final class Suspicions extends EnginePart {
 
-    private final EngineConfig config;
-    private final Clock clock;
-    private final Outbox out;
-    private final MemberTable table;
-    private final MemberEntry self;
-    private final EngineCounters counters;
     private final Dissemination dissemination;
     private final Awareness awareness;
     /** Whether the engine is running: only a running node refutes and sends verdicts directly. */
@@ -47,12 +41,7 @@ final class Suspicions {
     private long deferredAccusation = -1;
 
     Suspicions(EngineContext context, Dissemination dissemination, Awareness awareness, BooleanSupplier running) {
-        this.config = context.config();
-        this.clock = context.clock();
-        this.out = context.out();
-        this.table = context.table();
-        this.self = context.self();
-        this.counters = context.counters();
+        super(context);
         this.dissemination = dissemination;
         this.awareness = awareness;
         this.running = running;

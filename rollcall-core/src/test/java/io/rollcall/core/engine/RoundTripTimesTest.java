@@ -30,15 +30,15 @@ class RoundTripTimesTest {
         Ping first = startProbe(h);
         h.now += 3;
         h.receive(host(first.node()), new Ack(first.seqNo(), Bytes.EMPTY));
-        assertThat(h.engine.roundTrips(false)).containsExactly(java.util.Map.entry("n2", new RoundTripTimes.Sample(3_000, 3_000, 1)));
+        assertThat(h.engine.roundTripsByMember().direct()).containsExactly(java.util.Map.entry("n2", new RoundTripTimes.Sample(3_000, 3_000, 1)));
         h.fire(new Timer.ProbeDeadline(first.seqNo()));
         h.now += 1_000;
         Ping second = startProbe(h);
         h.now += 11;
         h.receive(host(second.node()), new Ack(second.seqNo(), Bytes.EMPTY));
         // 3 ms + (11 ms - 3 ms) / 8
-        assertThat(h.engine.roundTrips(false).get("n2")).isEqualTo(new RoundTripTimes.Sample(11_000, 4_000, 2));
-        assertThat(h.engine.roundTrips(true)).isEmpty();
+        assertThat(h.engine.roundTripsByMember().direct().get("n2")).isEqualTo(new RoundTripTimes.Sample(11_000, 4_000, 2));
+        assertThat(h.engine.roundTripsByMember().viaHelper()).isEmpty();
         long[] counts = h.engine.roundTripTimes().histogram(false).counts();
         assertThat(counts[5]).as("3 ms: the bucket up to 5 ms").isEqualTo(1);
         assertThat(counts[7]).as("11 ms: the bucket up to 25 ms").isEqualTo(1);
@@ -50,7 +50,7 @@ class RoundTripTimesTest {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(4);
         Ping ping = startProbe(h);
         h.receive(host(ping.node()), new Ack(ping.seqNo() + 99, Bytes.EMPTY));
-        assertThat(h.engine.roundTrips(false)).isEmpty();
+        assertThat(h.engine.roundTripsByMember().direct()).isEmpty();
         h.now += EngineConfig.lan().probeTimeoutMillis();
         h.fire(new Timer.ProbeTimeout(ping.seqNo()));
         List<IndirectPing> asked = sent(h.drain(), IndirectPing.class);
@@ -60,9 +60,9 @@ class RoundTripTimesTest {
         int relay = host(ping.node()) == 3 ? 4 : 3;
         h.receive(relay, new Ack(ping.seqNo(), Bytes.EMPTY));
         assertThat(of(h.drain(), Effect.ProbeEnded.class)).hasSize(1);
-        assertThat(h.engine.roundTrips(false)).isEmpty();
+        assertThat(h.engine.roundTripsByMember().direct()).isEmpty();
         long rtt = (EngineConfig.lan().probeTimeoutMillis() + 40) * 1_000L;
-        assertThat(h.engine.roundTrips(true)).containsExactly(java.util.Map.entry(ping.node(), new RoundTripTimes.Sample(rtt, rtt, 1)));
+        assertThat(h.engine.roundTripsByMember().viaHelper()).containsExactly(java.util.Map.entry(ping.node(), new RoundTripTimes.Sample(rtt, rtt, 1)));
         assertThat(h.engine.roundTripTimes().histogram(true).count()).isEqualTo(1);
         assertThat(h.engine.roundTripTimes().histogram(false).count()).isZero();
     }
