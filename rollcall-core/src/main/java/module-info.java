@@ -6,6 +6,8 @@
 module io.rollcall {
     // msgpack-core ships no module descriptor: this is its file-name-derived automatic module name.
     requires msgpack.core;
+    // re2j ships no module descriptor either: its file-name-derived name.
+    requires re2j;
     // The JDK's DNS provider (jdk.naming.dns) answers SRV and uncached A/AAAA queries for discovery.
     requires java.naming;
 

@@ -66,6 +66,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Rollcall implements Membership, AutoCloseable {
     /** Most threads of the default callback pool; they time out when idle. */
     private static final int CALLBACK_THREADS = 4;
+    /** Most bytes of a user event's name and payload, encoded: Serf's default UserEventSizeLimit. */
+    public static final int USER_EVENT_SIZE_LIMIT_BYTES = io.rollcall.core.serf.SerfSemantics.USER_EVENT_SIZE_LIMIT_BYTES;
+    /** Most bytes of an encoded query: Serf's default QuerySizeLimit. */
+    public static final int QUERY_SIZE_LIMIT_BYTES = io.rollcall.core.serf.SerfSemantics.QUERY_SIZE_LIMIT_BYTES;
+    /** Most bytes of an encoded answer to a query: Serf's default QueryResponseSizeLimit. */
+    public static final int QUERY_RESPONSE_SIZE_LIMIT_BYTES = io.rollcall.core.serf.SerfSemantics.QUERY_RESPONSE_SIZE_LIMIT_BYTES;
+    /** User events and queries waiting for the {@link ClusterEventListener} before newer ones are dropped. */
+    public static final int CLUSTER_EVENT_QUEUE_CAPACITY = 1_024;
 
     private final RollcallConfig config;
     private final LiveNode node;
@@ -75,11 +83,13 @@ public final class Rollcall implements Membership, AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Health finalHealth;
     private final SeedDiscovery discovery;
+    private final ClusterEventDelivery clusterEvents;
 
     private Rollcall(RollcallConfig config, LiveNode node, ViewTracker tracker) {
         this.config = config;
         this.node = node;
         this.discovery = new SeedDiscovery(config, node, this::view);
+        this.clusterEvents = new ClusterEventDelivery(config.nodeName(), CLUSTER_EVENT_QUEUE_CAPACITY, node);
         this.feed = new ChangeFeed(tracker, new ChangeFeed.Owner() {
             @Override
             public <T> T call(java.util.function.Supplier<T> work) {
@@ -147,7 +157,9 @@ public final class Rollcall implements Membership, AutoCloseable {
         LiveNode node = LiveNode.start(new LiveNode.Spec(config.nodeName(), SerfTags.encode(config.metadata()),
                 config.initialIncarnation(), config.engineConfig(), transport, config.serfCompatible(), tracker,
                 selfStore(config.selfStateStore())));
-        return new Rollcall(config, node, tracker);
+        Rollcall rollcall = new Rollcall(config, node, tracker);
+        node.serfApplication(rollcall.clusterEvents);
+        return rollcall;
     }
 
     /**
@@ -403,6 +415,9 @@ public final class Rollcall implements Membership, AutoCloseable {
                 dropped.put("serf." + k, v);
             }
         });
+        if (clusterEvents.dropped() > 0) {
+            dropped.put("serf.delivery_queue_full", clusterEvents.dropped());
+        }
         return new Health(side.score(), c.probesSent(), c.probesFailed(), c.probesUnreachable(), c.suspicionsRaised(), c.deathsDeclared(),
                 c.refutations(), byType(t.messagesIn()), byType(t.messagesOut()), t.bytesIn(), t.bytesOut(), dropped,
                 node.network().queueDepth());
@@ -444,6 +459,84 @@ public final class Rollcall implements Membership, AutoCloseable {
         return keyQuery("_serf_list-keys", null);
     }
 
+    /**
+     * Sends a Serf user event to every member, this node included (its {@link ClusterEventListener}
+     * sees it too), as {@code serf event NAME PAYLOAD} does.
+     *
+     * @param name     the event's name
+     * @param payload  its payload; name and payload together at most {@value #USER_EVENT_SIZE_LIMIT_BYTES} bytes encoded
+     * @param coalesce whether handlers may see only the latest of a burst with this name ({@code serf event}'s default)
+     * @return completes once queued for gossip; fails with {@link IllegalArgumentException} if too
+     *         large, {@link IllegalStateException} if Serf semantics are off or the node is closed
+     * @throws NullPointerException if an argument is null
+     */
+    public CompletableFuture<Void> sendEvent(String name, byte[] payload, boolean coalesce) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(payload, "payload");
+        if (isClosed()) {
+            return closedFuture();
+        }
+        return handOff(node.sendUserEvent(name, io.rollcall.core.Bytes.of(payload.clone()), coalesce));
+    }
+
+    /**
+     * Asks the cluster a Serf query, as {@code serf query}: every member whose filters match may
+     * acknowledge and answer (Serf agents through their query handlers); completes at the timeout with
+     * what arrived.
+     *
+     * @param name    the query's name
+     * @param payload its payload; the encoded query at most {@value #QUERY_SIZE_LIMIT_BYTES} bytes
+     * @param options filters, acknowledgements, relays and timeout
+     * @return the acknowledgements and answers; fails with {@link IllegalArgumentException} (too
+     *         large, a bad regular expression) or {@link IllegalStateException} (Serf semantics off,
+     *         too many queries in flight, node closed)
+     * @throws NullPointerException if an argument is null
+     */
+    public CompletableFuture<QueryResult> query(String name, byte[] payload, QueryOptions options) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(options, "options");
+        if (isClosed()) {
+            return closedFuture();
+        }
+        List<io.rollcall.core.Bytes> filters = new ArrayList<>();
+        if (!options.nodes().isEmpty()) {
+            filters.add(io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeNodeFilter(options.nodes())));
+        }
+        for (Map.Entry<String, String> tag : new TreeMap<>(options.tags()).entrySet()) {
+            String problem = io.rollcall.core.codec.SerfCodec.expressionProblem(tag.getValue());
+            if (problem != null) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("tag filter " + tag.getKey() + ": " + problem));
+            }
+            filters.add(io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeTagFilter(tag.getKey(), tag.getValue())));
+        }
+        long timeout = options.timeout() != null ? options.timeout().toMillis() : defaultQueryTimeoutMillis();
+        List<String> acks = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<QueryResult.Response> responses = java.util.Collections.synchronizedList(new ArrayList<>());
+        return handOff(node.serfQuery(name, io.rollcall.core.Bytes.of(payload.clone()), filters, options.requestAck(),
+                options.relayFactor(), timeout, r -> {
+                    if ((r.flags() & SerfMessage.QUERY_FLAG_ACK) != 0) {
+                        acks.add(r.from());
+                    } else {
+                        responses.add(new QueryResult.Response(r.from(), r.payload().toByteArray()));
+                    }
+                }).thenApply(done -> new QueryResult(acks, responses)));
+    }
+
+    /**
+     * @param listener receives Serf user events and the queries this node is asked, on a delivery
+     *                 thread of its own; replaces the one set before; null to stop listening
+     */
+    public void setClusterEventListener(ClusterEventListener listener) {
+        clusterEvents.listener(listener);
+    }
+
+    /** Serf's default query timeout: gossip interval × 16 × ceil(log10(members + 1)). */
+    private long defaultQueryTimeoutMillis() {
+        int members = view().reachable().size();
+        return config.engineConfig().gossipIntervalMillis() * 16L * Math.max(1, (long) Math.ceil(Math.log10(members + 1.0)));
+    }
+
     /** @return this node's own keys (base64), the primary first; empty without encryption */
     public List<String> localKeys() {
         if (!(node.network().codecCipher() instanceof GossipCipher gc)) {
@@ -481,9 +574,7 @@ public final class Rollcall implements Membership, AutoCloseable {
                     new SerfMessage.KeyRequest(io.rollcall.core.Bytes.of(key.bytes()))));
         }
         int members = view().reachable().size();
-        // Serf's query timeout: gossip interval x 16 x ceil(log10(N + 1)).
-        long timeout = config.engineConfig().gossipIntervalMillis() * 16L
-                * Math.max(1, (long) Math.ceil(Math.log10(members + 1.0)));
+        long timeout = defaultQueryTimeoutMillis();
         return handOff(node.serfQuery(name, payload, timeout).thenApply(answers -> {
             Map<String, String> failures = new TreeMap<>();
             Map<String, Integer> keys = new TreeMap<>();
@@ -578,6 +669,7 @@ public final class Rollcall implements Membership, AutoCloseable {
 
     private void stop() {
         discovery.close();
+        clusterEvents.close();
         try {
             finalHealth = health();
         } catch (RuntimeException e) {

@@ -238,6 +238,25 @@ final class Agent {
             // Without handlers, no worker thread and no subscription (each has a delivery thread).
             handlers.start();
             node.subscribe(handlers);
+            if (handlers.wantsUserEvents() || handlers.wantsQueries()) {
+                boolean users = handlers.wantsUserEvents();
+                boolean queries = handlers.wantsQueries();
+                node.setClusterEventListener(new io.rollcall.ClusterEventListener() {
+                    @Override
+                    public void onUserEvent(io.rollcall.UserEvent event) {
+                        if (users) {
+                            handlers.onUserEvent(event);
+                        }
+                    }
+
+                    @Override
+                    public void onQuery(io.rollcall.IncomingQuery query) {
+                        if (queries) {
+                            handlers.onQuery(query);
+                        }
+                    }
+                });
+            }
         }
         try {
             http = new HttpApi(httpAddress, new Control(), settings.httpToken());

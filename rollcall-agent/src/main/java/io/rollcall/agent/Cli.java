@@ -56,8 +56,28 @@ final class Cli {
         }
         List<String> positional = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
+        List<String> nodes = new ArrayList<>();
+        List<String> tagFilters = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
+            if (command.equals("query") && (a.equals("--no-ack") || a.equals("--node") || a.startsWith("--node=")
+                    || a.equals("--tag") || a.startsWith("--tag="))) {
+                // serf query's repeatable filters and its one flag without a value.
+                if (a.equals("--no-ack")) {
+                    options.put("no-ack", "true");
+                    continue;
+                }
+                String value;
+                if (a.indexOf('=') > 0) {
+                    value = a.substring(a.indexOf('=') + 1);
+                } else if (i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else {
+                    throw new AgentSettings.UsageException(a + " needs a value");
+                }
+                (a.startsWith("--node") ? nodes : tagFilters).add(value);
+                continue;
+            }
             if (a.startsWith("--")) {
                 String name = a.substring(2);
                 String value;
@@ -104,6 +124,8 @@ final class Cli {
             case "keys" -> {
                 return keys(options, positional);
             }
+            case "event" -> event(options, positional);
+            case "query" -> query(options, positional, nodes, tagFilters);
             default -> throw new AgentSettings.UsageException("unknown command '" + command + "'");
         }
         return ExitCode.OK.status;
@@ -237,6 +259,107 @@ final class Cli {
         }
     }
 
+    /** {@code rollcall event NAME [PAYLOAD]}, as {@code serf event}. */
+    private void event(Map<String, String> options, List<String> positional) {
+        only(options, "coalesce");
+        if (positional.isEmpty() || positional.size() > 2) {
+            throw new AgentSettings.UsageException("usage: rollcall event [--coalesce true|false] NAME [PAYLOAD]");
+        }
+        String coalesce = options.getOrDefault("coalesce", "true");
+        if (!coalesce.equals("true") && !coalesce.equals("false")) {
+            throw new AgentSettings.UsageException("--coalesce must be true or false, not '" + coalesce + "'");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", positional.get(0));
+        if (positional.size() == 2) {
+            body.put("payload", positional.get(1));
+        }
+        body.put("coalesce", Boolean.parseBoolean(coalesce));
+        request("POST", "/v1/event", body);
+        out.println("Event '" + PrintableText.escape(positional.get(0)) + "' dispatched! Coalescing enabled: " + coalesce);
+    }
+
+    /** {@code rollcall query NAME [PAYLOAD]}, printed as {@code serf query} prints (text or json). */
+    private void query(Map<String, String> options, List<String> positional, List<String> nodes, List<String> tagFilters) {
+        only(options, "timeout", "no-ack", "relay-factor", "format");
+        if (positional.isEmpty() || positional.size() > 2) {
+            throw new AgentSettings.UsageException("usage: rollcall query [--node NAME]... [--tag KEY=REGEXP]... [--timeout DURATION]"
+                    + " [--no-ack] [--relay-factor N] [--format text|json] NAME [PAYLOAD]");
+        }
+        String format = options.getOrDefault("format", "text");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new AgentSettings.UsageException("--format must be text or json, not '" + format + "'");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", positional.get(0));
+        if (positional.size() == 2) {
+            body.put("payload", positional.get(1));
+        }
+        if (!nodes.isEmpty()) {
+            body.put("nodes", nodes);
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String kv : tagFilters) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new AgentSettings.UsageException("--tag expects KEY=REGEXP, got '" + kv + "'");
+            }
+            tags.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        if (!tags.isEmpty()) {
+            body.put("tags", tags);
+        }
+        boolean ack = !options.containsKey("no-ack");
+        body.put("request_ack", ack);
+        if (options.containsKey("relay-factor")) {
+            String rf = options.get("relay-factor");
+            if (!rf.matches("[0-5]")) {
+                throw new AgentSettings.UsageException("--relay-factor must be 0 to 5, not '" + rf + "'");
+            }
+            body.put("relay_factor", Integer.parseInt(rf));
+        }
+        Duration wait = REQUEST_TIMEOUT;
+        if (options.containsKey("timeout")) {
+            Duration t = AgentSettings.duration("timeout", options.get("timeout"));
+            if (t.isZero() || t.toMillis() > HttpApi.MAX_QUERY_TIMEOUT_MILLIS) {
+                throw new AgentSettings.UsageException("--timeout must be more than 0 and at most "
+                        + HttpApi.MAX_QUERY_TIMEOUT_MILLIS / 1000 + "s");
+            }
+            body.put("timeout_ms", t.toMillis());
+            wait = t.plusSeconds(15);
+        }
+        if (format.equals("text")) {
+            out.println("Query '" + PrintableText.escape(positional.get(0)) + "' dispatched");
+        }
+        Map<?, ?> result = object(request("POST", "/v1/query", body, wait));
+        List<?> acks = list(result.get("acks"), "acks");
+        List<?> responses = list(result.get("responses"), "responses");
+        if (format.equals("json")) {
+            Map<String, Object> answers = new java.util.TreeMap<>();
+            for (Object r : responses) {
+                answers.put(String.valueOf(object(r).get("from")), object(r).get("payload"));
+            }
+            out.println(Json.write(Map.of("Acks", acks, "Responses", answers)));
+            return;
+        }
+        // Names and answers come from other members: escaped, so they cannot drive the terminal.
+        for (Object a : acks) {
+            out.println("Ack from '" + PrintableText.escape(String.valueOf(a)) + "'");
+        }
+        for (Object r : responses) {
+            String payload = String.valueOf(object(r).get("payload"));
+            if (payload.endsWith("\n")) {
+                payload = payload.substring(0, payload.length() - 1);
+            }
+            out.println("Response from '" + PrintableText.escape(String.valueOf(object(r).get("from"))) + "': "
+                    + PrintableText.escape(payload));
+        }
+        if (ack) {
+            out.println("Total Acks: " + acks.size());
+        }
+        out.println("Total Responses: " + responses.size());
+    }
+
     private void tags(Map<String, String> options, List<String> positional) {
         only(options);
         if (positional.isEmpty() || !(positional.get(0).equals("set") || positional.get(0).equals("delete"))
@@ -350,13 +473,17 @@ final class Cli {
     }
 
     private Object request(String method, String path, Object body) {
-        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(agent + path)).timeout(REQUEST_TIMEOUT));
+        return request(method, path, body, REQUEST_TIMEOUT);
+    }
+
+    private Object request(String method, String path, Object body, Duration timeout) {
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(agent + path)).timeout(timeout));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
         }
-        HttpResponse<String> response = send(b.build(), HttpResponse.BodyHandlers.ofString(), REQUEST_TIMEOUT);
+        HttpResponse<String> response = send(b.build(), HttpResponse.BodyHandlers.ofString(), timeout);
         if (response.statusCode() / 100 != 2) {
             throw new CliException(errorOf(response.statusCode(), response.body()));
         }

@@ -20,10 +20,18 @@ import java.util.function.Supplier;
 import java.lang.System.Logger.Level;
 
 /**
- * Runs the configured commands for membership events, as Serf's event handlers: {@code sh -c CMD}
- * with {@code ROLLCALL_EVENT}, {@code ROLLCALL_SELF_NAME} and {@code ROLLCALL_TAG_<KEY>} for this
- * node's tags in the environment, and the member line {@code name<TAB>address<TAB>tags} on stdin.
- * One worker runs them in order from a bounded queue. Each handler runs in a session and process
+ * Runs the configured commands for membership events, Serf user events and Serf queries, as Serf's
+ * event handlers: {@code sh -c CMD} with {@code ROLLCALL_EVENT} ({@code member-join}, ...,
+ * {@code user}, {@code query}), {@code ROLLCALL_SELF_NAME} and {@code ROLLCALL_TAG_<KEY>} for this
+ * node's tags in the environment. A membership event gives the member line
+ * {@code name<TAB>address<TAB>tags} on stdin; a user event gives {@code ROLLCALL_USER_EVENT} and
+ * {@code ROLLCALL_USER_LTIME}, a query {@code ROLLCALL_QUERY_NAME} and {@code ROLLCALL_QUERY_LTIME},
+ * and both the payload on stdin (with a newline added if it lacks one, as Serf does). What a query's
+ * handler prints (stdout and stderr, the last {@value #MAX_QUERY_OUTPUT_BYTES} bytes, as Serf's
+ * 8 KiB buffer) is this node's answer. A handler given as {@code FILTER=CMD} runs only for the events
+ * its filter names, in Serf's syntax ({@code member-join,user:deploy,query:uptime,*}); one without a
+ * filter runs for every event. User events that allow it are coalesced as the Serf agent does
+ * ({@link UserEventCoalescer}). One worker runs them in order from a bounded queue. Each handler runs in a session and process
  * group of its own ({@code setsid}), so one that runs past its timeout is killed with everything it
  * started: SIGTERM to the group, then SIGKILL after a grace period. Nothing a handler does can block
  * the protocol: a full queue drops events and counts them, with a warning at most every
@@ -47,10 +55,105 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
     private long dropsSinceWarning;
     private long lastDropWarningNanos;
     private boolean droppedBefore;
-    private final List<String> commands;
+    /** Most bytes of a query handler's output kept (its last bytes), as Serf's agent. */
+    static final int MAX_QUERY_OUTPUT_BYTES = 8 * 1024;
+    private final List<Handler> commands;
     private final String selfName;
     private final Supplier<Map<String, String>> selfTags;
-    private final BlockingQueue<MembershipChange> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final UserEventCoalescer coalescer = new UserEventCoalescer();
+
+    /** What the worker runs handlers for. */
+    sealed interface Item {
+        /** @return Serf's event type name */
+        String event();
+
+        /** @return for logs */
+        String subject();
+    }
+
+    /** @param change a membership change */
+    record MemberItem(MembershipChange change) implements Item {
+        @Override
+        public String event() {
+            return eventName(change.kind());
+        }
+
+        @Override
+        public String subject() {
+            return change.member().name();
+        }
+    }
+
+    /** @param userEvent a Serf user event */
+    record UserItem(io.rollcall.UserEvent userEvent) implements Item {
+        @Override
+        public String event() {
+            return "user";
+        }
+
+        @Override
+        public String subject() {
+            return userEvent.name();
+        }
+    }
+
+    /** @param query a Serf query this node was asked */
+    record QueryItem(io.rollcall.IncomingQuery query) implements Item {
+        @Override
+        public String event() {
+            return "query";
+        }
+
+        @Override
+        public String subject() {
+            return query.name();
+        }
+    }
+
+    /**
+     * One configured handler, as Serf parses {@code -event-handler}: an optional filter list before
+     * the first {@code =}. Unlike Serf, text before a {@code =} that is not a valid filter list is
+     * part of the command ({@code echo a=b} stays one command), so handlers written before filters
+     * existed keep running.
+     *
+     * @param filters Serf's filters: {@code *}, an event type, {@code user:NAME}, {@code query:NAME}
+     * @param command the shell command
+     */
+    record Handler(List<String> filters, String command) {
+        private static final java.util.Set<String> TYPES = java.util.Set.of("member-join", "member-leave", "member-failed",
+                "member-update", "member-reap", "user", "query", "*");
+
+        static Handler parse(String spec) {
+            int eq = spec.indexOf('=');
+            if (eq > 0) {
+                List<String> filters = List.of(spec.substring(0, eq).split(",", -1));
+                if (filters.stream().allMatch(f -> TYPES.contains(f)
+                        || (f.startsWith("user:") || f.startsWith("query:")) && f.indexOf(':') < f.length() - 1)) {
+                    return new Handler(filters, spec.substring(eq + 1));
+                }
+            }
+            return new Handler(List.of("*"), spec);
+        }
+
+        boolean wants(Item item) {
+            for (String f : filters) {
+                if (f.equals("*") || f.equals(item.event())) {
+                    return true;
+                }
+                if (f.equals("user:" + item.subject()) && item instanceof UserItem
+                        || f.equals("query:" + item.subject()) && item instanceof QueryItem) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** @return whether some event of this type could run it */
+        boolean wantsType(String type) {
+            return filters.stream().anyMatch(f -> f.equals("*") || f.equals(type) || f.startsWith(type + ":"));
+        }
+    }
     private final Thread worker;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -68,7 +171,7 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
                   System.Logger log) {
         this.timeoutMillis = timeoutMillis;
         this.log = log;
-        this.commands = List.copyOf(commands);
+        this.commands = commands.stream().map(Handler::parse).toList();
         this.selfName = selfName;
         this.selfTags = selfTags;
         this.worker = new Thread(this::work, "rollcall-event-handlers");
@@ -102,22 +205,46 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
         if (eventName(change.kind()) == null || commands.isEmpty()) {
             return;
         }
-        if (!queue.offer(change)) {
+        offer(new MemberItem(change));
+    }
+
+    /** @return whether some handler may run for user events (else the agent need not listen) */
+    boolean wantsUserEvents() {
+        return commands.stream().anyMatch(h -> h.wantsType("user"));
+    }
+
+    /** @return whether some handler may answer queries */
+    boolean wantsQueries() {
+        return commands.stream().anyMatch(h -> h.wantsType("query"));
+    }
+
+    /** @param event a Serf user event, from the node's delivery thread */
+    void onUserEvent(io.rollcall.UserEvent event) {
+        offer(new UserItem(event));
+    }
+
+    /** @param query a Serf query, from the node's delivery thread */
+    void onQuery(io.rollcall.IncomingQuery query) {
+        offer(new QueryItem(query));
+    }
+
+    private void offer(Item item) {
+        if (!queue.offer(item)) {
             dropped.incrementAndGet();
-            warnDropped(change);
+            warnDropped(item);
         }
     }
 
-    /** On the one delivery thread of this subscription, so the fields need no lock. */
-    private void warnDropped(MembershipChange change) {
+    /** From the membership subscription's and the cluster events' delivery threads. */
+    private synchronized void warnDropped(Item item) {
         dropsSinceWarning++;
         long now = System.nanoTime();
         if (droppedBefore && now - lastDropWarningNanos < DROP_WARNING_INTERVAL_MILLIS * 1_000_000) {
             return;
         }
         log.log(Level.WARNING, "event handler queue full (" + QUEUE_CAPACITY + " events); dropped " + dropsSinceWarning
-                + " event(s) since the last warning, the latest " + eventName(change.kind()) + " for "
-                + change.member().name() + " (" + dropped.get() + " in all)");
+                + " event(s) since the last warning, the latest " + item.event() + " for "
+                + PrintableText.escape(item.subject()) + " (" + dropped.get() + " in all)");
         dropsSinceWarning = 0;
         lastDropWarningNanos = now;
         droppedBefore = true;
@@ -149,27 +276,60 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
 
     private void work() {
         while (!closed) {
-            MembershipChange change;
+            Item item;
             try {
-                change = queue.take();
+                long due = coalescer.millisUntilDue(System.nanoTime() / 1_000_000);
+                item = due < 0 ? queue.take() : queue.poll(due, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            for (String command : commands) {
-                run(command, change);
+            long now = System.nanoTime() / 1_000_000;
+            if (item instanceof UserItem u && u.userEvent().coalesce() && coalescer.hold(u.userEvent(), now)) {
+                item = null;
+            }
+            if (item != null) {
+                runAll(item);
+            }
+            for (io.rollcall.UserEvent e : coalescer.releaseIfDue(System.nanoTime() / 1_000_000)) {
+                runAll(new UserItem(e));
             }
         }
     }
 
-    private void run(String command, MembershipChange change) {
-        String event = eventName(change.kind());
+    private void runAll(Item item) {
+        for (Handler h : commands) {
+            if (h.wants(item)) {
+                run(h.command(), item);
+            }
+        }
+    }
+
+    private void run(String command, Item item) {
+        String event = item.event();
         // setsid execs the shell as the leader of a new session and process group (its PID is the
         // group's id), which everything the handler starts joins unless it leaves on purpose.
         List<String> argv = ownGroups ? List.of(SETSID, "sh", "-c", command) : List.of("sh", "-c", command);
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        if (!(item instanceof QueryItem)) {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
         Map<String, String> env = pb.environment();
         env.put("ROLLCALL_EVENT", event);
+        byte[] input;
+        if (item instanceof MemberItem m) {
+            input = memberLine(m.change().member()).getBytes(StandardCharsets.UTF_8);
+        } else if (item instanceof UserItem u) {
+            // Names come from peers: escaped, so no control character reaches the environment.
+            env.put("ROLLCALL_USER_EVENT", PrintableText.escape(u.userEvent().name()));
+            env.put("ROLLCALL_USER_LTIME", Long.toUnsignedString(u.userEvent().lamportTime()));
+            input = withNewline(u.userEvent().payload());
+        } else {
+            QueryItem q = (QueryItem) item;
+            env.put("ROLLCALL_QUERY_NAME", PrintableText.escape(q.query().name()));
+            env.put("ROLLCALL_QUERY_LTIME", Long.toUnsignedString(q.query().lamportTime()));
+            input = withNewline(q.query().payload());
+        }
+        String subject = PrintableText.escape(item.subject());
         env.put("ROLLCALL_SELF_NAME", selfName);
         // A NUL cannot be in an environment; the agent refuses such tags, this guards the worker anyway.
         selfTags.get().forEach((k, v) -> {
@@ -180,8 +340,9 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
         Process p = null;
         try {
             p = pb.start();
+            OutputTail output = item instanceof QueryItem ? new OutputTail(p.getInputStream()) : null;
             try (OutputStream stdin = p.getOutputStream()) {
-                stdin.write(memberLine(change.member()).getBytes(StandardCharsets.UTF_8));
+                stdin.write(input);
             } catch (IOException handlerClosedStdin) {
                 // A handler may ignore its input and exit early; that is its right.
             }
@@ -189,12 +350,14 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
                 killGroup(p);
                 failed.incrementAndGet();
                 log.log(Level.WARNING, "event handler '" + command + "' for " + event +
-                        " " + change.member().name() + " ran longer than " + timeoutMillis
+                        " " + subject + " ran longer than " + timeoutMillis
                         + " ms and was killed with its process group");
             } else if (p.exitValue() != 0) {
                 failed.incrementAndGet();
                 log.log(Level.WARNING, "event handler '" + command + "' for " + event +
-                        " " + change.member().name() + " exited with status " + p.exitValue());
+                        " " + subject + " exited with status " + p.exitValue());
+            } else if (output != null) {
+                answer(((QueryItem) item).query(), output.bytes());
             }
         } catch (IOException | RuntimeException e) {
             // One handler that cannot start must not end the worker: later events still run every handler.
@@ -241,6 +404,67 @@ final class EventHandlers implements MembershipListener, AutoCloseable {
             log.log(Level.WARNING, "could not signal event handler process group " + p.pid() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** As Serf's agent: a handler that printed something answers the query with it, once. */
+    private void answer(io.rollcall.IncomingQuery query, byte[] output) throws InterruptedException {
+        if (output.length == 0) {
+            return;
+        }
+        try {
+            query.respond(output).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            String why = e.getCause() != null ? e.getCause().getMessage() : "not sent in time";
+            log.log(Level.WARNING, "failed to respond to query '" + PrintableText.escape(query.name()) + "': " + why);
+        }
+    }
+
+    private static byte[] withNewline(byte[] payload) {
+        if (payload.length > 0 && payload[payload.length - 1] == '\n') {
+            return payload;
+        }
+        byte[] out = java.util.Arrays.copyOf(payload, payload.length + 1);
+        out[payload.length] = '\n';
+        return out;
+    }
+
+    /** Reads a query handler's output on a thread of its own, keeping its last {@value #MAX_QUERY_OUTPUT_BYTES} bytes. */
+    private static final class OutputTail {
+        private final byte[] ring = new byte[MAX_QUERY_OUTPUT_BYTES];
+        private long written;
+        private final Thread reader;
+
+        OutputTail(java.io.InputStream in) {
+            reader = new Thread(() -> {
+                byte[] buf = new byte[4096];
+                try (in) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        synchronized (this) {
+                            for (int i = 0; i < n; i++) {
+                                ring[(int) (written++ % ring.length)] = buf[i];
+                            }
+                        }
+                    }
+                } catch (IOException closed) {
+                    // The handler ended: what was read is its output.
+                }
+            }, "rollcall-query-handler-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        byte[] bytes() throws InterruptedException {
+            reader.join(KILL_GRACE_MILLIS);
+            synchronized (this) {
+                int n = (int) Math.min(written, ring.length);
+                byte[] out = new byte[n];
+                long start = written - n;
+                for (int i = 0; i < n; i++) {
+                    out[i] = ring[(int) ((start + i) % ring.length)];
+                }
+                return out;
+            }
         }
     }
 

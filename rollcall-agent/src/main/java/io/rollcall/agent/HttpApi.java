@@ -181,6 +181,12 @@ final class HttpApi implements AutoCloseable {
                     throw new ApiError(400, "expected {\"key\": \"BASE64\"}");
                 }
                 json(ex, 200, keyResult(control.keys(op, key)));
+            } else if (path.equals("/v1/event")) {
+                requireMethod(method, "POST");
+                json(ex, 200, userEvent(body(req)));
+            } else if (path.equals("/v1/query")) {
+                requireMethod(method, "POST");
+                json(ex, 200, query(body(req)));
             } else if (path.equals("/v1/health")) {
                 requireMethod(method, "GET");
                 json(ex, 200, control.info().get("health"));
@@ -344,6 +350,99 @@ final class HttpApi implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "interrupted");
         }
+    }
+
+    private static final String EVENT_SHAPE = "expected {\"name\": \"NAME\", \"payload\": \"TEXT\", \"coalesce\": true}";
+
+    /** {@code POST /v1/event}: a Serf user event to the whole cluster, as {@code serf event}. */
+    private Map<String, Object> userEvent(Object body) throws Exception {
+        if (!(body instanceof Map<?, ?> map) || !(map.get("name") instanceof String name) || name.isEmpty()
+                || !List.of("name", "payload", "coalesce").containsAll(map.keySet())
+                || map.get("payload") != null && !(map.get("payload") instanceof String)
+                || map.get("coalesce") != null && !(map.get("coalesce") instanceof Boolean)) {
+            throw new ApiError(400, EVENT_SHAPE);
+        }
+        byte[] payload = map.get("payload") == null ? new byte[0] : ((String) map.get("payload")).getBytes(StandardCharsets.UTF_8);
+        boolean coalesce = !Boolean.FALSE.equals(map.get("coalesce"));
+        try {
+            control.node().sendEvent(name, payload, coalesce).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IllegalArgumentException bad ? new ApiError(400, bad.getMessage())
+                    : new ApiError(503, String.valueOf(e.getCause().getMessage()));
+        }
+        return Map.of("name", name, "coalesce", coalesce);
+    }
+
+    private static final String QUERY_SHAPE = "expected {\"name\": \"NAME\", \"payload\": \"TEXT\", \"nodes\": [\"NODE\"],"
+            + " \"tags\": {\"key\": \"regexp\"}, \"request_ack\": true, \"relay_factor\": 0, \"timeout_ms\": 3000}";
+    /** Longest a query may gather answers through the API. */
+    static final long MAX_QUERY_TIMEOUT_MILLIS = 300_000;
+
+    /** {@code POST /v1/query}: asks the cluster a Serf query and answers when its timeout has passed. */
+    private Map<String, Object> query(Object body) throws Exception {
+        if (!(body instanceof Map<?, ?> map) || !(map.get("name") instanceof String name) || name.isEmpty()
+                || !List.of("name", "payload", "nodes", "tags", "request_ack", "relay_factor", "timeout_ms").containsAll(map.keySet())) {
+            throw new ApiError(400, QUERY_SHAPE);
+        }
+        io.rollcall.QueryOptions options = io.rollcall.QueryOptions.DEFAULT;
+        if (map.get("payload") != null && !(map.get("payload") instanceof String)) {
+            throw new ApiError(400, "\"payload\" must be a string; " + QUERY_SHAPE);
+        }
+        byte[] payload = map.get("payload") == null ? new byte[0] : ((String) map.get("payload")).getBytes(StandardCharsets.UTF_8);
+        if (map.get("nodes") != null) {
+            if (!(map.get("nodes") instanceof List<?> nodes) || !nodes.stream().allMatch(n -> n instanceof String)) {
+                throw new ApiError(400, "\"nodes\" must be an array of strings; " + QUERY_SHAPE);
+            }
+            options = options.withNodes(nodes.stream().map(String::valueOf).toList());
+        }
+        if (map.get("tags") != null) {
+            if (!(map.get("tags") instanceof Map<?, ?> tags) || !tags.values().stream().allMatch(v -> v instanceof String)) {
+                throw new ApiError(400, "\"tags\" must be an object of strings; " + QUERY_SHAPE);
+            }
+            Map<String, String> filters = new LinkedHashMap<>();
+            tags.forEach((k, v) -> filters.put(String.valueOf(k), (String) v));
+            options = options.withTags(filters);
+        }
+        if (map.get("request_ack") != null) {
+            if (!(map.get("request_ack") instanceof Boolean ack)) {
+                throw new ApiError(400, "\"request_ack\" must be true or false");
+            }
+            options = options.withRequestAck(ack);
+        }
+        if (map.get("relay_factor") != null) {
+            if (!(map.get("relay_factor") instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0 || n.longValue() > 5) {
+                throw new ApiError(400, "\"relay_factor\" must be a whole number from 0 to 5");
+            }
+            options = options.withRelayFactor(n.intValue());
+        }
+        if (map.get("timeout_ms") != null) {
+            if (!(map.get("timeout_ms") instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1
+                    || n.longValue() > MAX_QUERY_TIMEOUT_MILLIS) {
+                throw new ApiError(400, "\"timeout_ms\" must be a whole number from 1 to " + MAX_QUERY_TIMEOUT_MILLIS);
+            }
+            options = options.withTimeout(java.time.Duration.ofMillis(n.longValue()));
+        }
+        io.rollcall.QueryResult result;
+        try {
+            result = control.node().query(name, payload, options).get(MAX_QUERY_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IllegalArgumentException bad ? new ApiError(400, bad.getMessage())
+                    : new ApiError(503, String.valueOf(e.getCause().getMessage()));
+        }
+        List<Object> responses = new ArrayList<>();
+        for (io.rollcall.QueryResult.Response r : result.responses()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("from", r.from());
+            // Answers are bytes: as text where they are UTF-8, and always exactly as base64.
+            one.put("payload", new String(r.payload(), StandardCharsets.UTF_8));
+            one.put("payload_base64", java.util.Base64.getEncoder().encodeToString(r.payload()));
+            responses.add(one);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("acks", result.acks());
+        out.put("responses", responses);
+        return out;
     }
 
     private static final String TAGS_SHAPE = "expected {\"set\": {\"key\": \"value\"}, \"delete\": [\"key\"]}";

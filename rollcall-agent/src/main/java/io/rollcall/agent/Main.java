@@ -23,6 +23,9 @@ public final class Main {
             "  monitor    stream membership events as JSON lines",
             "  tags       tags set KEY=VALUE... | tags delete KEY...",
             "  keys       keys list | install KEY | use KEY | remove KEY   (every member, Serf agents too)",
+            "  event      [--coalesce true|false] NAME [PAYLOAD]   send a Serf user event to every member",
+            "  query      [--node NAME]... [--tag KEY=REGEXP]... [--timeout DURATION] [--no-ack] [--relay-factor N]",
+            "             [--format text|json] NAME [PAYLOAD]   ask every member (as serf query); prints acks and answers",
             "  version    print the version",
             "  sim        run simulator scenarios (rollcall sim --help)",
             "",
@@ -44,7 +47,8 @@ public final class Main {
             "  --http IP:PORT         HTTP API (default 127.0.0.1:7947)",
             "  --tag KEY=VALUE        a tag (repeatable)",
             "  --profile lan|wan|local timing profile (default lan)",
-            "  --event-handler CMD    run CMD for membership events (repeatable)",
+            "  --event-handler [FILTER=]CMD   run CMD for events (repeatable); FILTER as Serf's, e.g.",
+            "                         member-join,user:deploy,query:uptime; a query handler's output is its answer",
             "  --log-level LEVEL      trace, debug, info, warn or error (default info)",
             "  --config FILE          JSON or YAML file with the same settings (flags win)",
             "  --encrypt BASE64KEY    encrypt gossip (AES-GCM, as serf -encrypt)",
@@ -92,7 +96,7 @@ public final class Main {
                     System.out.println(Version.TEXT);
                     System.out.println(Version.PROTOCOLS);
                     return ExitCode.OK.status;
-                case "members", "join", "leave", "info", "monitor", "tags", "keys":
+                case "members", "join", "leave", "info", "monitor", "tags", "keys", "event", "query":
                     return new Cli(System.getenv(), System.out).run(command, rest);
                 default:
                     throw new AgentSettings.UsageException("unknown command '" + command + "' (see 'rollcall help')");

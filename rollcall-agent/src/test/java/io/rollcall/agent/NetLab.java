@@ -157,6 +157,37 @@ final class NetLab implements AutoCloseable {
         return List.of(a, b);
     }
 
+    /**
+     * Three namespaces in a line, {@code left - middle - right}, each end joined to the middle by a
+     * veth pair of its own: 10.79.1.2 (left) to 10.79.1.1 (middle), 10.79.2.2 (right) to 10.79.2.1
+     * (middle). The ends route everything through the middle, which does not forward: each end reaches
+     * both of the middle's addresses, and never the other end.
+     *
+     * @return the left, middle and right namespaces
+     */
+    List<String> chain(String left, String middle, String right) throws IOException {
+        String l = addNamespace(left);
+        String m = addNamespace(middle);
+        String r = addNamespace(right);
+        String[][] links = {{l, "10.79.1.2", "10.79.1.1", "ethl"}, {r, "10.79.2.2", "10.79.2.1", "ethr"}};
+        for (String[] link : links) {
+            run("ip", "-n", link[0], "link", "add", "eth0", "type", "veth", "peer", "name", link[3], "netns", m);
+            run("ip", "-n", link[0], "addr", "add", link[1] + "/24", "dev", "eth0");
+            run("ip", "-n", link[0], "link", "set", "eth0", "up");
+            run("ip", "-n", link[0], "route", "add", "default", "via", link[2]);
+            run("ip", "-n", m, "addr", "add", link[2] + "/24", "dev", link[3]);
+            run("ip", "-n", m, "link", "set", link[3], "up");
+        }
+        // A new namespace does not forward by default; say so, since the test depends on it.
+        run("ip", "netns", "exec", m, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+        return List.of(l, m, r);
+    }
+
+    /** Adds a second address to a namespace's {@code eth0} (another host on the same side). */
+    void addAddress(String ns, String cidr) throws IOException {
+        run("ip", "-n", ns, "addr", "add", cidr, "dev", "eth0");
+    }
+
     /** Gives a pod a new address in place of its old one, as a rescheduled pod gets. */
     void readdress(String ns, String ip) throws IOException {
         run("ip", "-n", ns, "addr", "flush", "dev", "eth0");

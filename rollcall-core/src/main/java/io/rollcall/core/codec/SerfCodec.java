@@ -39,13 +39,26 @@ public final class SerfCodec {
 
     /**
      * @param state Serf's part of a state exchange
-     * @return its bytes, as push/pull user state; Events is sent as nil (we keep no user events)
+     * @return its bytes, as push/pull user state. Events lists only the buffer's filled slots (Serf
+     *         sends all 512, nil where empty; it skips nil entries on receipt, so both read the same)
      */
     public static byte[] encodeState(SerfMessage.State state) {
         GoMsgpackWriter w = new GoMsgpackWriter().rawByte(SerfMessage.TYPE_PUSH_PULL).map(6)
                 .text("EventLTime").uint(state.eventLTime())
-                .text("Events").nil()
-                .text("LTime").uint(state.ltime())
+                .text("Events");
+        if (state.events().isEmpty()) {
+            w.nil();
+        } else {
+            w.array(state.events().size());
+            for (SerfMessage.EventGroup g : state.events()) {
+                w.map(2).text("Events").array(g.events().size());
+                for (SerfMessage.EventEntry e : g.events()) {
+                    w.map(2).text("Name").text(e.name()).text("Payload").bytes(e.payload().toByteArray());
+                }
+                w.text("LTime").uint(g.ltime());
+            }
+        }
+        w.text("LTime").uint(state.ltime())
                 .text("LeftMembers").array(state.leftMembers().size());
         for (String name : state.leftMembers()) {
             w.text(name);
@@ -57,6 +70,47 @@ public final class SerfCodec {
             w.text(e.getKey()).uint(e.getValue());
         }
         return w.toByteArray();
+    }
+
+    /** @param e a user event @return its bytes, as the payload of a user message */
+    public static byte[] encodeUserEvent(SerfMessage.UserEvent e) {
+        return new GoMsgpackWriter().rawByte(SerfMessage.TYPE_USER_EVENT).map(4)
+                .text("CC").bool(e.coalesce())
+                .text("LTime").uint(e.ltime())
+                .text("Name").text(e.name())
+                .text("Payload").bytes(e.payload().toByteArray())
+                .toByteArray();
+    }
+
+    /**
+     * @param destAddress where the message is to be forwarded (4 or 16 bytes)
+     * @param destPort    the port there
+     * @param destName    the node there
+     * @param message     a Serf message, type byte first
+     * @return Serf's relay message (type 9): the header, then the message unchanged
+     */
+    public static byte[] encodeRelay(byte[] destAddress, int destPort, String destName, byte[] message) {
+        return new GoMsgpackWriter().rawByte(SerfMessage.TYPE_RELAY).map(2)
+                .text("DestAddr").map(3).text("IP").bytes(destAddress).text("Port").uint(destPort).text("Zone").text("")
+                .text("DestName").text(destName)
+                .payload(message)
+                .toByteArray();
+    }
+
+    /** @param nodes node names @return Serf's node filter (type 0): only these nodes answer */
+    public static byte[] encodeNodeFilter(List<String> nodes) {
+        GoMsgpackWriter w = new GoMsgpackWriter().rawByte(0).array(nodes.size());
+        nodes.forEach(w::text);
+        return w.toByteArray();
+    }
+
+    /**
+     * @param tag  a tag name
+     * @param expr a regular expression (Go's RE2 syntax) the tag's value must match somewhere
+     * @return Serf's tag filter (type 1)
+     */
+    public static byte[] encodeTagFilter(String tag, String expr) {
+        return new GoMsgpackWriter().rawByte(1).map(2).text("Expr").text(expr).text("Tag").text(tag).toByteArray();
     }
 
     /** @param q a query @return its bytes, as the payload of a user message */
@@ -174,11 +228,31 @@ public final class SerfCodec {
                     return readKeyRequest(r);
                 case SerfMessage.TYPE_KEY_RESPONSE:
                     return readKeyResponse(r);
+                case SerfMessage.TYPE_USER_EVENT:
+                    return readUserEvent(r);
+                case SerfMessage.TYPE_RELAY:
+                    return readRelay(r, payload);
                 default:
                     return new SerfMessage.Other(type);
             }
         } catch (DropException e) {
             return null;
+        }
+    }
+
+    /**
+     * @param expr a tag filter's regular expression
+     * @return why a node would not evaluate it (too long, not Go's RE2 syntax), or null if it is usable
+     */
+    public static String expressionProblem(String expr) {
+        if (expr.length() > MAX_FILTER_EXPRESSION_CHARS) {
+            return "expression longer than " + MAX_FILTER_EXPRESSION_CHARS + " characters";
+        }
+        try {
+            com.google.re2j.Pattern.compile(expr);
+            return null;
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            return "not a regular expression: " + e.getMessage();
         }
     }
 
@@ -216,14 +290,16 @@ public final class SerfCodec {
                         default -> r.skipValue();
                     }
                 }
-                String value = tags.get(tag);
-                if (value == null || expr.length() > MAX_FILTER_EXPRESSION_CHARS) {
+                if (expr.length() > MAX_FILTER_EXPRESSION_CHARS) {
                     return false;
                 }
-                return java.util.regex.Pattern.compile(expr).matcher(value).find();
+                // As Serf: a tag the node lacks is the empty string, and the expression may match anywhere.
+                // RE2J, not java.util.regex: Go's RE2 syntax, and matching time linear in the value, so a
+                // hostile expression cannot make the protocol thread backtrack for ever.
+                return com.google.re2j.Pattern.compile(expr).matcher(tags.getOrDefault(tag, "")).find();
             }
             return false;
-        } catch (DropException | java.util.regex.PatternSyntaxException e) {
+        } catch (DropException | com.google.re2j.PatternSyntaxException e) {
             return false;
         }
     }
@@ -272,6 +348,56 @@ public final class SerfCodec {
         }
         return new SerfMessage.Query(ltime, id, io.rollcall.core.Bytes.of(addr), port, source, filters, flags, relay,
                 Math.max(0, timeout), name, io.rollcall.core.Bytes.of(payload));
+    }
+
+    /** Most bytes of a user event's name and payload together: Serf's hard-coded sane limit (9 KiB). */
+    public static final int USER_EVENT_SANE_LIMIT_BYTES = 9 * 1024;
+
+    private static SerfMessage.UserEvent readUserEvent(GoMsgpackReader r) throws DropException {
+        long ltime = 0;
+        String name = "";
+        byte[] payload = new byte[0];
+        boolean coalesce = false;
+        for (int i = r.readMapHeader(); i > 0; i--) {
+            switch (r.readKey()) {
+                case "LTime" -> ltime = r.readUnsigned("LTime", MAX_LTIME);
+                case "Name" -> name = r.readText("Name");
+                case "Payload" -> payload = r.readBytes("Payload");
+                case "CC" -> coalesce = r.readBool("CC");
+                default -> r.skipValue();
+            }
+        }
+        return new SerfMessage.UserEvent(ltime, name, io.rollcall.core.Bytes.of(payload), coalesce);
+    }
+
+    private static SerfMessage.Relay readRelay(GoMsgpackReader r, byte[] whole) throws DropException {
+        byte[] ip = new byte[0];
+        int port = 0;
+        String destName = "";
+        for (int i = r.readMapHeader(); i > 0; i--) {
+            switch (r.readKey()) {
+                case "DestAddr" -> {
+                    for (int j = r.readMapHeaderOrNil("DestAddr"); j > 0; j--) {
+                        switch (r.readKey()) {
+                            case "IP" -> ip = r.readBytes("IP");
+                            case "Port" -> port = (int) r.readUnsigned("Port", 0xFFFF);
+                            default -> r.skipValue();
+                        }
+                    }
+                }
+                case "DestName" -> destName = r.readText("DestName");
+                default -> r.skipValue();
+            }
+        }
+        if (ip.length != 4 && ip.length != 16) {
+            throw new DropException(DecodeDropReason.BAD_ADDRESS, "relay destination of " + ip.length + " bytes");
+        }
+        int start = 1 + r.position();
+        if (start >= whole.length) {
+            throw new DropException(DecodeDropReason.TRUNCATED, "relay carries no message");
+        }
+        return new SerfMessage.Relay(io.rollcall.core.Bytes.of(ip), port, destName,
+                io.rollcall.core.Bytes.of(java.util.Arrays.copyOfRange(whole, start, whole.length)));
     }
 
     private static SerfMessage.QueryResponse readQueryResponse(GoMsgpackReader r) throws DropException {
@@ -358,17 +484,63 @@ public final class SerfCodec {
         return new SerfMessage.LeaveIntent(ltime, node, prune);
     }
 
+    /** Most slots of a push/pull's event buffer read (Serf's default buffer has 512; a larger one is cut). */
+    public static final int MAX_STATE_EVENT_SLOTS = 4_096;
+    /** Most user events of one Lamport time read from a push/pull. */
+    public static final int MAX_STATE_EVENTS_PER_SLOT = 64;
+
+    private static void readEventGroups(GoMsgpackReader r, List<SerfMessage.EventGroup> out) throws DropException {
+        int slots = r.readArrayHeader("Events");
+        if (slots > MAX_STATE_EVENT_SLOTS) {
+            throw new DropException(DecodeDropReason.INVALID_FIELD, "Events has " + slots + " slots");
+        }
+        for (int i = 0; i < slots; i++) {
+            long ltime = 0;
+            List<SerfMessage.EventEntry> entries = new ArrayList<>();
+            // A nil slot (most of Serf's 512) reads as an empty map.
+            for (int k = r.readMapHeaderOrNil("Events"); k > 0; k--) {
+                switch (r.readKey()) {
+                    case "LTime" -> ltime = r.readUnsigned("LTime", MAX_LTIME);
+                    case "Events" -> {
+                        int n = r.readArrayHeader("Events");
+                        if (n > MAX_STATE_EVENTS_PER_SLOT) {
+                            throw new DropException(DecodeDropReason.INVALID_FIELD, n + " user events at one time");
+                        }
+                        for (int j = 0; j < n; j++) {
+                            String name = "";
+                            byte[] payload = new byte[0];
+                            for (int f = r.readMapHeaderOrNil("Events"); f > 0; f--) {
+                                switch (r.readKey()) {
+                                    case "Name" -> name = r.readText("Name");
+                                    case "Payload" -> payload = r.readBytes("Payload");
+                                    default -> r.skipValue();
+                                }
+                            }
+                            entries.add(new SerfMessage.EventEntry(name, io.rollcall.core.Bytes.of(payload)));
+                        }
+                    }
+                    default -> r.skipValue();
+                }
+            }
+            if (!entries.isEmpty()) {
+                out.add(new SerfMessage.EventGroup(ltime, entries));
+            }
+        }
+    }
+
     private static SerfMessage.State readState(GoMsgpackReader r) throws DropException {
         long ltime = 0;
         long eventLTime = 0;
         long queryLTime = 0;
         Map<String, Long> status = new HashMap<>();
         List<String> left = new ArrayList<>();
+        List<SerfMessage.EventGroup> events = new ArrayList<>();
         for (int i = r.readMapHeader(); i > 0; i--) {
             switch (r.readKey()) {
                 case "LTime" -> ltime = r.readUnsigned("LTime", MAX_LTIME);
                 case "EventLTime" -> eventLTime = r.readUnsigned("EventLTime", MAX_LTIME);
                 case "QueryLTime" -> queryLTime = r.readUnsigned("QueryLTime", MAX_LTIME);
+                case "Events" -> readEventGroups(r, events);
                 case "LeftMembers" -> {
                     int n = r.readArrayHeader("LeftMembers");
                     if (n > MAX_STATE_ENTRIES) {
@@ -391,6 +563,6 @@ public final class SerfCodec {
                 default -> r.skipValue();
             }
         }
-        return new SerfMessage.State(ltime, status, left, eventLTime, queryLTime);
+        return new SerfMessage.State(ltime, status, left, eventLTime, events, queryLTime);
     }
 }

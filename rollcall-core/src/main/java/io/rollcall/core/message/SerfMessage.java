@@ -6,8 +6,7 @@ import java.util.Objects;
 
 /**
  * The Serf messages Rollcall understands, carried inside memberlist user messages as one Serf type
- * byte followed by msgpack. Types Rollcall does not implement (user events, queries, key rotation)
- * decode to {@link Other} and are ignored.
+ * byte followed by msgpack. Types Rollcall does not act on decode to {@link Other} and are ignored.
  */
 public sealed interface SerfMessage {
     /** Serf type byte of a leave intent. */
@@ -16,6 +15,10 @@ public sealed interface SerfMessage {
     int TYPE_JOIN = 1;
     /** Serf type byte of push/pull user state. */
     int TYPE_PUSH_PULL = 2;
+    /** Serf type byte of a user event. */
+    int TYPE_USER_EVENT = 3;
+    /** Serf type byte of a relayed message: a relay header, then another Serf message to forward. */
+    int TYPE_RELAY = 9;
     /** Serf type byte of a query. */
     int TYPE_QUERY = 4;
     /** Serf type byte of a query response. */
@@ -65,15 +68,77 @@ public sealed interface SerfMessage {
      * @param statusLTimes each member's last intent time
      * @param leftMembers  members that left
      * @param eventLTime   user-event clock
+     * @param events       the recent user events, grouped by Lamport time (Serf's event buffer)
      * @param queryLTime   query clock
      */
-    record State(long ltime, Map<String, Long> statusLTimes, List<String> leftMembers, long eventLTime, long queryLTime)
-            implements SerfMessage {
+    record State(long ltime, Map<String, Long> statusLTimes, List<String> leftMembers, long eventLTime,
+                 List<EventGroup> events, long queryLTime) implements SerfMessage {
         /** Copies the collections. */
         public State {
             statusLTimes = Map.copyOf(statusLTimes);
             leftMembers = List.copyOf(leftMembers);
+            events = List.copyOf(events);
         }
+
+        /** A state without recent user events. */
+        public State(long ltime, Map<String, Long> statusLTimes, List<String> leftMembers, long eventLTime, long queryLTime) {
+            this(ltime, statusLTimes, leftMembers, eventLTime, List.of(), queryLTime);
+        }
+    }
+
+    /**
+     * A user event: gossiped to every member, each of which hands it to its event handlers once.
+     *
+     * @param ltime    user-event Lamport time
+     * @param name     event name
+     * @param payload  event payload
+     * @param coalesce whether handlers may see only the latest of a burst of events with this name
+     */
+    record UserEvent(long ltime, String name, io.rollcall.core.Bytes payload, boolean coalesce) implements SerfMessage {
+        /** Validates the fields. */
+        public UserEvent {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(payload, "payload");
+        }
+    }
+
+    /**
+     * The user events of one Lamport time, as a push/pull carries them (Serf's {@code userEvents}).
+     *
+     * @param ltime  their Lamport time
+     * @param events name and payload of each
+     */
+    record EventGroup(long ltime, List<EventEntry> events) {
+        /** Copies the list. */
+        public EventGroup {
+            events = List.copyOf(events);
+        }
+    }
+
+    /**
+     * One user event inside an {@link EventGroup}.
+     *
+     * @param name    event name
+     * @param payload event payload
+     */
+    record EventEntry(String name, io.rollcall.core.Bytes payload) {
+        /** Validates the fields. */
+        public EventEntry {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(payload, "payload");
+        }
+    }
+
+    /**
+     * A message to forward, unchanged, to another address (Serf's relayed query responses).
+     *
+     * @param destAddress where to forward it (4 or 16 bytes)
+     * @param destPort    where to forward it
+     * @param destName    the node at that address
+     * @param message     the Serf message to forward, type byte first
+     */
+    record Relay(io.rollcall.core.Bytes destAddress, int destPort, String destName, io.rollcall.core.Bytes message)
+            implements SerfMessage {
     }
 
     /**

@@ -15,6 +15,7 @@ import io.rollcall.core.engine.SelfStateNotStoredException;
 import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.security.GossipCipher;
 import io.rollcall.core.security.Keyring;
+import io.rollcall.core.serf.SerfApplication;
 import io.rollcall.core.serf.SerfSemantics;
 import io.rollcall.core.transport.NetworkNode;
 import io.rollcall.core.transport.TransportConfig;
@@ -121,7 +122,7 @@ public final class LiveNode implements AutoCloseable {
                     if (hook != null) {
                         hook.run();
                     }
-                }, new SplittableRandom());
+                }, new SplittableRandom(), clock);
                 serf.attach(engine);
                 engine.setUserDelegate(serf);
                 listeners.add(serf);
@@ -249,8 +250,92 @@ public final class LiveNode implements AutoCloseable {
         if (serf == null) {
             return Map.of();
         }
-        return network.call(() -> Map.of("invalid_name", serf.invalidNames(), "undecodable", serf.undecodable(),
-                "lamport_jump", serf.lamportJumps())).join();
+        return network.call(() -> {
+            Map<String, Long> all = new java.util.TreeMap<>(serf.refusals());
+            all.put("invalid_name", serf.invalidNames());
+            all.put("undecodable", serf.undecodable());
+            all.put("lamport_jump", serf.lamportJumps());
+            return Map.copyOf(all);
+        }).join();
+    }
+
+    /**
+     * @param app where admitted Serf user events and user queries go (called on the protocol thread:
+     *            it must hand them off at once); ignored when Serf semantics are off
+     */
+    public void serfApplication(SerfApplication app) {
+        if (serf != null) {
+            network.call(() -> {
+                serf.setApplication(app);
+                return null;
+            }).join();
+        }
+    }
+
+    /**
+     * Sends a Serf user event to the cluster and to ourselves.
+     *
+     * @return completes once queued; fails with IllegalArgumentException (too large) or
+     *         IllegalStateException (Serf semantics off, node stopped)
+     */
+    public CompletableFuture<Void> sendUserEvent(String eventName, Bytes payload, boolean coalesce) {
+        if (serf == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Serf semantics are off on this node"));
+        }
+        return network.call(() -> {
+            String refused = serf.sendUserEvent(eventName, payload, coalesce);
+            if (refused != null) {
+                throw new IllegalArgumentException(refused);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Answers a Serf user query handed to the application.
+     *
+     * @return completes once sent; fails with IllegalArgumentException saying why not
+     */
+    public CompletableFuture<Void> respond(SerfApplication.ReceivedQuery query, Bytes answer) {
+        return network.call(() -> {
+            String refused = serf.respond(query, answer);
+            if (refused != null) {
+                throw new IllegalArgumentException(refused);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Asks the cluster a Serf query with filters, acknowledgements and relays, and passes every
+     * node's first acknowledgement and answer to {@code sink} (on the protocol thread) until the timeout.
+     *
+     * @return completes at the timeout; fails with IllegalArgumentException (too large) or
+     *         IllegalStateException (Serf semantics off, too many in flight)
+     */
+    public CompletableFuture<Void> serfQuery(String queryName, Bytes payload, List<Bytes> filters, boolean requestAck,
+                                             int relayFactor, long timeoutMillis,
+                                             Consumer<SerfMessage.QueryResponse> sink) {
+        if (serf == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Serf semantics are off on this node"));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        network.call(() -> {
+            Object started = serf.startQuery(queryName, payload, filters, requestAck, relayFactor,
+                    timeoutMillis * 1_000_000L, sink);
+            if (!(started instanceof Long id)) {
+                String why = String.valueOf(started);
+                done.completeExceptionally(why.startsWith("too many") ? new IllegalStateException(why)
+                        : new IllegalArgumentException(why));
+                return null;
+            }
+            network.schedule(timeoutMillis, () -> {
+                serf.endQuery(id);
+                done.complete(null);
+            });
+            return null;
+        }).whenComplete((ignored, failure) -> failInto(done, failure));
+        return done;
     }
 
     /**
@@ -270,24 +355,10 @@ public final class LiveNode implements AutoCloseable {
      * @return every answer, ours included; fails if Serf semantics are off or too many queries are in flight
      */
     public CompletableFuture<List<SerfMessage.QueryResponse>> serfQuery(String name, Bytes payload, long timeoutMillis) {
-        if (serf == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Serf semantics are off on this node"));
-        }
-        CompletableFuture<List<SerfMessage.QueryResponse>> done = new CompletableFuture<>();
+        // Filled on the protocol thread, read after the timeout: the loop's hand-off orders the two.
         List<SerfMessage.QueryResponse> answers = new ArrayList<>();
-        network.call(() -> {
-            long id = serf.startQuery(name, payload, timeoutMillis * 1_000_000L, answers::add);
-            if (id < 0) {
-                done.completeExceptionally(new IllegalStateException("too many queries in flight"));
-                return null;
-            }
-            network.schedule(timeoutMillis, () -> {
-                serf.endQuery(id);
-                done.complete(List.copyOf(answers));
-            });
-            return null;
-        }).whenComplete((ignored, failure) -> failInto(done, failure));
-        return done;
+        return serfQuery(name, payload, List.of(), false, 0, timeoutMillis, answers::add)
+                .thenApply(done -> List.copyOf(answers));
     }
 
     private static void failInto(CompletableFuture<?> done, Throwable failure) {

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Answers Serf's internal queries as Serf does: {@code _serf_ping}, and the key-rotation queries
+ * Answers Serf's internal queries as Serf does: {@code _serf_ping} (acknowledged only), and the key-rotation queries
  * {@code _serf_install-key}, {@code _serf_use-key}, {@code _serf_remove-key} and
  * {@code _serf_list-keys}, acting on this node's gossip keyring. So {@code serf keys} rotates keys on
  * Rollcall nodes, and {@code rollcall keys} on Serf agents.
@@ -33,7 +33,8 @@ final class KeyQueries {
     Bytes answer(String name, Bytes payload) {
         switch (name) {
             case "_serf_ping":
-                return Bytes.EMPTY;
+                // Serf only acknowledges a ping query (when asked to); it never answers one.
+                return null;
             case "_serf_list-keys":
                 return list();
             case "_serf_install-key":

@@ -24,7 +24,10 @@ import java.util.random.RandomGenerator;
  * Serf's join intent after joining and its leave intent when leaving (without which Serf shows a
  * graceful departure as "failed"), refutes a leave intent about itself while it runs, passes on
  * intents it learns, and exchanges Serf's push/pull state (clocks, members' intent times, left
- * members). User events and queries are not implemented (docs/WIRE.md).
+ * members, recent user events). User events are de-duplicated as Serf's event buffer does, handed to
+ * the {@link SerfApplication} and passed on; queries are filtered, acknowledged, passed on, answered
+ * (Serf's internal ones here, user queries by the application) with Serf's relayed answers; relay
+ * messages from others are forwarded.
  *
  * <p>Runs on the protocol thread: the engine calls it as its {@link UserDelegate}, and it must see
  * the engine's notifications ({@link #accept}) on that same thread.
@@ -47,14 +50,34 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     private long undecodable;
     private long invalidNames;
     private final KeyQueries keyQueries;
-    private final java.util.LinkedHashSet<String> seenQueries = new java.util.LinkedHashSet<>();
-    private final Map<Long, Consumer<SerfMessage.QueryResponse>> pendingQueries = new HashMap<>();
+    private final Map<Long, PendingQuery> pendingQueries = new HashMap<>();
     private final RandomGenerator queryIds;
+    private final io.rollcall.core.engine.Clock protocolClock;
+    private SerfApplication application = SerfApplication.NONE;
+    private final Map<String, Long> refusals = new java.util.TreeMap<>();
 
-    /** Most query ids remembered to drop repeats, as Serf's 512-slot query buffer. */
-    public static final int MAX_REMEMBERED_QUERIES = 1_024;
+    /** Slots of the user-event and query buffers, as Serf's EventBuffer and QueryBuffer (512). */
+    public static final int BUFFER_SLOTS = 512;
+    /** Most user events kept for one Lamport time (Serf keeps any number). */
+    public static final int MAX_EVENTS_PER_LTIME = 64;
+    /** Most query ids kept for one Lamport time (Serf keeps any number). */
+    public static final int MAX_QUERIES_PER_LTIME = 64;
+    /** Most bytes of names and payloads the user-event buffer holds (and so a push/pull carries). */
+    public static final long EVENT_BUFFER_MAX_BYTES = 1L << 20;
+    /** Most bytes of a user event we send, name and payload and encoding: Serf's default UserEventSizeLimit. */
+    public static final int USER_EVENT_SIZE_LIMIT_BYTES = 512;
+    /** Most bytes of an encoded query we send: Serf's default QuerySizeLimit. */
+    public static final int QUERY_SIZE_LIMIT_BYTES = 1024;
+    /** Most bytes of an encoded answer (or relayed answer) we send or forward: Serf's QueryResponseSizeLimit. */
+    public static final int QUERY_RESPONSE_SIZE_LIMIT_BYTES = 1024;
     /** Most queries of our own awaiting answers at once. */
     public static final int MAX_PENDING_QUERIES = 64;
+    /** Most acknowledgements, and most answers, one query of ours collects (Serf: the member count). */
+    public static final int MAX_ANSWERS_PER_QUERY = 65_536;
+
+    private final LamportRing<SerfMessage.EventEntry> eventRing = new LamportRing<>(BUFFER_SLOTS, MAX_EVENTS_PER_LTIME,
+            EVENT_BUFFER_MAX_BYTES, e -> e.name().length() + e.payload().length() + 32L);
+    private final LamportRing<Long> queryRing = new LamportRing<>(BUFFER_SLOTS, MAX_QUERIES_PER_LTIME, Long.MAX_VALUE, id -> 0L);
     /**
      * Furthest ahead of our clock a peer's Lamport time may be: 2^32 intents (or queries) that we never
      * saw. Serf has no bound, so one unauthenticated intent at 2^64-1 could be refuted by nothing: a
@@ -66,20 +89,23 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     /**
      * @param selfName our node name
      * @param random   the source of our query ids, injected like the engine's (a seed reproduces a run)
+     * @param clock    the protocol clock (the engine's), for query deadlines
      */
-    public SerfSemantics(String selfName, RandomGenerator random) {
-        this(selfName, null, () -> { }, random);
+    public SerfSemantics(String selfName, RandomGenerator random, io.rollcall.core.engine.Clock clock) {
+        this(selfName, null, () -> { }, random, clock);
     }
 
     /**
      * @param selfName        our node name
      * @param keyring         the gossip keyring Serf's key queries act on, or null without encryption
      * @param keyringChanged  called on the protocol thread after a key query changed the keyring
-     * @param random          the source of our query ids, injected like the engine's
+     * @param random          the source of our query ids and relay choices, injected like the engine's
+     * @param clock           the protocol clock, for query deadlines
      */
     public SerfSemantics(String selfName, io.rollcall.core.security.Keyring keyring, Runnable keyringChanged,
-                         RandomGenerator random) {
+                         RandomGenerator random, io.rollcall.core.engine.Clock clock) {
         this.selfName = selfName;
+        this.protocolClock = java.util.Objects.requireNonNull(clock, "clock");
         this.queryIds = java.util.Objects.requireNonNull(random, "random");
         this.keyQueries = new KeyQueries(keyring, keyringChanged);
         statusLTimes.put(selfName, 0L);
@@ -88,6 +114,11 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     /** @param protocolEngine the engine to broadcast through; call before it starts */
     public void attach(MembershipEngine protocolEngine) {
         this.engine = protocolEngine;
+    }
+
+    /** @param app where admitted user events and user queries go; call on the protocol thread */
+    public void setApplication(SerfApplication app) {
+        this.application = java.util.Objects.requireNonNull(app, "app");
     }
 
     /** Queues our leave intent; call right before {@link MembershipEngine#leave}, on the protocol thread. */
@@ -139,14 +170,95 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         } else if (message instanceof SerfMessage.Query query) {
             onQuery(query, payload);
         } else if (message instanceof SerfMessage.QueryResponse response) {
-            Consumer<SerfMessage.QueryResponse> collector = pendingQueries.get(response.id());
-            if (collector != null && !io.rollcall.NodeNames.isValid(response.from())) {
+            PendingQuery pending = pendingQueries.get(response.id());
+            if (pending == null || pending.ltime != response.ltime()) {
+                refuse("answer_unknown_query");
+            } else if (!io.rollcall.NodeNames.isValid(response.from())) {
                 // An answer is reported under its sender's name (rollcall keys): no name outside the rule.
                 invalidNames++;
-            } else if (collector != null) {
-                collector.accept(response);
+            } else {
+                pending.offer(response);
+            }
+        } else if (message instanceof SerfMessage.UserEvent event) {
+            if (onUserEvent(event)) {
+                engine.broadcastUser(eventKey(event), payload);
+            }
+        } else if (message instanceof SerfMessage.Relay relay) {
+            forward(relay);
+        }
+    }
+
+    /**
+     * Forwards another member's relayed answer to the asker, as Serf does. Only query answers within
+     * Serf's answer size are forwarded: anything else would make us a reflector for arbitrary bytes.
+     */
+    private void forward(SerfMessage.Relay relay) {
+        Bytes inner = relay.message();
+        if (inner.byteAt(0) != SerfMessage.TYPE_QUERY_RESPONSE || inner.length() > QUERY_RESPONSE_SIZE_LIMIT_BYTES) {
+            refuse("relay_refused");
+            return;
+        }
+        Endpoint dest;
+        try {
+            dest = Endpoint.of(relay.destAddress().toByteArray(), relay.destPort());
+        } catch (IllegalArgumentException e) {
+            refuse("relay_refused");
+            return;
+        }
+        engine.sendUserMessage(dest, inner);
+    }
+
+    /** Serf's handleUserEvent: @return whether the event is new, so to be passed on */
+    private boolean onUserEvent(SerfMessage.UserEvent event) {
+        if (event.name().length() + event.payload().length() > SerfCodec.USER_EVENT_SANE_LIMIT_BYTES) {
+            refuse("event_too_large");
+            return false;
+        }
+        if (jumpsTooFar(eventClock, event.ltime())) {
+            return false;
+        }
+        eventClock.witness(event.ltime());
+        LamportRing.Admission verdict = eventRing.admit(event.ltime(), eventClock.time(),
+                new SerfMessage.EventEntry(event.name(), event.payload()));
+        switch (verdict) {
+            case NEW -> {
+                application.userEvent(event);
+                return true;
+            }
+            case TOO_OLD -> refuse("event_too_old");
+            case FULL -> refuse("event_buffer_full");
+            default -> {
+                // A duplicate, or an event from before we joined: Serf ignores both without a word.
             }
         }
+        return false;
+    }
+
+    /**
+     * Sends a user event to the whole cluster, ourselves included, as Serf's {@code UserEvent}.
+     *
+     * @param name     event name
+     * @param payload  event payload
+     * @param coalesce whether handlers may see only the latest of a burst with this name
+     * @return null once sent, or why it was refused (Serf's wording)
+     */
+    public String sendUserEvent(String name, Bytes payload, boolean coalesce) {
+        if (name.length() + payload.length() > USER_EVENT_SIZE_LIMIT_BYTES) {
+            return "user event exceeds configured limit of " + USER_EVENT_SIZE_LIMIT_BYTES + " bytes before encoding";
+        }
+        SerfMessage.UserEvent event = new SerfMessage.UserEvent(eventClock.time(), name, payload, coalesce);
+        byte[] raw = SerfCodec.encodeUserEvent(event);
+        if (raw.length > USER_EVENT_SIZE_LIMIT_BYTES) {
+            return "encoded user event exceeds configured limit of " + USER_EVENT_SIZE_LIMIT_BYTES + " bytes after encoding";
+        }
+        eventClock.increment();
+        onUserEvent(event);
+        engine.broadcastUser(eventKey(event), Bytes.of(raw));
+        return null;
+    }
+
+    private static String eventKey(SerfMessage.UserEvent e) {
+        return "serf-event:" + Long.toUnsignedString(e.ltime()) + ":" + e.name() + ":" + e.payload().hashCode();
     }
 
     private void onQuery(SerfMessage.Query query, Bytes payload) {
@@ -154,13 +266,16 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
             return;
         }
         queryClock.witness(query.ltime());
-        String id = query.ltime() + ":" + query.id();
-        if (!seenQueries.add(id)) {
+        LamportRing.Admission verdict = queryRing.admit(query.ltime(), queryClock.time(), query.id());
+        if (verdict != LamportRing.Admission.NEW) {
+            if (verdict == LamportRing.Admission.TOO_OLD) {
+                refuse("query_too_old");
+            } else if (verdict == LamportRing.Admission.FULL) {
+                refuse("query_buffer_full");
+            }
             return;
         }
-        if (seenQueries.size() > MAX_REMEMBERED_QUERIES) {
-            seenQueries.remove(seenQueries.iterator().next());
-        }
+        String id = query.ltime() + ":" + query.id();
         if ((query.flags() & SerfMessage.QUERY_FLAG_NO_BROADCAST) == 0) {
             engine.broadcastUser("serf-query:" + id, payload);
         }
@@ -177,11 +292,45 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         if ((query.flags() & SerfMessage.QUERY_FLAG_ACK) != 0) {
             respond(query, asker, SerfMessage.QUERY_FLAG_ACK, Bytes.EMPTY);
         }
+        if (!query.name().startsWith("_serf_")) {
+            // Serf's deadline starts when the query reaches us, and runs for the asker's timeout.
+            long timeoutMillis = Math.min(query.timeoutNanos() / 1_000_000L, Long.MAX_VALUE / 4);
+            application.query(new SerfApplication.ReceivedQuery(query, protocolClock.nowMillis() + timeoutMillis));
+            return;
+        }
         Bytes answer = query.name().equals("_serf_conflict") ? conflictAnswer(query.payload())
-                : query.name().startsWith("_serf_") ? keyQueries.answer(query.name(), query.payload()) : null;
+                : keyQueries.answer(query.name(), query.payload());
         if (answer != null) {
             respond(query, asker, 0, answer);
         }
+    }
+
+    /**
+     * Answers a user query handed to the application, as Serf's {@code Query.Respond}: once, before
+     * its deadline, within {@link #QUERY_RESPONSE_SIZE_LIMIT_BYTES}, to the asker and through the
+     * relays it asked for.
+     *
+     * @param received the query
+     * @param answer   the answer's payload
+     * @return null once sent, or why not (Serf's wording)
+     */
+    public String respond(SerfApplication.ReceivedQuery received, Bytes answer) {
+        SerfMessage.Query query = received.query();
+        SerfMessage.QueryResponse response = new SerfMessage.QueryResponse(query.ltime(), query.id(), selfName, 0, answer);
+        if (SerfCodec.encodeQueryResponse(response).length > QUERY_RESPONSE_SIZE_LIMIT_BYTES) {
+            return "response exceeds limit of " + QUERY_RESPONSE_SIZE_LIMIT_BYTES + " bytes";
+        }
+        if (protocolClock.nowMillis() > received.deadlineMillis()) {
+            return "response is past the deadline";
+        }
+        Endpoint asker;
+        try {
+            asker = Endpoint.of(query.address().toByteArray(), query.port());
+        } catch (IllegalArgumentException e) {
+            return "the query names no usable address";
+        }
+        respond(query, asker, 0, answer);
+        return null;
     }
 
     /**
@@ -195,18 +344,56 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         if (name.equals(selfName)) {
             return null;
         }
-        return engine.member(name).map(m -> Bytes.of(io.rollcall.core.codec.SerfCodec.encodeConflictResponse(m))).orElse(null);
+        // A member we do not know is answered as Serf answers it, with a nil member: a vote for neither.
+        return engine.member(name).map(m -> Bytes.of(io.rollcall.core.codec.SerfCodec.encodeConflictResponse(m)))
+                .orElse(NO_MEMBER);
     }
+
+    private static final Bytes NO_MEMBER = Bytes.of(new byte[] {SerfMessage.TYPE_CONFLICT_RESPONSE, (byte) 0xc0});
 
     private void respond(SerfMessage.Query query, Endpoint asker, long flags, Bytes answer) {
         SerfMessage.QueryResponse response = new SerfMessage.QueryResponse(query.ltime(), query.id(), selfName, flags, answer);
-        Consumer<SerfMessage.QueryResponse> ours = pendingQueries.get(query.id());
+        PendingQuery ours = pendingQueries.get(query.id());
         if (ours != null && query.sourceNode().equals(selfName)) {
             // Our own query: answer it in place rather than through the network.
-            ours.accept(response);
+            ours.offer(response);
             return;
         }
-        engine.sendUserMessage(asker, Bytes.of(SerfCodec.encodeQueryResponse(response)));
+        byte[] raw = SerfCodec.encodeQueryResponse(response);
+        engine.sendUserMessage(asker, Bytes.of(raw));
+        relay(query, asker, raw);
+    }
+
+    /**
+     * Serf's relayResponse: the answer also goes through {@code RelayFactor} random other alive
+     * members that speak memberlist protocol 5, so it reaches an asker our own datagram cannot. None
+     * when the cluster has fewer than RelayFactor + 1 members.
+     */
+    private void relay(SerfMessage.Query query, Endpoint asker, byte[] response) {
+        int k = query.relayFactor();
+        if (k == 0) {
+            return;
+        }
+        List<Member> members = engine.members();
+        if (members.size() < k + 1) {
+            return;
+        }
+        byte[] raw = SerfCodec.encodeRelay(asker.addressBytes(), asker.port(), query.sourceNode(), response);
+        if (raw.length > QUERY_RESPONSE_SIZE_LIMIT_BYTES) {
+            return;
+        }
+        List<Member> chosen = new ArrayList<>(k);
+        for (int i = 0; i < 3 * members.size() && chosen.size() < k; i++) {
+            Member m = members.get(queryIds.nextInt(members.size()));
+            if (m.state() != io.rollcall.core.MemberState.ALIVE || m.versions().protocolMax() < 5
+                    || m.name().equals(selfName) || chosen.contains(m)) {
+                continue;
+            }
+            chosen.add(m);
+        }
+        for (Member m : chosen) {
+            engine.sendUserMessage(m.address(), Bytes.of(raw));
+        }
     }
 
     /**
@@ -220,17 +407,70 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
      * @return the query id, or -1 if too many queries of ours are in flight
      */
     public long startQuery(String name, Bytes payload, long timeoutNanos, Consumer<SerfMessage.QueryResponse> collector) {
+        Object started = startQuery(name, payload, List.of(), false, 0, timeoutNanos, collector);
+        return started instanceof Long id ? id : -1;
+    }
+
+    /**
+     * Asks the cluster a query as Serf's {@code Query} does: gossips it, handles it ourselves, and
+     * passes each node's first acknowledgement and first answer to {@code collector} until
+     * {@link #endQuery} is called.
+     *
+     * @param name         query name
+     * @param payload      query payload
+     * @param filters      encoded filters ({@link SerfCodec#encodeNodeFilter}, {@link SerfCodec#encodeTagFilter})
+     * @param requestAck   whether members acknowledge before answering
+     * @param relayFactor  how many members relay each answer (0 to 255)
+     * @param timeoutNanos how long members may answer
+     * @param collector    receives acknowledgements and answers, on the protocol thread
+     * @return the query id (a Long), or why it was refused (a String)
+     */
+    public Object startQuery(String name, Bytes payload, List<Bytes> filters, boolean requestAck, int relayFactor,
+                             long timeoutNanos, Consumer<SerfMessage.QueryResponse> collector) {
         if (pendingQueries.size() >= MAX_PENDING_QUERIES) {
-            return -1;
+            return "too many queries in flight (" + MAX_PENDING_QUERIES + ")";
         }
-        long id = queryIds.nextLong(0x1_0000_0000L);
-        pendingQueries.put(id, collector);
+        long id = queryIds.nextLong(0x8000_0000L);
+        while (pendingQueries.containsKey(id)) {
+            id = queryIds.nextLong(0x8000_0000L);
+        }
         Endpoint self = engine.localMember().address();
-        SerfMessage.Query query = new SerfMessage.Query(queryClock.increment(), id, Bytes.of(self.addressBytes()), self.port(),
-                selfName, List.of(), 0, 0, timeoutNanos, name, payload);
+        SerfMessage.Query query = new SerfMessage.Query(queryClock.time(), id, Bytes.of(self.addressBytes()), self.port(),
+                selfName, filters, requestAck ? SerfMessage.QUERY_FLAG_ACK : 0, relayFactor, timeoutNanos, name, payload);
         byte[] encoded = SerfCodec.encodeQuery(query);
+        if (encoded.length > QUERY_SIZE_LIMIT_BYTES) {
+            return "query exceeds limit of " + QUERY_SIZE_LIMIT_BYTES + " bytes";
+        }
+        pendingQueries.put(id, new PendingQuery(query.ltime(), collector));
         onQuery(query, Bytes.of(encoded));
         return id;
+    }
+
+    /** One query of ours: each node's first acknowledgement and first answer, at most {@link #MAX_ANSWERS_PER_QUERY}. */
+    private final class PendingQuery {
+        final long ltime;
+        final Consumer<SerfMessage.QueryResponse> collector;
+        final Set<String> acks = new java.util.HashSet<>();
+        final Set<String> answers = new java.util.HashSet<>();
+
+        PendingQuery(long ltime, Consumer<SerfMessage.QueryResponse> collector) {
+            this.ltime = ltime;
+            this.collector = collector;
+        }
+
+        void offer(SerfMessage.QueryResponse r) {
+            Set<String> seen = (r.flags() & SerfMessage.QUERY_FLAG_ACK) != 0 ? acks : answers;
+            if (seen.contains(r.from())) {
+                // The same node through a relay, or twice: Serf counts it once.
+                return;
+            }
+            if (seen.size() >= MAX_ANSWERS_PER_QUERY) {
+                refuse("answer_overflow");
+                return;
+            }
+            seen.add(r.from());
+            collector.accept(r);
+        }
     }
 
     /** @param id a query id from {@link #startQuery}; its later answers are ignored */
@@ -245,8 +485,9 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     @Override
     public Bytes localState(boolean join) {
         List<String> left = new ArrayList<>(leftMembers);
+        List<SerfMessage.EventGroup> events = eventRing.snapshot(SerfMessage.EventGroup::new);
         return Bytes.of(SerfCodec.encodeState(new SerfMessage.State(clock.time(), statusLTimes, left,
-                eventClock.time(), queryClock.time())));
+                eventClock.time(), events, queryClock.time())));
     }
 
     @Override
@@ -263,6 +504,16 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
             if (!remote.leftMembers().contains(e.getKey()) && !e.getKey().equals(selfName)
                     && !jumpsTooFar(clock, e.getValue())) {
                 recordStatus(e.getKey(), e.getValue());
+            }
+        }
+        if (join) {
+            // As the Serf agent without -replay: the events the cluster had before we joined are not ours.
+            eventRing.raiseMinTime(remote.eventLTime());
+        }
+        // Events learnt from a state exchange are handed on but not gossiped again, as Serf does.
+        for (SerfMessage.EventGroup group : remote.events()) {
+            for (SerfMessage.EventEntry e : group.events()) {
+                onUserEvent(new SerfMessage.UserEvent(group.ltime(), e.name(), e.payload(), false));
             }
         }
     }
@@ -309,6 +560,25 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     /** @return Serf intents, push/pull entries and query answers refused for a name that breaks {@link io.rollcall.NodeNames the rule} */
     public long invalidNames() {
         return invalidNames;
+    }
+
+    /**
+     * @return Serf messages refused for other reasons, by reason: {@code event_too_large},
+     *         {@code event_too_old}, {@code event_buffer_full}, {@code query_too_old},
+     *         {@code query_buffer_full}, {@code relay_refused}, {@code answer_unknown_query},
+     *         {@code answer_overflow} (only those that happened)
+     */
+    public Map<String, Long> refusals() {
+        return Map.copyOf(refusals);
+    }
+
+    private void refuse(String reason) {
+        refusals.merge(reason, 1L, Long::sum);
+    }
+
+    /** @return the user-event Lamport clock */
+    public long eventClockTime() {
+        return eventClock.time();
     }
 
     /** @return Serf messages that could not be decoded */

@@ -90,7 +90,9 @@ class CapturedSerfTrafficTest {
         assertThat(serf("udp-serf-join-intent")).anyMatch(m -> m instanceof SerfMessage.JoinIntent);
         assertThat(serf("udp-serf-leave-intent")).anyMatch(m -> m instanceof SerfMessage.LeaveIntent);
         assertThat(serf("udp-serf-join-refute")).anyMatch(m -> m instanceof SerfMessage.JoinIntent j && j.ltime() == 101);
-        assertThat(serf("udp-serf-user-event")).anyMatch(m -> m instanceof SerfMessage.Other o && o.type() == 3);
+        assertThat(serf("udp-serf-user-event")).anyMatch(m -> m instanceof SerfMessage.UserEvent e && e.name().equals("myevent"));
+        assertThat(serf("udp-serf-relay")).anyMatch(m -> m instanceof SerfMessage.Relay r && r.destName().equals("s1")
+                && r.destPort() == 7946 && SerfCodec.decode(r.message().toByteArray()) instanceof SerfMessage.QueryResponse);
     }
 
     @Test

@@ -94,7 +94,7 @@ class InvalidNameTest {
     @Test
     void serfIntentsWithHostileNamesAreNotRecordedNorPassedOn() {
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1);
-        SerfSemantics serf = new SerfSemantics("self", new java.util.SplittableRandom(1));
+        SerfSemantics serf = new SerfSemantics("self", new java.util.SplittableRandom(1), () -> h.now);
         serf.attach(h.engine);
         h.engine.setUserDelegate(serf);
         h.started().withMembers(1);

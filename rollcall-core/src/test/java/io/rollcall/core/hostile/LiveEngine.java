@@ -46,7 +46,7 @@ final class LiveEngine {
     private final Map<Timer, Long> timers = new HashMap<>();
     /** Stream requests the engine sent and has not heard back about: id to the time it was sent. */
     private final Map<Long, Long> openStreams = new LinkedHashMap<>();
-    private final SerfSemantics serf = new SerfSemantics(SELF, new java.util.SplittableRandom(1));
+    private final SerfSemantics serf = new SerfSemantics(SELF, new java.util.SplittableRandom(1), () -> this.now);
     final MembershipEngine engine;
     final EngineConfig config;
     private long now = 1_000_000;

@@ -52,7 +52,7 @@ class SerfSemanticsTest {
     void aLeaveIntentIsAlwaysNewerThanOurLastJoinIntent() {
         for (int otherIntentsSeen = 0; otherIntentsSeen < 3; otherIntentsSeen++) {
             CollectingOutbox out = new CollectingOutbox();
-            SerfSemantics serf = new SerfSemantics("r1", new SplittableRandom(1));
+            SerfSemantics serf = new SerfSemantics("r1", new SplittableRandom(1), () -> 0);
             MembershipEngine engine = startedWithOnePeer(serf, out);
             for (int i = 0; i < otherIntentsSeen; i++) {
                 serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeJoin(new SerfMessage.JoinIntent(5 + i, "s1"))));
@@ -75,7 +75,7 @@ class SerfSemanticsTest {
     @Test
     void aLeaveIntentAboutUsIsRefutedWithANewerJoinIntent() {
         CollectingOutbox out = new CollectingOutbox();
-        SerfSemantics serf = new SerfSemantics("r1", new SplittableRandom(1));
+        SerfSemantics serf = new SerfSemantics("r1", new SplittableRandom(1), () -> 0);
         MembershipEngine engine = startedWithOnePeer(serf, out);
         out.drain();
         serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeLeave(new SerfMessage.LeaveIntent(100, "r1", false))));
@@ -90,7 +90,7 @@ class SerfSemanticsTest {
         // Unrefutable otherwise: a leave intent about s1 at 2^63-1 (or anything up to 2^64-1) made every later join intent of s1
         // older (ignored by every member), and one about us could not be answered by a newer join.
         CollectingOutbox out = new CollectingOutbox();
-        SerfSemantics serf = new SerfSemantics("r1", new SplittableRandom(1));
+        SerfSemantics serf = new SerfSemantics("r1", new SplittableRandom(1), () -> 0);
         MembershipEngine engine = startedWithOnePeer(serf, out);
         out.drain();
         serf.onUserMessage(SELF, Bytes.of(SerfCodec.encodeLeave(new SerfMessage.LeaveIntent(Long.MAX_VALUE, "s1", false))));
