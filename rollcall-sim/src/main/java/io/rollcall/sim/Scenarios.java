@@ -26,9 +26,15 @@ import java.util.function.Predicate;
  * scenario's own choices included, derives from the options' seed.
  */
 public final class Scenarios {
-    /** Every scenario name, in the order {@code all} runs them. */
+    /**
+     * The protocol scenarios, in the order {@code all} runs them. The gray-failure scenarios
+     * ({@link #GRAY_NAMES}) are longer and run as {@code gray}.
+     */
     public static final List<String> NAMES = List.of("join", "crash", "leave", "partition-heal", "loss", "pause",
             "restart", "one-way", "incarnation-attack");
+
+    /** The gray-failure scenarios of issue 21, in the order {@code gray} runs them. */
+    public static final List<String> GRAY_NAMES = GrayScenarios.NAMES;
 
     private static final long WARM_UP_MILLIS = 5_000;
     private static final long CHECK_EVERY_MILLIS = 50;
@@ -38,7 +44,7 @@ public final class Scenarios {
     }
 
     /**
-     * @param name    one of {@link #NAMES}
+     * @param name    one of {@link #NAMES} or {@link #GRAY_NAMES}
      * @param options parameters
      * @return the report
      * @throws IllegalArgumentException for an unknown scenario name
@@ -56,7 +62,13 @@ public final class Scenarios {
             case "restart" -> restart(run);
             case "one-way" -> oneWay(run);
             case "incarnation-attack" -> incarnationAttack(run);
-            default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; choose one of " + NAMES + " or all");
+            default -> {
+                if (!GRAY_NAMES.contains(name)) {
+                    throw new IllegalArgumentException("unknown scenario '" + name + "'; choose one of " + NAMES + ", "
+                            + GRAY_NAMES + ", all or gray");
+                }
+                GrayScenarios.run(name, run);
+            }
         }
         return run.finish((System.nanoTime() - wallStart) / 1_000_000);
     }

@@ -16,12 +16,17 @@ public final class SimCli {
     private static final String USAGE = String.join(System.lineSeparator(),
             "usage: rollcall sim [--nodes N] [--scenario NAME|all] [--seed S] [--profile lan|wan|local]",
             "                    [--duration SECONDS] [--pause SECONDS] [--loss RATE] [--seeds K] [--udp-only]",
-            "                    [--icmp] [--clock-skew SECONDS]",
+            "                    [--icmp] [--clock-skew SECONDS] [--lifeguard on|off]",
             "  --nodes N        cluster size (default 100)",
-            "  --scenario NAME  one of " + String.join(", ", Scenarios.NAMES) + ", or all (default all)",
+            "  --scenario NAME  one of " + String.join(", ", Scenarios.NAMES) + ", or all (default all);",
+            "                   or a gray-failure scenario: " + String.join(", ", Scenarios.GRAY_NAMES) + ",",
+            "                   or gray for all of those (minutes of virtual time each; leave-at-scale's",
+            "                   case is --nodes 4000)",
             "  --seed S         seed that every random choice derives from (default 1)",
             "  --profile P      memberlist timing profile (default lan)",
-            "  --duration S     how long the fault lasts: loss (300), partition-heal (60), one-way (300)",
+            "  --duration S     how long the fault lasts: loss (300), partition-heal (60), one-way (300),",
+            "                   flip-flop (600), lossy (300), slow (300), cut-drop and cut-link-down (60);",
+            "                   mass-restart and mass-restart-lost: how long the nodes stay down (30)",
             "  --pause S        pause scenario: stall length (default: 1 s under the minimum suspicion timeout)",
             "  --loss RATE      loss scenario: datagram loss rate (default 0.10)",
             "  --seeds K        run each scenario with seeds S..S+K-1 and print median/min/max (default 1)",
@@ -30,6 +35,8 @@ public final class SimCli {
             "                   (as loopback and most LANs do; default: dropped, as behind a firewall)",
             "  --clock-skew S   every node's wall clock is off by up to S seconds either way (default 0);",
             "                   only the probe rounds read it",
+            "  --lifeguard off  plain SWIM: no local health multiplier (nor the nacks it reads) and a fixed",
+            "                   suspicion timeout (the minimum; confirmations shorten nothing). Simulator only",
             "       rollcall sim --scaling [options]   scaling benchmark (rollcall sim --scaling --help)");
 
     private SimCli() {
@@ -61,6 +68,7 @@ public final class SimCli {
         boolean udpOnly = false;
         boolean icmp = false;
         double skewSeconds = 0;
+        boolean lifeguard = true;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -80,16 +88,23 @@ public final class SimCli {
                     case "--udp-only" -> udpOnly = true;
                     case "--icmp" -> icmp = true;
                     case "--clock-skew" -> skewSeconds = parseDouble(arg, value(args, ++i, arg));
+                    case "--lifeguard" -> lifeguard = onOff(arg, value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
-            List<String> names = scenario.equals("all") ? Scenarios.NAMES : List.of(scenario);
-            if (!scenario.equals("all") && !Scenarios.NAMES.contains(scenario)) {
+            List<String> names = scenario.equals("all") ? Scenarios.NAMES
+                    : scenario.equals("gray") ? Scenarios.GRAY_NAMES : List.of(scenario);
+            if (!scenario.equals("all") && !scenario.equals("gray") && !Scenarios.NAMES.contains(scenario)
+                    && !Scenarios.GRAY_NAMES.contains(scenario)) {
                 throw new IllegalArgumentException("unknown scenario '" + scenario + "'; choose one of "
-                        + String.join(", ", Scenarios.NAMES) + ", or all");
+                        + String.join(", ", Scenarios.NAMES) + ", " + String.join(", ", Scenarios.GRAY_NAMES)
+                        + ", all or gray");
             }
             if (udpOnly) {
                 config = config.toBuilder().tcpFallbackProbe(false).build();
+            }
+            if (!lifeguard) {
+                config = Lifeguard.off(config);
             }
             if (!(skewSeconds >= 0 && skewSeconds <= 86_400)) {
                 throw new IllegalArgumentException("--clock-skew must be 0..86400 seconds, got " + skewSeconds);
@@ -135,6 +150,14 @@ public final class SimCli {
             case "wan" -> EngineConfig.wan();
             case "local" -> EngineConfig.local();
             default -> throw new IllegalArgumentException("unknown profile '" + name + "'; choose lan, wan or local");
+        };
+    }
+
+    private static boolean onOff(String option, String text) {
+        return switch (text) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(option + " expects on or off, got '" + text + "'");
         };
     }
 

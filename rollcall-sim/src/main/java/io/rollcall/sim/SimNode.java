@@ -40,6 +40,8 @@ public final class SimNode implements Outbox {
     private Status status = Status.DOWN;
     private int life;
     private long extraDelayMillis;
+    private long inboundLagMillis;
+    private double ingressLossRate;
     private long bytesSent;
     private boolean everFaulted;
 
@@ -107,6 +109,41 @@ public final class SimNode implements Outbox {
     public void setExtraDelayMillis(long millis) {
         extraDelayMillis = millis;
         if (millis > 0) {
+            everFaulted = true;
+        }
+    }
+
+    /**
+     * Makes the node slow to process what it receives, not its timers: every datagram, stream request
+     * and stream reply waits this long in front of its handler (a backlog behind a starved packet
+     * thread) while the node's own timers fire on time. That is the case Lifeguard is about: such a
+     * node's probes time out before it reads the acks, and its suspicions run out before it reads the
+     * refutations.
+     *
+     * @param millis the lag; 0 for a normal node
+     */
+    public void setInboundLagMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("inbound lag must not be negative, got " + millis);
+        }
+        inboundLagMillis = millis;
+        if (millis > 0) {
+            everFaulted = true;
+        }
+    }
+
+    /**
+     * Makes the node lose this share of everything sent to it (datagrams, and a stream's request or
+     * its reply), each independently at random.
+     *
+     * @param rate 0..1; 0 for a normal node
+     */
+    public void setIngressLossRate(double rate) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("ingress loss must be within 0..1, got " + rate);
+        }
+        ingressLossRate = rate;
+        if (rate > 0) {
             everFaulted = true;
         }
     }
@@ -245,6 +282,16 @@ public final class SimNode implements Outbox {
     /** @return extra delay applied to everything this node handles (0 unless slowed) */
     public long extraDelayMillis() {
         return extraDelayMillis;
+    }
+
+    /** @return how long what this node receives waits before it is handled (0 unless slowed) */
+    public long inboundLagMillis() {
+        return inboundLagMillis;
+    }
+
+    /** @return the share of what is sent to this node that is lost (0 unless lossy) */
+    public double ingressLossRate() {
+        return ingressLossRate;
     }
 
     /** @return bytes this node sent */

@@ -36,6 +36,11 @@ public final class Simulation {
     private final EngineConfig config;
     private final SplittableRandom master;
     private final SplittableRandom networkRandom;
+    /**
+     * Draws for the per-node faults (ingress loss), from a generator of their own: a run without such
+     * a fault makes exactly the draws it made before they existed.
+     */
+    private final SplittableRandom faultRandom;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<Endpoint, SimNode> byEndpoint = new HashMap<>();
@@ -62,6 +67,7 @@ public final class Simulation {
         this.network = network;
         this.master = new SplittableRandom(seed);
         this.networkRandom = master.split();
+        this.faultRandom = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
     }
 
     // ------------------------------------------------------------------ cluster control
@@ -177,6 +183,11 @@ public final class Simulation {
         partitions.add(partition);
     }
 
+    /** @param partition a rule added earlier, to remove; the others stay */
+    public void removePartition(Partition partition) {
+        partitions.remove(partition);
+    }
+
     /** Removes every partition. */
     public void healPartitions() {
         partitions.clear();
@@ -261,12 +272,14 @@ public final class Simulation {
         bytesSent += bytes;
         from.countSent(bytes);
         SimNode target = byEndpoint.get(to);
-        if (target == null || blocked(from, target) || networkRandom.nextDouble() < network.lossRate()) {
+        if (target == null || blocked(from, target) || networkRandom.nextDouble() < network.lossRate()
+                || lostAtIngress(target)) {
             packetsLost++;
             return;
         }
         Endpoint source = from.address();
-        schedule(now + latency() + target.extraDelayMillis(), () -> target.deliverPacket(source, messages));
+        schedule(now + latency() + target.extraDelayMillis() + target.inboundLagMillis(),
+                () -> target.deliverPacket(source, messages));
     }
 
     /** A probe's datagram: as {@link #sendPacket}, and the port-unreachable answer if the model has one. */
@@ -292,11 +305,16 @@ public final class Simulation {
         long timeout = config.streamTimeoutMillis();
         schedule(now + timeout, () -> call.fail(StreamFailure.Kind.TIMED_OUT, "timed out after " + timeout + " ms"));
         // A TCP connection needs both directions (the handshake), so a one-way partition blocks it too.
-        if (target == null || blocked(from, target) || blocked(target, from)) {
+        if (target != null && failsLocally(from, target)) {
+            schedule(now, () -> call.fail(StreamFailure.Kind.FAILED, "network is unreachable"));
+            return;
+        }
+        if (target == null || blocked(from, target) || blocked(target, from) || lostAtIngress(target)) {
             return;
         }
         Endpoint source = from.address();
-        schedule(now + latency() + target.extraDelayMillis(), () -> target.acceptStream(source, request, call));
+        schedule(now + latency() + target.extraDelayMillis() + target.inboundLagMillis(),
+                () -> target.acceptStream(source, request, call));
     }
 
     /**
@@ -319,10 +337,11 @@ public final class Simulation {
         bytesSent += bytes;
         streamBytesSent += bytes;
         server.countSent(bytes);
-        if (blocked(server, call.client())) {
+        if (blocked(server, call.client()) || lostAtIngress(call.client())) {
             return;
         }
-        schedule(now + latency() + call.client().extraDelayMillis(), () -> call.complete(reply));
+        schedule(now + latency() + call.client().extraDelayMillis() + call.client().inboundLagMillis(),
+                () -> call.complete(reply));
     }
 
     void refuseStream(StreamCall call) {
@@ -338,6 +357,25 @@ public final class Simulation {
     private boolean blocked(SimNode from, SimNode to) {
         for (Partition p : partitions) {
             if (p.blocks(from.index(), to.index())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether what arrives at {@code target} is lost to its ingress loss. A stream meets it once, for
+     * its request or its reply: TCP's retransmissions would get some of those through late, so this
+     * errs on the side of making the faulty node harder to reach.
+     */
+    private boolean lostAtIngress(SimNode target) {
+        double rate = target.ingressLossRate();
+        return rate > 0 && faultRandom.nextDouble() < rate;
+    }
+
+    private boolean failsLocally(SimNode from, SimNode to) {
+        for (Partition p : partitions) {
+            if (p.failsLocally() && (p.blocks(from.index(), to.index()) || p.blocks(to.index(), from.index()))) {
                 return true;
             }
         }
