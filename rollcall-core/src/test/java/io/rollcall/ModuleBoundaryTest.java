@@ -25,7 +25,8 @@ class ModuleBoundaryTest {
             Health.class, Profile.class, JoinException.class, JoinException.SeedFailure.class, JoinException.Reason.class,
             KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class, PrintableText.class,
             SeedProvider.class, HostAndPort.class, DiscoveryCounters.class, RoundTrip.class, ProbeRoundTrips.class,
-            ProbeRoundTrips.Histogram.class);
+            ProbeRoundTrips.Histogram.class, ClusterEventListener.class, IncomingQuery.class, QueryOptions.class,
+            QueryResult.class, QueryResult.Response.class, UserEvent.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {
