@@ -497,18 +497,7 @@ final class GrayScenarios {
         run.bootstrap();
         int n = run.options.nodes();
         long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 60_000;
-        BitSet sideA = new BitSet(n);
-        for (int i = 0; i < n; i++) {
-            if (run.random.nextBoolean()) {
-                sideA.set(i);
-            }
-        }
-        if (sideA.cardinality() == 0) {
-            sideA.set(0);
-        }
-        if (sideA.cardinality() == n) {
-            sideA.clear(0);
-        }
+        BitSet sideA = Scenarios.randomSide(run, n);
         run.sim.nodes().forEach(SimNode::markFaulted);
         long t0 = WARM_UP_MILLIS;
         run.sim.runUntil(t0);

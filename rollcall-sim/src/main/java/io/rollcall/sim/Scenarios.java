@@ -157,11 +157,8 @@ public final class Scenarios {
         run.report.figure("failed declarations about the leaver", run.checker.failuresAfterLeave());
     }
 
-    /** A converged cluster split in half for a while, then healed; until it is one cluster again. */
-    private static void partitionHeal(Run run) {
-        run.bootstrap();
-        int n = run.options.nodes();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 60_000;
+    /** One side of a cut: each of the {@code n} nodes on it by a coin flip, never none and never all. */
+    static BitSet randomSide(Run run, int n) {
         BitSet sideA = new BitSet(n);
         for (int i = 0; i < n; i++) {
             if (run.random.nextBoolean()) {
@@ -174,6 +171,15 @@ public final class Scenarios {
         if (sideA.cardinality() == n) {
             sideA.clear(0);
         }
+        return sideA;
+    }
+
+    /** A converged cluster split in half for a while, then healed; until it is one cluster again. */
+    private static void partitionHeal(Run run) {
+        run.bootstrap();
+        int n = run.options.nodes();
+        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 60_000;
+        BitSet sideA = randomSide(run, n);
         for (SimNode node : run.sim.nodes()) {
             node.markFaulted();
         }
