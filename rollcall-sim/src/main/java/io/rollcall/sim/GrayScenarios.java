@@ -89,7 +89,7 @@ final class GrayScenarios {
     private static void flipFlop(Scenarios.Run run) {
         run.bootstrap();
         int n = run.options.nodes();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 600_000;
+        long duration = run.durationOr(600_000);
         List<SimNode> faulty = pick(run, Math.max(1, n / 100));
         BitSet faultySet = indices(faulty);
         faulty.forEach(SimNode::markFaulted);
@@ -169,7 +169,7 @@ final class GrayScenarios {
     private static void lossy(Scenarios.Run run) {
         run.bootstrap();
         int n = run.options.nodes();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 300_000;
+        long duration = run.durationOr(300_000);
         List<SimNode> faulty = pick(run, Math.max(1, n / 100));
         BitSet faultySet = indices(faulty);
         long t0 = WARM_UP_MILLIS;
@@ -275,7 +275,7 @@ final class GrayScenarios {
         run.checker.measureFalseFailures();
         run.bootstrap();
         int n = run.options.nodes();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 300_000;
+        long duration = run.durationOr(300_000);
         long interval = run.options.config().probeIntervalMillis();
         long minSuspicion = Timeouts.suspicionMinMillis(run.options.config().suspicionMult(), n, interval);
         int slowCount = Math.max(1, (int) Math.round(n * SLOW_SHARE));
@@ -345,7 +345,7 @@ final class GrayScenarios {
     private static void massRestart(Scenarios.Run run, boolean dataKept) {
         run.bootstrap();
         int n = run.options.nodes();
-        long downtime = run.options.durationMillis() > 0 ? run.options.durationMillis() : 30_000;
+        long downtime = run.durationOr(30_000);
         List<SimNode> restarting = pick(run, Math.max(1, (int) Math.round(n * RESTART_SHARE)));
         long t0 = WARM_UP_MILLIS;
         run.sim.runUntil(t0);
@@ -496,7 +496,7 @@ final class GrayScenarios {
     private static void cut(Scenarios.Run run, boolean linkDown) {
         run.bootstrap();
         int n = run.options.nodes();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 60_000;
+        long duration = run.durationOr(60_000);
         BitSet sideA = Scenarios.randomSide(run, n);
         run.sim.nodes().forEach(SimNode::markFaulted);
         long t0 = WARM_UP_MILLIS;

@@ -178,7 +178,7 @@ public final class Scenarios {
     private static void partitionHeal(Run run) {
         run.bootstrap();
         int n = run.options.nodes();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 60_000;
+        long duration = run.durationOr(60_000);
         BitSet sideA = randomSide(run, n);
         for (SimNode node : run.sim.nodes()) {
             node.markFaulted();
@@ -200,7 +200,7 @@ public final class Scenarios {
     /** A converged cluster under datagram loss on every link; no live node may be declared DEAD. */
     private static void loss(Run run) {
         run.bootstrap();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 300_000;
+        long duration = run.durationOr(300_000);
         run.sim.setNetwork(run.options.network().withLoss(run.options.lossRate()));
         run.sim.runUntil(WARM_UP_MILLIS);
         run.windowStart();
@@ -277,7 +277,7 @@ public final class Scenarios {
     private static void oneWay(Run run) {
         run.bootstrap();
         int n = run.options.nodes();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 300_000;
+        long duration = run.durationOr(300_000);
         BitSet muted = new BitSet(n);
         int count = Math.max(1, n / 4);
         while (muted.cardinality() < count) {
@@ -322,7 +322,7 @@ public final class Scenarios {
     private static void incarnationAttack(Run run) {
         run.bootstrap();
         int n = run.options.nodes();
-        long duration = run.options.durationMillis() > 0 ? run.options.durationMillis() : 60_000;
+        long duration = run.durationOr(60_000);
         SimNode victim = run.pickVictim();
         Endpoint attacker = Endpoint.of(new byte[] {(byte) 192, 0, 2, 66}, 7946);
         long t0 = WARM_UP_MILLIS;
@@ -430,6 +430,11 @@ public final class Scenarios {
         private long bytesAtStart;
         private long packetsInWindow;
         private long bytesInWindow;
+
+        /** @return the {@code --duration} asked for, or the scenario's own {@code defaultMillis} if none was */
+        long durationOr(long defaultMillis) {
+            return options.durationMillis() > 0 ? options.durationMillis() : defaultMillis;
+        }
 
         Run(String name, ScenarioOptions options) {
             this.options = options;
