@@ -5,41 +5,30 @@ import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.serf.SerfApplication;
 import io.rollcall.core.node.LiveNode;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Carries Serf user events and queries from the protocol thread to the {@link ClusterEventListener}:
- * a bounded queue and one delivery thread, started with the first listener. The protocol thread only
- * offers; a full queue drops the newest item and counts it.
+ * Carries Serf user events and queries from the protocol thread to the {@link ClusterEventListener},
+ * through a {@link DeliveryThread} started with the first listener.
  */
 final class ClusterEventDelivery implements SerfApplication {
-    private final String nodeName;
-    private final BlockingQueue<Runnable> queue;
+    private final DeliveryThread delivery;
     private final LiveNode node;
-    private final AtomicLong dropped = new AtomicLong();
     private volatile ClusterEventListener listener;
-    private Thread worker;
-    private volatile boolean closed;
 
     ClusterEventDelivery(String nodeName, int capacity, LiveNode node) {
-        this.nodeName = nodeName;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.delivery = new DeliveryThread("rollcall-" + nodeName + "-cluster-events", capacity);
         this.node = node;
     }
 
-    synchronized void listener(ClusterEventListener l) {
+    void listener(ClusterEventListener l) {
         this.listener = l;
-        if (l != null && worker == null && !closed) {
-            worker = new Thread(this::deliver, "rollcall-" + nodeName + "-cluster-events");
-            worker.setDaemon(true);
-            worker.start();
+        if (l != null) {
+            delivery.start();
         }
     }
 
     long dropped() {
-        return dropped.get();
+        return delivery.dropped();
     }
 
     @Override
@@ -48,7 +37,7 @@ final class ClusterEventDelivery implements SerfApplication {
             return;
         }
         UserEvent event = new UserEvent(e.name(), e.payload().toByteArray(), e.ltime(), e.coalesce());
-        offer(() -> {
+        delivery.offer(() -> {
             ClusterEventListener l = listener;
             if (l != null) {
                 l.onUserEvent(event);
@@ -64,7 +53,7 @@ final class ClusterEventDelivery implements SerfApplication {
         SerfMessage.Query m = q.query();
         IncomingQuery query = new IncomingQuery(m.name(), m.payload().toByteArray(), m.ltime(), m.sourceNode(),
                 Duration.ofNanos(m.timeoutNanos()), answer -> node.respond(q, Bytes.of(answer)));
-        offer(() -> {
+        delivery.offer(() -> {
             ClusterEventListener l = listener;
             if (l != null) {
                 l.onQuery(query);
@@ -72,34 +61,7 @@ final class ClusterEventDelivery implements SerfApplication {
         });
     }
 
-    private void offer(Runnable r) {
-        if (!queue.offer(r)) {
-            dropped.incrementAndGet();
-        }
-    }
-
-    private void deliver() {
-        while (!closed) {
-            Runnable next;
-            try {
-                next = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                next.run();
-            } catch (RuntimeException e) {
-                // A listener's failure is its own: the next event is still delivered.
-                System.getLogger(ClusterEventDelivery.class.getName()).log(System.Logger.Level.WARNING,
-                        "cluster event listener failed: " + e);
-            }
-        }
-    }
-
-    synchronized void close() {
-        closed = true;
-        if (worker != null) {
-            worker.interrupt();
-        }
+    void close() {
+        delivery.close();
     }
 }

@@ -74,6 +74,10 @@ public final class Rollcall implements Membership, AutoCloseable {
     public static final int QUERY_RESPONSE_SIZE_LIMIT_BYTES = io.rollcall.core.serf.SerfSemantics.QUERY_RESPONSE_SIZE_LIMIT_BYTES;
     /** User events and queries waiting for the {@link ClusterEventListener} before newer ones are dropped. */
     public static final int CLUSTER_EVENT_QUEUE_CAPACITY = 1_024;
+    /** Decision records kept per member ({@link #history(String)}); the oldest goes first. */
+    public static final int DECISIONS_PER_MEMBER = io.rollcall.core.engine.DecisionRecord.RECORDS_PER_MEMBER;
+    /** Decisions waiting for the {@link DecisionListener}s; more are dropped and counted. */
+    public static final int DECISION_QUEUE_CAPACITY = 1_024;
 
     private final RollcallConfig config;
     private final LiveNode node;
@@ -84,12 +88,14 @@ public final class Rollcall implements Membership, AutoCloseable {
     private volatile Health finalHealth;
     private final SeedDiscovery discovery;
     private final ClusterEventDelivery clusterEvents;
+    private final DecisionDelivery decisions;
 
     private Rollcall(RollcallConfig config, LiveNode node, ViewTracker tracker) {
         this.config = config;
         this.node = node;
         this.discovery = new SeedDiscovery(config, node, this::view);
         this.clusterEvents = new ClusterEventDelivery(config.nodeName(), CLUSTER_EVENT_QUEUE_CAPACITY, node);
+        this.decisions = new DecisionDelivery(config.nodeName(), DECISION_QUEUE_CAPACITY);
         this.feed = new ChangeFeed(tracker, new ChangeFeed.Owner() {
             @Override
             public <T> T call(java.util.function.Supplier<T> work) {
@@ -159,6 +165,7 @@ public final class Rollcall implements Membership, AutoCloseable {
                 selfStore(config.selfStateStore())));
         Rollcall rollcall = new Rollcall(config, node, tracker);
         node.serfApplication(rollcall.clusterEvents);
+        node.addListener(rollcall.decisions);
         return rollcall;
     }
 
@@ -418,6 +425,9 @@ public final class Rollcall implements Membership, AutoCloseable {
         if (clusterEvents.dropped() > 0) {
             dropped.put("serf.delivery_queue_full", clusterEvents.dropped());
         }
+        if (decisions.dropped() > 0) {
+            dropped.put("decision.delivery_queue_full", decisions.dropped());
+        }
         return new Health(side.score(), c.probesSent(), c.probesFailed(), c.probesUnreachable(), c.suspicionsRaised(), c.deathsDeclared(),
                 c.refutations(), byType(t.messagesIn()), byType(t.messagesOut()), t.bytesIn(), t.bytesOut(), dropped,
                 node.network().queueDepth());
@@ -521,6 +531,35 @@ public final class Rollcall implements Membership, AutoCloseable {
                         responses.add(new QueryResult.Response(r.from(), r.payload().toByteArray()));
                     }
                 }).thenApply(done -> new QueryResult(acks, responses)));
+    }
+
+    /**
+     * The last decisions this node made about a member, with their evidence: why it was suspected
+     * (this node's probe and its helpers' answers, or who accused it from where), the confirmations
+     * that shortened the suspicion, the failure declaration (here, or learned from whom), a
+     * refutation, a leave, a rejoin. At most {@link #DECISIONS_PER_MEMBER}, accounted in the member
+     * table's memory budget; they go when the member is reaped. {@link DecisionAccount} tells them as
+     * text. Our own name gives our own refutations.
+     *
+     * @param memberName a member's name
+     * @return its records, oldest first; empty if none is recorded or the member is not known here
+     * @throws IllegalStateException if the node is closed
+     */
+    public List<Decision> history(String memberName) {
+        Objects.requireNonNull(memberName, "memberName");
+        return DecisionMapping.all(onProtocolThread(e -> e.decisionRecords(memberName)));
+    }
+
+    /**
+     * Tells {@code listener} of every decision this node records from now on, about any member, on a
+     * delivery thread (never the protocol thread). See {@link DecisionListener} for what happens when
+     * listeners fall behind.
+     *
+     * @param listener the listener
+     * @return closes the subscription
+     */
+    public Subscription subscribeDecisions(DecisionListener listener) {
+        return decisions.subscribe(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -670,6 +709,7 @@ public final class Rollcall implements Membership, AutoCloseable {
     private void stop() {
         discovery.close();
         clusterEvents.close();
+        decisions.close();
         try {
             finalHealth = health();
         } catch (RuntimeException e) {

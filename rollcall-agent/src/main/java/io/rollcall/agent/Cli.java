@@ -125,6 +125,7 @@ final class Cli {
                 return keys(options, positional);
             }
             case "event" -> event(options, positional);
+            case "why" -> why(options, positional);
             case "query" -> query(options, positional, nodes, tagFilters);
             default -> throw new AgentSettings.UsageException("unknown command '" + command + "'");
         }
@@ -256,6 +257,37 @@ final class Cli {
                 out.println(indent + PrintableText.escape(String.valueOf(e.getKey())) + ": "
                         + PrintableText.escape(v instanceof List<?> || v instanceof Map<?, ?> ? Json.write(v) : String.valueOf(v)));
             }
+        }
+    }
+
+    /** {@code rollcall why NAME}: the member's decision records, told as text (or as the JSON the agent answers). */
+    private void why(Map<String, String> options, List<String> positional) {
+        only(options, "format");
+        if (positional.size() != 1) {
+            throw new AgentSettings.UsageException("usage: rollcall why NAME [--format text|json]");
+        }
+        String format = options.getOrDefault("format", "text");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new AgentSettings.UsageException("--format must be text or json, not '" + format + "'");
+        }
+        String name = positional.get(0);
+        String problem = io.rollcall.NodeNames.problem(name);
+        if (problem != null) {
+            throw new AgentSettings.UsageException(problem);
+        }
+        String segment = java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        Object body = request("GET", "/v1/members/" + segment + "/history", null);
+        if (format.equals("json")) {
+            out.println(Json.write(body));
+            return;
+        }
+        Object account = object(body).get("account");
+        if (!(account instanceof String text)) {
+            throw new CliException("the agent's answer has no account of " + name);
+        }
+        // The account names what peers told us: each of its lines is escaped like any text from peers.
+        for (String line : text.split("\n", -1)) {
+            out.println(PrintableText.escape(line));
         }
     }
 

@@ -83,6 +83,9 @@ final class HttpApi implements AutoCloseable {
     private final PlainHttpServer server;
     private final Control control;
     private final AtomicInteger eventStreams = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong decisionEventsDropped = new java.util.concurrent.atomic.AtomicLong();
+    /** {@code GET /v1/members/NAME/history}: the member's decision records. */
+    private static final String HISTORY_SUFFIX = "/history";
     private final byte[] tokenDigest;
     private final WebPage page = new WebPage();
     /**
@@ -143,14 +146,17 @@ final class HttpApi implements AutoCloseable {
             } else if (path.equals("/v1/members")) {
                 requireMethod(method, "GET");
                 members(ex, query.get("status"));
+            } else if (path.startsWith("/v1/members/") && path.endsWith(HISTORY_SUFFIX)) {
+                requireMethod(method, "GET");
+                String name = memberName(path.substring("/v1/members/".length(), path.length() - HISTORY_SUFFIX.length()));
+                List<io.rollcall.Decision> records = control.node().history(name);
+                if (records.isEmpty() && control.node().view().member(name).isEmpty()) {
+                    throw new ApiError(404, "no member named '" + name + "'");
+                }
+                json(ex, 200, DecisionViews.history(name, records));
             } else if (path.startsWith("/v1/members/")) {
                 requireMethod(method, "GET");
-                // A path keeps '+' literal; URLDecoder would make it a space.
-                String name = decode(path.substring("/v1/members/".length()).replace("+", "%2B"), "path");
-                String badName = io.rollcall.NodeNames.problem(name);
-                if (badName != null) {
-                    throw new ApiError(400, badName);
-                }
+                String name = memberName(path.substring("/v1/members/".length()));
                 ClusterMember m = control.node().view().member(name)
                         .orElseThrow(() -> new ApiError(404, "no member named '" + name + "'"));
                 json(ex, 200, Views.member(m, roundTrips()));
@@ -271,7 +277,21 @@ final class HttpApi implements AutoCloseable {
                 + "# TYPE rollcall_http_refused_total counter\n");
         server.refusals().forEach((reason, n) -> out.append("rollcall_http_refused_total{reason=\"")
                 .append(reason.name().toLowerCase(Locale.ROOT)).append("\"} ").append(n).append(".0\n"));
+        out.append("# HELP rollcall_http_decision_events_dropped_total decision events not sent to an event stream whose queue was full\n"
+                + "# TYPE rollcall_http_decision_events_dropped_total counter\n"
+                + "rollcall_http_decision_events_dropped_total ").append(decisionEventsDropped.get()).append(".0\n");
         return out.toString();
+    }
+
+    /** @return the member name in a path segment, decoded and checked against the name rule */
+    private static String memberName(String segment) {
+        // A path keeps '+' literal; URLDecoder would make it a space.
+        String name = decode(segment.replace("+", "%2B"), "path");
+        String badName = io.rollcall.NodeNames.problem(name);
+        if (badName != null) {
+            throw new ApiError(400, badName);
+        }
+        return name;
     }
 
     /** Percent-decoding with a one-line error of ours, not the JDK's. */
@@ -507,6 +527,7 @@ final class HttpApi implements AutoCloseable {
         }
         BlockingQueue<Object> pending = new ArrayBlockingQueue<>(4_096);
         Subscription sub = null;
+        Subscription decisionSub = null;
         try {
             String lastId = req.header("Last-Event-ID");
             if (lastId == null) {
@@ -537,6 +558,12 @@ final class HttpApi implements AutoCloseable {
                     }
                 }
             });
+            decisionSub = control.node().subscribeDecisions((member, decision) -> {
+                // Records are not replayed on reconnect (GET .../history has them): a full stream drops them, counted.
+                if (!pending.offer(new DecisionEvent(member, decision))) {
+                    decisionEventsDropped.incrementAndGet();
+                }
+            });
             OutputStream out = ex.stream(200, "text/event-stream; charset=utf-8", "no-cache");
             boolean first = true;
             while (true) {
@@ -559,6 +586,8 @@ final class HttpApi implements AutoCloseable {
                         writeSnapshot(out, view, roundTrips());
                     }
                     first = false;
+                } else if (next instanceof DecisionEvent d) {
+                    writeDecision(out, d);
                 } else {
                     MembershipChange ch = (MembershipChange) next;
                     writeEvent(out, ch.version(), ch.kind().name().toLowerCase(Locale.ROOT), Views.change(ch));
@@ -572,6 +601,9 @@ final class HttpApi implements AutoCloseable {
         } finally {
             if (sub != null) {
                 sub.close();
+            }
+            if (decisionSub != null) {
+                decisionSub.close();
             }
             eventStreams.decrementAndGet();
         }
@@ -602,6 +634,16 @@ final class HttpApi implements AutoCloseable {
         Views.writeView(w, view.version(), view.members(), roundTrips);
         w.write("\n\n");
         w.flush();
+    }
+
+    /** A decision record on its way to one event stream. */
+    private record DecisionEvent(String member, io.rollcall.Decision decision) {
+    }
+
+    /** A {@code decision} event: no {@code id}, so a reconnect still resumes from the last view version. */
+    private static void writeDecision(OutputStream out, DecisionEvent d) throws IOException {
+        String text = "event: decision\ndata: " + Json.write(DecisionViews.event(d.member(), d.decision())) + "\n\n";
+        out.write(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void writeEvent(OutputStream out, long id, String type, Object data) throws IOException {

@@ -20,6 +20,7 @@ public final class Main {
             "  join       join the cluster through ADDR...",
             "  leave      leave the cluster gracefully; the agent then exits",
             "  info       identity, addresses, configuration and counters",
+            "  why        NAME [--format text|json]   why a member is in its state: its decision records",
             "  monitor    stream membership events as JSON lines",
             "  tags       tags set KEY=VALUE... | tags delete KEY...",
             "  keys       keys list | install KEY | use KEY | remove KEY   (every member, Serf agents too)",
@@ -96,7 +97,7 @@ public final class Main {
                     System.out.println(Version.TEXT);
                     System.out.println(Version.PROTOCOLS);
                     return ExitCode.OK.status;
-                case "members", "join", "leave", "info", "monitor", "tags", "keys", "event", "query":
+                case "members", "join", "leave", "info", "monitor", "tags", "keys", "event", "query", "why":
                     return new Cli(System.getenv(), System.out).run(command, rest);
                 default:
                     throw new AgentSettings.UsageException("unknown command '" + command + "' (see 'rollcall help')");

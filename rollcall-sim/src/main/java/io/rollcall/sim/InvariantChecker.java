@@ -1,8 +1,11 @@
 package io.rollcall.sim;
 
 import io.rollcall.core.Member;
+import io.rollcall.core.engine.DecisionRecord;
+import io.rollcall.core.engine.DecisionRecorded;
 import io.rollcall.core.engine.MembershipEvent;
 import io.rollcall.core.engine.Notification;
+import io.rollcall.core.engine.Timeouts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +19,11 @@ import java.util.Set;
  *   <li>no node declares DEAD a member that was never crashed, paused, slowed or partitioned
  *       (a false failure);</li>
  *   <li>no node declares DEAD a member that left voluntarily;</li>
- *   <li>the incarnation a node holds for a member never decreases (until the member is removed).</li>
+ *   <li>the incarnation a node holds for a member never decreases (until the member is removed);</li>
+ *   <li>every failure declaration comes with its decision record, and a failure declared here has a
+ *       suspicion behind it, recorded at the same incarnation, that ran its full timeout: the timeout
+ *       between the floor and the ceiling the suspicion started with, as many confirmations recorded as
+ *       it counted, never more than it expected (docs/MODEL.md, <i>Decision records</i>).</li>
  * </ul>
  * Violations are collected with their virtual time, observer and subject, not thrown, so a run
  * reports all of them along with its seed.
@@ -33,7 +40,10 @@ public final class InvariantChecker implements SimObserver {
     private long falseFailures;
     private long failuresAfterLeave;
     private long incarnationRegressions;
+    private long unexplainedFailures;
     private long violationCount;
+    /** Per observer, the member it just declared failed, until that declaration's record arrives. */
+    private final Map<SimNode, String> awaitingRecord = new HashMap<>();
 
     /**
      * @param sim               the simulation whose nodes to know
@@ -62,8 +72,25 @@ public final class InvariantChecker implements SimObserver {
 
     @Override
     public void onNotification(long timeMillis, SimNode node, Notification notification) {
+        String awaited = awaitingRecord.remove(node);
+        if (notification instanceof DecisionRecorded recorded) {
+            if (awaited != null && !(awaited.equals(recorded.member()) && recorded.record() instanceof DecisionRecord.Failed)) {
+                unexplained(timeMillis, node.name() + " declared " + awaited + " failed without recording why");
+            }
+            if (recorded.record() instanceof DecisionRecord.Failed failed
+                    && failed.via() == DecisionRecord.Via.OUR_SUSPICION_TIMEOUT) {
+                checkDeclaredHere(timeMillis, node, recorded.member(), failed);
+            }
+            return;
+        }
+        if (awaited != null) {
+            unexplained(timeMillis, node.name() + " declared " + awaited + " failed without recording why");
+        }
         if (!(notification instanceof MembershipEvent event)) {
             return;
+        }
+        if (event instanceof MembershipEvent.Failed) {
+            awaitingRecord.put(node, event.member().name());
         }
         Member member = event.member();
         if (event instanceof MembershipEvent.Failed) {
@@ -100,6 +127,48 @@ public final class InvariantChecker implements SimObserver {
         }
     }
 
+    /**
+     * A failure declared here must have a suspicion behind it at the same incarnation that ran out:
+     * the last suspicion recorded before the verdict, whose confirmations since are the ones counted.
+     */
+    private void checkDeclaredHere(long timeMillis, SimNode node, String member, DecisionRecord.Failed failed) {
+        List<DecisionRecord> records = node.engine().decisionRecords(member);
+        DecisionRecord.Suspected suspected = null;
+        int confirmations = 0;
+        for (DecisionRecord r : records) {
+            if (r instanceof DecisionRecord.Suspected s && s.incarnation() == failed.incarnation()) {
+                suspected = s;
+                confirmations = 0;
+            } else if (r instanceof DecisionRecord.Confirmed c && suspected != null && c.incarnation() == failed.incarnation()) {
+                confirmations++;
+            }
+        }
+        String who = node.name() + " declared " + member + " failed at incarnation " + failed.incarnation();
+        if (suspected == null) {
+            unexplained(timeMillis, who + " with no suspicion of it recorded at that incarnation");
+            return;
+        }
+        long ran = failed.atMillis() - suspected.atMillis();
+        if (failed.suspectedAtMillis() != suspected.atMillis() || ran < failed.timeoutMillis()
+                || failed.timeoutMillis() < suspected.minTimeoutMillis()
+                || failed.timeoutMillis() > suspected.timeoutMillis()
+                || failed.confirmations() > suspected.expectedConfirmations()
+                || failed.confirmations() != confirmations
+                || failed.timeoutMillis() != Timeouts.suspicionTimeoutMillis(failed.confirmations(),
+                        suspected.expectedConfirmations(), suspected.minTimeoutMillis(), suspected.timeoutMillis())) {
+            unexplained(timeMillis, who + " inconsistently: suspected at " + suspected.atMillis() + " (recorded "
+                    + failed.suspectedAtMillis() + "), ran " + ran + " ms of a " + failed.timeoutMillis()
+                    + " ms timeout (floor " + suspected.minTimeoutMillis() + ", ceiling " + suspected.timeoutMillis()
+                    + "), " + failed.confirmations() + " confirmations counted, " + confirmations + " recorded, "
+                    + suspected.expectedConfirmations() + " expected");
+        }
+    }
+
+    private void unexplained(long timeMillis, String text) {
+        unexplainedFailures++;
+        violation(timeMillis, text);
+    }
+
     private void violation(long timeMillis, String text) {
         violationCount++;
         if (violations.size() < MAX_RECORDED) {
@@ -120,6 +189,11 @@ public final class InvariantChecker implements SimObserver {
     /** @return times an observer's incarnation for a member went down */
     public long incarnationRegressions() {
         return incarnationRegressions;
+    }
+
+    /** @return failure declarations without a record, or with one the suspicion rules do not explain */
+    public long unexplainedFailures() {
+        return unexplainedFailures;
     }
 
     /** @return total violations */

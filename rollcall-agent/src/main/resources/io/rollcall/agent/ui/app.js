@@ -282,6 +282,9 @@
     const body = JSON.parse(data);
     if (event === 'snapshot') {
       snapshot(body);
+    } else if (event === 'decision') {
+      addEvent('decision', body.record.at, body.member, body.record.type + ': ' + body.record.summary);
+      if (detailName === body.member) addRecord(body.record);
     } else if (body.member) {
       queue(body.member.name, event === 'removed' ? null : body.member);
       addEvent(event, body.time, body.member.name, body.member.address);
@@ -401,6 +404,32 @@
     }
   }
 
+  function addRecord(r) {
+    const li = el('li', 'record');
+    const t = el('time', null, clock(r.at));
+    t.dateTime = r.at || '';
+    li.appendChild(t);
+    li.appendChild(el('span', 'rec-type rec-' + r.type, r.type));
+    li.appendChild(el('span', null, r.summary));
+    $('detail-records').appendChild(li);
+  }
+
+  async function showHistory(name) {
+    $('detail-account').textContent = 'Loading the decision records\u2026';
+    $('detail-records').textContent = '';
+    try {
+      const h = await api('/v1/members/' + encodeURIComponent(name) + '/history');
+      if (detailName !== name) return;
+      $('detail-account').textContent = h.account.split('\n')[0];
+      $('detail-records').textContent = '';
+      for (const r of h.records) addRecord(r);
+    } catch (e) {
+      if (detailName !== name) return;
+      if (e instanceof Unauthorized) { askToken('The token was refused.'); return; }
+      $('detail-account').textContent = 'Decision records unavailable: ' + e.message;
+    }
+  }
+
   function openDetail(name) {
     const row = rows.get(name);
     if (!row) return;
@@ -408,6 +437,7 @@
     $('detail-title').textContent = name;
     showDetailMember(row.member);
     $('detail').showModal();
+    showHistory(name);
   }
 
   $('detail-close').addEventListener('click', () => $('detail').close());

@@ -40,6 +40,11 @@ public enum DropReason {
     INCARNATION_JUMP,
     /** A message naming a member whose name breaks {@link io.rollcall.NodeNames the name rule}. */
     INVALID_NAME,
+    /**
+     * A decision record that found no room in the member table's byte budget even with this
+     * member's older records and every tombstone gone: the transition happened, only its record is lost.
+     */
+    DECISION_RECORD_NO_ROOM,
     /** Input received after the engine was stopped. */
     STOPPED
 }

@@ -39,16 +39,18 @@ final class GossipRules extends EnginePart {
     private final Dissemination dissemination;
     private final Suspicions suspicions;
     private final MemberTableRules tableRules;
+    private final DecisionRecords records;
     private final Hooks hooks;
     private final Set<String> reportedConflicts = new LinkedHashSet<>();
     private int correctionsThisRound;
 
     GossipRules(EngineContext context, Dissemination dissemination, Suspicions suspicions, MemberTableRules tableRules,
-                Hooks hooks) {
+                DecisionRecords records, Hooks hooks) {
         super(context);
         this.dissemination = dissemination;
         this.suspicions = suspicions;
         this.tableRules = tableRules;
+        this.records = records;
         this.hooks = hooks;
     }
 
@@ -57,16 +59,17 @@ final class GossipRules extends EnginePart {
         correctionsThisRound = 0;
     }
 
-    /** @param sender where the claim came from, to correct it if it is stale; null if not from a peer's gossip */
-    void onAlive(Alive alive, Endpoint sender) {
-        onAlive(alive, sender, false);
+    /** @param source where the claim came from: for its record, and to correct a stale sender */
+    void onAlive(Alive alive, ClaimSource source) {
+        onAlive(alive, source, false);
     }
 
     /**
      * @param fromItself true if the member itself made the claim, in the reply to a stream we opened
      *                   to its address: exempt from {@link IncarnationRule#MAX_INCARNATION_JUMP}
      */
-    void onAlive(Alive alive, Endpoint sender, boolean fromItself) {
+    void onAlive(Alive alive, ClaimSource source, boolean fromItself) {
+        Endpoint sender = source.correctable();
         if (!NodeNames.isValid(alive.node())) {
             counters.drop(DropReason.INVALID_NAME);
             return;
@@ -117,10 +120,11 @@ final class GossipRules extends EnginePart {
         }
         Member before = entry.snapshot();
         MemberState previous = entry.state;
+        long suspectedFor = now - entry.stateSinceMillis;
         suspicions.end(entry);
         entry.incarnation = alive.incarnation();
         entry.address = alive.address();
-        if (!tableRules.makeRoom(MemberFootprint.bytes(alive.node(), alive.meta()) - entry.footprintBytes, entry)) {
+        if (!tableRules.makeRoom(MemberFootprint.bytes(alive.node(), alive.meta()) + entry.decisionBytes - entry.footprintBytes, entry)) {
             counters.drop(DropReason.TABLE_FULL);
             return;
         }
@@ -133,9 +137,13 @@ final class GossipRules extends EnginePart {
                 || !before.versions().equals(after.versions());
         if (previous == MemberState.DEAD || previous == MemberState.LEFT) {
             out.notify(new MembershipEvent.Joined(after));
+            records.record(entry, new DecisionRecord.Rejoined(clock.wallMillis(), entry.incarnation, source.via(),
+                    source.from(), entry.address, previous == MemberState.LEFT));
         } else {
             if (previous == MemberState.SUSPECT) {
                 out.notify(new MembershipEvent.Recovered(after));
+                records.record(entry, new DecisionRecord.Refuted(clock.wallMillis(), entry.incarnation, source.via(),
+                        source.from(), suspectedFor));
             }
             if (dataChanged) {
                 out.notify(new MembershipEvent.Updated(after, before));
@@ -172,7 +180,8 @@ final class GossipRules extends EnginePart {
         }
     }
 
-    void onSuspect(Suspect suspect, Endpoint sender) {
+    void onSuspect(Suspect suspect, ClaimSource source) {
+        Endpoint sender = source.correctable();
         MemberEntry entry = accused(suspect.node(), suspect.from(), suspect.incarnation());
         if (entry == null) {
             return;
@@ -182,8 +191,13 @@ final class GossipRules extends EnginePart {
             return;
         }
         if (entry.state == MemberState.SUSPECT && suspect.incarnation() == entry.incarnation) {
+            Suspicion open = suspicions.of(entry);
+            long before = open == null ? 0 : open.timeoutMillis();
             if (suspicions.confirm(entry, suspect.from())) {
                 dissemination.gossip(entry.name, suspect);
+                records.record(entry, new DecisionRecord.Confirmed(clock.wallMillis(), entry.incarnation, source.via(),
+                        suspect.from(), source.from(), source.probe(), open.confirmations(),
+                        open.expectedConfirmations(), open.timeoutMillis(), before));
             }
             return;
         }
@@ -195,14 +209,18 @@ final class GossipRules extends EnginePart {
         suspicions.end(entry);
         entry.incarnation = suspect.incarnation();
         table.setState(entry, MemberState.SUSPECT, clock.nowMillis());
-        suspicions.start(entry, suspect.from());
+        Suspicion opened = suspicions.start(entry, suspect.from());
         dissemination.gossip(entry.name, suspect);
+        records.record(entry, new DecisionRecord.Suspected(clock.wallMillis(), entry.incarnation, source.via(),
+                suspect.from(), source.from(), source.probe(), opened.timeoutMillis(), opened.minMillis(),
+                opened.expectedConfirmations()));
         if (previous != MemberState.SUSPECT) {
             out.notify(new MembershipEvent.Suspected(entry.snapshot()));
         }
     }
 
-    void onDead(Dead dead, Endpoint sender) {
+    void onDead(Dead dead, ClaimSource source) {
+        Endpoint sender = source.correctable();
         MemberEntry entry = accused(dead.node(), dead.from(), dead.incarnation());
         if (entry == null) {
             return;
@@ -224,7 +242,23 @@ final class GossipRules extends EnginePart {
         if (previous != next) {
             out.notify(next == MemberState.LEFT ? new MembershipEvent.Left(entry.snapshot())
                     : new MembershipEvent.Failed(entry.snapshot()));
+            records.record(entry, decision(entry, next, dead, source));
         }
+    }
+
+    /** @return the record of a member's death or departure */
+    private DecisionRecord decision(MemberEntry entry, MemberState next, Dead dead, ClaimSource source) {
+        long wall = clock.wallMillis();
+        if (next == MemberState.LEFT) {
+            return new DecisionRecord.Left(wall, entry.incarnation, source.via(), source.from());
+        }
+        Suspicions.Verdict verdict = source.verdict();
+        if (verdict == null) {
+            return new DecisionRecord.Failed(wall, entry.incarnation, source.via(), dead.from(), source.from(), -1, 0, 0);
+        }
+        long suspectedAtWall = wall - (clock.nowMillis() - verdict.suspectedAtMillis());
+        return new DecisionRecord.Failed(wall, entry.incarnation, source.via(), dead.from(), null, suspectedAtWall,
+                verdict.confirmations(), verdict.timeoutMillis());
     }
 
     /**

@@ -31,6 +31,10 @@ final class MemberEntry {
      */
     RoundTripTimes.Stats directRtt;
     RoundTripTimes.Stats indirectRtt;
+    /** Its last decision records, oldest first; null until the first ({@link DecisionRecords}). */
+    java.util.ArrayDeque<DecisionRecord> decisions;
+    /** What those records are accounted at, inside {@link #footprintBytes}. */
+    int decisionBytes;
 
     MemberEntry(String name, Endpoint address, Bytes meta, VersionVector versions, long incarnation,
                 MemberState state, long stateSinceMillis) {

@@ -52,7 +52,7 @@ final class MemberTable {
         insertSlot(entry);
         entry.index = list.size();
         list.add(entry);
-        entry.footprintBytes = MemberFootprint.bytes(entry.name, entry.meta);
+        entry.footprintBytes = MemberFootprint.bytes(entry.name, entry.meta) + entry.decisionBytes;
         bytes += entry.footprintBytes;
         stateCounts[entry.state.ordinal()]++;
         if (entry.state.isLive()) {
@@ -127,9 +127,23 @@ final class MemberTable {
     void setMeta(MemberEntry entry, Bytes meta) {
         entry.meta = meta;
         if (entry.index >= 0) {
-            int footprint = MemberFootprint.bytes(entry.name, meta);
+            int footprint = MemberFootprint.bytes(entry.name, meta) + entry.decisionBytes;
             bytes += footprint - entry.footprintBytes;
             entry.footprintBytes = footprint;
+        }
+    }
+
+    /**
+     * Changes what an entry's decision records are accounted at ({@link DecisionRecords}).
+     *
+     * @param entry an entry
+     * @param delta the bytes added (negative: released)
+     */
+    void addDecisionBytes(MemberEntry entry, int delta) {
+        entry.decisionBytes += delta;
+        if (entry.index >= 0) {
+            entry.footprintBytes += delta;
+            bytes += delta;
         }
     }
 

@@ -72,6 +72,7 @@ public final class MembershipEngine {
     private final Awareness awareness;
     private final Suspicions suspicions;
     private final MemberTableRules tableRules;
+    private final DecisionRecords records;
     private final PendingStreams streams;
     private final Prober prober;
     private final StateExchange exchange;
@@ -108,9 +109,11 @@ public final class MembershipEngine {
         PartHooks hooks = new PartHooks();
         this.dissemination = new Dissemination(context);
         this.awareness = new Awareness(config.awarenessMaxMultiplier());
-        this.suspicions = new Suspicions(context, dissemination, awareness, hooks::running);
+        // The records make room through the table rules, which are built after the suspicions that record.
+        this.records = new DecisionRecords(context, this::makeRoom);
+        this.suspicions = new Suspicions(context, dissemination, awareness, records, hooks::running);
         this.tableRules = new MemberTableRules(context, ring, suspicions);
-        this.gossipRules = new GossipRules(context, dissemination, suspicions, tableRules, hooks);
+        this.gossipRules = new GossipRules(context, dissemination, suspicions, tableRules, records, hooks);
         this.streams = new PendingStreams(config.maxPendingStreams(), counters);
         this.prober = new Prober(context, ring, awareness, dissemination, streams, hooks);
         this.exchange = new StateExchange(context, ring, dissemination, streams, hooks);
@@ -297,13 +300,13 @@ public final class MembershipEngine {
         } else if (message instanceof Ack ack) {
             prober.onAck(from, ack);
         } else if (message instanceof Nack nack) {
-            prober.onNack(nack);
+            prober.onNack(from, nack);
         } else if (message instanceof Alive alive) {
-            gossipRules.onAlive(alive, from);
+            gossipRules.onAlive(alive, ClaimSource.gossip(from));
         } else if (message instanceof Suspect suspect) {
-            gossipRules.onSuspect(suspect, from);
+            gossipRules.onSuspect(suspect, ClaimSource.gossip(from));
         } else if (message instanceof Dead dead) {
-            gossipRules.onDead(dead, from);
+            gossipRules.onDead(dead, ClaimSource.gossip(from));
         } else if (message instanceof UserData user) {
             delegate.onUserMessage(from, user.payload());
         } else {
@@ -454,6 +457,15 @@ public final class MembershipEngine {
         return table.bytes();
     }
 
+    /**
+     * @param name a member's name (ours included)
+     * @return the decisions recorded about it, oldest first; empty if we hold no such member
+     */
+    public List<DecisionRecord> decisionRecords(String name) {
+        MemberEntry entry = table.get(name);
+        return entry == null ? List.of() : DecisionRecords.of(entry);
+    }
+
     /** @return every known member's round-trip times, direct and via helpers, read in one walk of the table */
     public RoundTripTimes.PerMember roundTripsByMember() {
         return RoundTripTimes.PerMember.of(table.all());
@@ -541,6 +553,10 @@ public final class MembershipEngine {
         out.notify(new LeaveCompleted(timedOut));
     }
 
+    private boolean makeRoom(long bytes, MemberEntry keep) {
+        return tableRules.makeRoom(bytes, keep);
+    }
+
     private void requirePhase(Phase required, String action) {
         if (phase != required) {
             throw new IllegalStateException("cannot " + action + " while " + phase);
@@ -566,17 +582,22 @@ public final class MembershipEngine {
 
         @Override
         public void suspect(Suspect claim) {
-            gossipRules.onSuspect(claim, null);
+            gossipRules.onSuspect(claim, ClaimSource.STATE_EXCHANGE);
+        }
+
+        @Override
+        public void suspect(Suspect accusation, DecisionRecord.ProbeEvidence evidence) {
+            gossipRules.onSuspect(accusation, ClaimSource.probe(evidence));
         }
 
         @Override
         public void alive(Alive claim, boolean fromItself) {
-            gossipRules.onAlive(claim, null, fromItself);
+            gossipRules.onAlive(claim, ClaimSource.STATE_EXCHANGE, fromItself);
         }
 
         @Override
         public void dead(Dead claim) {
-            gossipRules.onDead(claim, null);
+            gossipRules.onDead(claim, ClaimSource.STATE_EXCHANGE);
         }
 
         @Override

@@ -32,8 +32,8 @@ final class Prober extends EnginePart {
         /** @return whether the engine is running (a leaving node no longer probes) */
         boolean running();
 
-        /** Applies our own suspicion of a probe target, as gossip of it would be. */
-        void suspect(Suspect accusation);
+        /** Applies our own suspicion of a probe target, as gossip of it would be, with what our probe saw. */
+        void suspect(Suspect accusation, DecisionRecord.ProbeEvidence evidence);
 
         /** A packet that may have carried queued gossip went out (our leave waits for its announcement). */
         void gossipSent();
@@ -80,7 +80,8 @@ final class Prober extends EnginePart {
             return;
         }
         long seqNo = nextSeqNo();
-        probe = new Probe(seqNo, target, clock.nowMicros());
+        long deadlineMillis = awareness.scale(config.probeIntervalMillis());
+        probe = new Probe(seqNo, target, clock.nowMicros(), clock.wallMillis(), deadlineMillis);
         counters.probesSent++;
         List<Message> parts = new ArrayList<>(2);
         parts.add(new Ping(seqNo, target.name, self.address, self.name));
@@ -91,7 +92,7 @@ final class Prober extends EnginePart {
         out.sendProbe(seqNo, target.address, dissemination.withPiggyback(parts));
         hooks.gossipSent();
         out.setTimer(new Timer.ProbeTimeout(seqNo), config.probeTimeoutMillis());
-        out.setTimer(new Timer.ProbeDeadline(seqNo), awareness.scale(config.probeIntervalMillis()));
+        out.setTimer(new Timer.ProbeDeadline(seqNo), deadlineMillis);
     }
 
     /** The current probe, if any, has its outcome (or we stopped probing): forget it and tell the driver. */
@@ -120,6 +121,7 @@ final class Prober extends EnginePart {
             if (wantNack) {
                 probe.expectedNacks++;
             }
+            probe.helpers.add(new AskedHelper(helper.name, helper.address, wantNack));
             counters.indirectProbesSent++;
             sendWithPiggyback(helper.address, List.of(new IndirectPing(seqNo, target.address, target.name, wantNack,
                     self.address, self.name)));
@@ -127,6 +129,7 @@ final class Prober extends EnginePart {
         if (config.tcpFallbackProbe() && target.versions.protocolMax() >= 3) {
             long requestId = streams.open(PendingStreams.Purpose.TCP_PING, target.address, 0, seqNo);
             if (requestId >= 0) {
+                probe.tcpFallbackTried = true;
                 counters.tcpFallbackProbes++;
                 out.sendStream(requestId, target.address, new Ping(seqNo, target.name, self.address, self.name));
             }
@@ -151,7 +154,7 @@ final class Prober extends EnginePart {
         out.cancelTimer(new Timer.ProbeDeadline(seqNo));
         counters.probesFailed++;
         counters.probesUnreachable++;
-        suspectTarget(finished.target);
+        suspectTarget(finished, DecisionRecord.DirectResult.PORT_UNREACHABLE, awareness.score());
     }
 
     void onProbeDeadline(long seqNo) {
@@ -160,6 +163,7 @@ final class Prober extends EnginePart {
         }
         Probe finished = probe;
         endProbe();
+        int healthScore = awareness.score();
         if (finished.fallbackAcked) {
             counters.tcpFallbackSuccesses++;
             awareness.apply(-1);
@@ -171,17 +175,26 @@ final class Prober extends EnginePart {
             awareness.apply(1);
         }
         counters.probesFailed++;
-        suspectTarget(finished.target);
+        suspectTarget(finished, DecisionRecord.DirectResult.NO_ACK, healthScore);
     }
 
-    private void suspectTarget(MemberEntry target) {
+    /** @param healthScore our health score when the probe ended, before its outcome counted */
+    private void suspectTarget(Probe finished, DecisionRecord.DirectResult direct, int healthScore) {
+        MemberEntry target = finished.target;
         if (target.removed || !target.state.isLive()) {
             return;
         }
         if (target.state == MemberState.ALIVE) {
             counters.suspicionsRaised++;
         }
-        hooks.suspect(new Suspect(target.incarnation, target.name, self.name));
+        List<DecisionRecord.Helper> helpers = new ArrayList<>(finished.helpers.size());
+        for (AskedHelper h : finished.helpers) {
+            helpers.add(new DecisionRecord.Helper(h.name, h.address, !h.wantsNack ? DecisionRecord.HelperAnswer.NO_NACK_EXPECTED
+                    : h.nacked ? DecisionRecord.HelperAnswer.NACK : DecisionRecord.HelperAnswer.NO_ANSWER));
+        }
+        hooks.suspect(new Suspect(target.incarnation, target.name, self.name), new DecisionRecord.ProbeEvidence(
+                finished.startedWallMillis, direct, helpers, finished.tcpFallbackTried, healthScore,
+                finished.deadlineMillis));
     }
 
     // ------------------------------------------------------------------ answering others
@@ -258,9 +271,14 @@ final class Prober extends EnginePart {
         counters.drop(DropReason.UNEXPECTED_ACK);
     }
 
-    void onNack(Nack nack) {
+    void onNack(Endpoint from, Nack nack) {
         if (probe != null && probe.seqNo == nack.seqNo()) {
             probe.nacks++;
+            for (AskedHelper h : probe.helpers) {
+                if (h.address.equals(from)) {
+                    h.nacked = true;
+                }
+            }
         } else {
             counters.drop(DropReason.UNEXPECTED_ACK);
         }
@@ -286,13 +304,35 @@ final class Prober extends EnginePart {
         int expectedNacks;
         int nacks;
         boolean fallbackAcked;
+        boolean tcpFallbackTried;
         /** When the ping went out, for the round trip of its ack. */
         final long startedMicros;
+        /** The same on the wall clock, and how long the probe is given: for its record if it fails. */
+        final long startedWallMillis;
+        final long deadlineMillis;
+        /** The helpers asked to probe indirectly, with their nacks: the record's evidence. */
+        final List<AskedHelper> helpers = new ArrayList<>(3);
 
-        Probe(long seqNo, MemberEntry target, long startedMicros) {
+        Probe(long seqNo, MemberEntry target, long startedMicros, long startedWallMillis, long deadlineMillis) {
             this.seqNo = seqNo;
             this.target = target;
             this.startedMicros = startedMicros;
+            this.startedWallMillis = startedWallMillis;
+            this.deadlineMillis = deadlineMillis;
+        }
+    }
+
+    /** A helper of the probe in progress. */
+    private static final class AskedHelper {
+        final String name;
+        final Endpoint address;
+        final boolean wantsNack;
+        boolean nacked;
+
+        AskedHelper(String name, Endpoint address, boolean wantsNack) {
+            this.name = name;
+            this.address = address;
+            this.wantsNack = wantsNack;
         }
     }
 

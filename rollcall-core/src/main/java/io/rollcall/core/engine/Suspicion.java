@@ -46,6 +46,19 @@ final class Suspicion {
         return startMillis + Timeouts.suspicionTimeoutMillis(confirmers.size(), expectedConfirmations, minMillis, maxMillis);
     }
 
+    /** @return the timeout given the confirmations so far, from the suspicion's start */
+    long timeoutMillis() {
+        return deadlineMillis() - startMillis;
+    }
+
+    long startMillis() {
+        return startMillis;
+    }
+
+    long minMillis() {
+        return minMillis;
+    }
+
     long incarnation() {
         return incarnation;
     }

@@ -26,6 +26,7 @@ final class Suspicions extends EnginePart {
 
     private final Dissemination dissemination;
     private final Awareness awareness;
+    private final DecisionRecords records;
     /** Whether the engine is running: only a running node refutes and sends verdicts directly. */
     private final BooleanSupplier running;
 
@@ -40,17 +41,34 @@ final class Suspicions extends EnginePart {
     /** Highest accusation about us waiting for that time; -1 if none. */
     private long deferredAccusation = -1;
 
-    Suspicions(EngineContext context, Dissemination dissemination, Awareness awareness, BooleanSupplier running) {
+    Suspicions(EngineContext context, Dissemination dissemination, Awareness awareness, DecisionRecords records,
+               BooleanSupplier running) {
         super(context);
         this.dissemination = dissemination;
         this.awareness = awareness;
+        this.records = records;
         this.running = running;
     }
 
     // ------------------------------------------------------------------ suspicion of others
 
-    /** Opens a suspicion of {@code entry}, just marked suspect at its current incarnation, raised by {@code accuser}. */
-    void start(MemberEntry entry, String accuser) {
+    /**
+     * Our failure verdict on a member whose suspicion ran out.
+     *
+     * @param dead              the verdict
+     * @param suspectedAtMillis when the suspicion started (engine clock)
+     * @param confirmations     the independent confirmations it had
+     * @param timeoutMillis     the timeout that ran out
+     */
+    record Verdict(Dead dead, long suspectedAtMillis, int confirmations, long timeoutMillis) {
+    }
+
+    /**
+     * Opens a suspicion of {@code entry}, just marked suspect at its current incarnation, raised by {@code accuser}.
+     *
+     * @return the suspicion, for its record
+     */
+    Suspicion start(MemberEntry entry, String accuser) {
         int n = table.liveCount();
         int expected = config.suspicionMult() - 2;
         if (n - 2 < expected) {
@@ -63,6 +81,12 @@ final class Suspicions extends EnginePart {
         Suspicion suspicion = new Suspicion(entry.incarnation, accuser, expected, min, max, now, nextToken++);
         open.put(entry.name, suspicion);
         out.setTimer(new Timer.SuspicionTimeout(entry.name, suspicion.token()), suspicion.deadlineMillis() - now);
+        return suspicion;
+    }
+
+    /** @return the open suspicion of {@code entry}, or null */
+    Suspicion of(MemberEntry entry) {
+        return open.get(entry.name);
     }
 
     /**
@@ -96,7 +120,7 @@ final class Suspicions extends EnginePart {
      * @return our failure verdict, counted, if the member is still suspected at the incarnation it
      *         was suspected at once the timeout has run out; null otherwise
      */
-    Dead expire(String node, long token) {
+    Verdict expire(String node, long token) {
         Suspicion suspicion = open.get(node);
         if (suspicion == null || suspicion.token() != token) {
             return null;
@@ -112,7 +136,8 @@ final class Suspicions extends EnginePart {
             return null;
         }
         counters.deathsDeclared++;
-        return new Dead(entry.incarnation, node, self.name);
+        return new Verdict(new Dead(entry.incarnation, node, self.name), suspicion.startMillis(),
+                suspicion.confirmations(), suspicion.timeoutMillis());
     }
 
     /**
@@ -160,6 +185,8 @@ final class Suspicions extends EnginePart {
         directRefutationPending = true;
         sendRefutationDirectly();
         out.notify(new SelfRefuted(self.snapshot()));
+        records.record(self, new DecisionRecord.Refuted(clock.wallMillis(), incarnation,
+                DecisionRecord.Via.OUR_REFUTATION, null, 0));
     }
 
     /** Each gossip round: the deferred refutation and the paced direct sends, once they are due. */

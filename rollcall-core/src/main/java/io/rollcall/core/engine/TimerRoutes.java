@@ -54,11 +54,11 @@ final class TimerRoutes implements Timer.Handler {
 
     @Override
     public void onSuspicionTimeout(Timer.SuspicionTimeout timer) {
-        Dead verdict = suspicions.expire(timer.node(), timer.token());
+        Suspicions.Verdict verdict = suspicions.expire(timer.node(), timer.token());
         if (verdict != null) {
-            MemberEntry accused = suspicions.table.get(verdict.node());
-            gossipRules.onDead(verdict, null);
-            suspicions.sendVerdictDirectly(verdict, accused);
+            MemberEntry accused = suspicions.table.get(verdict.dead().node());
+            gossipRules.onDead(verdict.dead(), ClaimSource.timeout(verdict));
+            suspicions.sendVerdictDirectly(verdict.dead(), accused);
         }
     }
 
