@@ -187,7 +187,7 @@ public sealed interface Decision {
                 default -> "suspected by " + DecisionAccount.who(accuser) + DecisionAccount.toldBy(learnedFrom);
             };
             return why + "; timeout " + DecisionAccount.seconds(timeout) + ", down to "
-                    + DecisionAccount.seconds(minTimeout) + " with " + expectedConfirmations + " confirmations";
+                    + DecisionAccount.seconds(minTimeout) + " with " + DecisionAccount.count(expectedConfirmations, "confirmation");
         }
     }
 
@@ -282,7 +282,7 @@ public sealed interface Decision {
         public String summary() {
             if (declaredHere()) {
                 return "declared failed here: the suspicion from " + DecisionAccount.time(suspectedAt) + " ran its "
-                        + DecisionAccount.seconds(timeout) + " timeout with " + confirmations + " confirmations";
+                        + DecisionAccount.seconds(timeout) + " timeout with " + DecisionAccount.count(confirmations, "confirmation");
             }
             return "declared failed by " + DecisionAccount.who(declaredBy) + DecisionAccount.toldBy(learnedFrom);
         }

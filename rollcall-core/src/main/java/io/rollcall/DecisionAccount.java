@@ -116,6 +116,10 @@ public final class DecisionAccount {
         return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     static String who(String name) {
         return name.isEmpty() ? "an unnamed member" : name;
     }

@@ -135,6 +135,55 @@ class AgentIT {
     }
 
     @Test
+    void aKilledAgentsFailureIsExplainedByItsDecisionRecordsOverHttpTheCliAndTheEventStream() throws Exception {
+        List<AgentProcess> c = cluster("127.102.36", 3);
+        java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<List<String[]>> stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return events(c.get(0), null, seen -> {
+                    // The snapshot goes out after the stream's subscriptions are in place.
+                    subscribed.countDown();
+                    return seen.stream().anyMatch(e -> e[1].equals("decision")
+                            && e[2].contains("\"member\":\"n3\"") && e[2].contains("\"type\":\"failed\""));
+                }, 40_000);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        assertThat(subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("n1's event stream opened").isTrue();
+        c.get(2).signal("KILL");
+        await("n3 failed at n1", 40_000, () -> "failed".equals(c.get(0).statuses().get("n3")), this::everyView);
+
+        HttpResponse<String> history = c.get(0).get("/v1/members/n3/history");
+        assertThat(history.statusCode()).isEqualTo(200);
+        Map<?, ?> body = (Map<?, ?>) Json.read(history.body());
+        assertThat(body.get("member")).isEqualTo("n3");
+        List<?> records = (List<?>) body.get("records");
+        Map<?, ?> last = (Map<?, ?>) records.get(records.size() - 1);
+        assertThat(last.get("type")).isEqualTo("failed");
+        assertThat(last.keySet()).map(String::valueOf).contains("at", "incarnation", "via", "learned_from", "summary",
+                "declared_by", "declared_here", "suspected_at", "confirmations", "timeout_ms");
+        assertThat(records).anySatisfy(r -> assertThat(((Map<?, ?>) r).get("type")).isIn("suspected", "failed"));
+        assertThat(c.get(0).get("/v1/members/nobody/history").statusCode()).isEqualTo(404);
+        assertThat(c.get(0).get("/v1/members/bad%00name/history").statusCode()).isEqualTo(400);
+
+        Map<String, String> env = Map.of("ROLLCALL_AGENT", c.get(0).url());
+        AgentProcess.Result why = AgentProcess.cli(env, "why", "n3");
+        assertThat(why.status()).as(why.err()).isZero();
+        assertThat(why.out()).startsWith("n3 failed at ").contains("declared failed");
+        AgentProcess.Result json = AgentProcess.cli(env, "why", "n3", "--format", "json");
+        assertThat(((Map<?, ?>) Json.read(json.out())).get("records")).isEqualTo(records);
+        AgentProcess.Result unknown = AgentProcess.cli(env, "why", "nobody");
+        assertThat(unknown.status()).isNotZero();
+        assertThat(unknown.err().strip()).startsWith("rollcall: ").contains("nobody").doesNotContain("\n");
+        AgentProcess.Result healthy = AgentProcess.cli(env, "why", "n2");
+        assertThat(healthy.out()).startsWith("n2: no decisions recorded");
+
+        List<String[]> streamed = stream.get(45, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(streamed).anyMatch(e -> e[1].equals("decision") && e[2].contains("\"summary\""));
+    }
+
+    @Test
     void theEventStreamResumesFromLastEventIdWithoutMissingAnything() throws Exception {
         List<AgentProcess> c = cluster("127.102.22", 2);
         List<String[]> first = events(c.get(0), null, 1, 10_000);
@@ -422,6 +471,15 @@ class AgentIT {
     /** Reads Server-Sent Events until {@code count} events arrived; each as [id, event, data]. */
     private static List<String[]> events(AgentProcess agent, String lastEventId, int count, long timeoutMillis)
             throws Exception {
+        List<String[]> out = events(agent, lastEventId, seen -> seen.size() >= count, timeoutMillis);
+        assertThat(out).as("events from " + agent.name).hasSizeGreaterThanOrEqualTo(count);
+        return out;
+    }
+
+    /** Reads the event stream until {@code done} holds for what was read (or the time is up); each event as {id, type, data}. */
+    private static List<String[]> events(AgentProcess agent, String lastEventId,
+                                         java.util.function.Predicate<List<String[]>> done, long timeoutMillis)
+            throws Exception {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(agent.url() + "/v1/events")).GET();
         if (lastEventId != null) {
             req.header("Last-Event-ID", lastEventId);
@@ -441,10 +499,13 @@ class AgentIT {
                     } else if (line.startsWith("data: ")) {
                         synchronized (out) {
                             out.add(new String[] {id, event, line.substring(6)});
-                            if (out.size() >= count) {
+                            if (done.test(out)) {
                                 return;
                             }
                         }
+                    } else if (line.isEmpty()) {
+                        // An event without an id line (a decision record) keeps no stale one.
+                        id = null;
                     }
                 }
             } catch (IOException e) {
@@ -456,7 +517,6 @@ class AgentIT {
         reader.join(timeoutMillis);
         response.body().close();
         synchronized (out) {
-            assertThat(out).as("events from " + agent.name).hasSizeGreaterThanOrEqualTo(count);
             return new ArrayList<>(out);
         }
     }

@@ -115,6 +115,13 @@ class WebPageIT {
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
         assertThat(browser.findElement(By.id("detail-title")).getText()).isEqualTo("c");
         assertThat(dialog.getText()).contains("failed", "127.102.80.3:7946");
+        // Its decision records open with it: the account says why it failed, one line per record below.
+        wait.until(d -> browser.findElement(By.id("detail-account")).getText().startsWith("c failed at "));
+        List<WebElement> records = browser.findElements(By.cssSelector("#detail-records li"));
+        assertThat(records).isNotEmpty();
+        assertThat(records.get(records.size() - 1).getText()).contains("failed", "declared failed");
+        assertThat(browser.findElement(By.id("events")).getText()).as("records arrive on the event stream too")
+                .contains("decision");
         screenshot("member-detail.png");
         browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
         wait.until(ExpectedConditions.invisibilityOf(dialog));

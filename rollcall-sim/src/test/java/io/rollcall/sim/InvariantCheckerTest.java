@@ -2,7 +2,10 @@ package io.rollcall.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollcall.core.engine.DecisionRecord;
+import io.rollcall.core.engine.DecisionRecorded;
 import io.rollcall.core.engine.EngineConfig;
+import io.rollcall.core.engine.MembershipEvent;
 import org.junit.jupiter.api.Test;
 
 /** The checker really catches what it is there to catch. */
@@ -47,5 +50,37 @@ class InvariantCheckerTest {
         sim.crash(sim.nodes().get(2));
         sim.runUntil(60_000);
         assertThat(checker.failuresAfterLeave()).isPositive();
+    }
+
+    @Test
+    void everyFailureInACrashIsExplainedByItsRecordsAndAnUnexplainedOneIsFlagged() {
+        Simulation sim = new Simulation(5, EngineConfig.lan(), NetworkModel.lan());
+        for (int i = 0; i < 8; i++) {
+            sim.addNode();
+        }
+        InvariantChecker checker = new InvariantChecker(sim, false);
+        sim.addObserver(checker);
+        for (SimNode n : sim.nodes()) {
+            sim.start(n, 1);
+        }
+        sim.bootstrapConverged();
+        sim.runUntil(3_000);
+        SimNode victim = sim.nodes().get(3);
+        sim.crash(victim);
+        sim.runUntil(60_000);
+        SimNode observer = sim.nodes().get(0);
+        assertThat(observer.engine().decisionRecords(victim.name())).as("seed 5")
+                .anySatisfy(r -> assertThat(r).isInstanceOf(DecisionRecord.Failed.class));
+        assertThat(checker.unexplainedFailures()).as("seed 5: %s", checker.violations()).isZero();
+
+        // A declaration whose record never comes, and a verdict "here" with no suspicion behind it.
+        var member = observer.engine().member(victim.name()).orElseThrow();
+        checker.onNotification(61_000, observer, new MembershipEvent.Failed(member));
+        checker.onNotification(61_000, observer, new MembershipEvent.Removed(member));
+        checker.onNotification(61_001, observer, new DecisionRecorded(victim.name(), new DecisionRecord.Failed(61_001,
+                member.incarnation() + 1, DecisionRecord.Via.OUR_SUSPICION_TIMEOUT, observer.name(), null, 60_000, 0, 1_000)));
+        assertThat(checker.unexplainedFailures()).isEqualTo(2);
+        assertThat(checker.violations()).anySatisfy(v -> assertThat(v).contains("without recording why"))
+                .anySatisfy(v -> assertThat(v).contains("with no suspicion of it recorded at that incarnation"));
     }
 }

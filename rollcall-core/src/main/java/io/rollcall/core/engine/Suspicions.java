@@ -70,7 +70,8 @@ final class Suspicions extends EnginePart {
      */
     Suspicion start(MemberEntry entry, String accuser) {
         int n = table.liveCount();
-        int expected = config.suspicionMult() - 2;
+        // Never below 0: a suspicionMult of 1 expects no confirmations (it counted none before either).
+        int expected = Math.max(0, config.suspicionMult() - 2);
         if (n - 2 < expected) {
             // Too few members to ever collect the confirmations: use the minimum timeout from the start.
             expected = 0;
