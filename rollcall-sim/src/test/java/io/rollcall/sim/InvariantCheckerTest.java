@@ -11,6 +11,21 @@ import org.junit.jupiter.api.Test;
 /** The checker really catches what it is there to catch. */
 class InvariantCheckerTest {
 
+    /** @return the checker of {@code nodes} LAN nodes started converged in {@code sim}, 3 s into the run */
+    private static InvariantChecker convergedLan(Simulation sim, int nodes) {
+        for (int i = 0; i < nodes; i++) {
+            sim.addNode();
+        }
+        InvariantChecker checker = new InvariantChecker(sim, false);
+        sim.addObserver(checker);
+        for (SimNode n : sim.nodes()) {
+            sim.start(n, 1);
+        }
+        sim.bootstrapConverged();
+        sim.runUntil(3_000);
+        return checker;
+    }
+
     @Test
     void flagsAFailureDeclaredAboutAHealthyNode() {
         // Suspicion that can never be refuted in time: a 1 ms probe deadline is impossible to meet
@@ -35,16 +50,7 @@ class InvariantCheckerTest {
     @Test
     void flagsAFailureDeclaredAboutANodeThatLeft() {
         Simulation sim = new Simulation(4, EngineConfig.lan(), NetworkModel.lan());
-        for (int i = 0; i < 5; i++) {
-            sim.addNode();
-        }
-        InvariantChecker checker = new InvariantChecker(sim, false);
-        sim.addObserver(checker);
-        for (SimNode n : sim.nodes()) {
-            sim.start(n, 1);
-        }
-        sim.bootstrapConverged();
-        sim.runUntil(3_000);
+        InvariantChecker checker = convergedLan(sim, 5);
         // Claim node-2 departed, then kill it without a leave: its failure must be flagged.
         checker.markDeparted("node-2");
         sim.crash(sim.nodes().get(2));
@@ -55,16 +61,7 @@ class InvariantCheckerTest {
     @Test
     void everyFailureInACrashIsExplainedByItsRecordsAndAnUnexplainedOneIsFlagged() {
         Simulation sim = new Simulation(5, EngineConfig.lan(), NetworkModel.lan());
-        for (int i = 0; i < 8; i++) {
-            sim.addNode();
-        }
-        InvariantChecker checker = new InvariantChecker(sim, false);
-        sim.addObserver(checker);
-        for (SimNode n : sim.nodes()) {
-            sim.start(n, 1);
-        }
-        sim.bootstrapConverged();
-        sim.runUntil(3_000);
+        InvariantChecker checker = convergedLan(sim, 8);
         SimNode victim = sim.nodes().get(3);
         sim.crash(victim);
         sim.runUntil(60_000);
