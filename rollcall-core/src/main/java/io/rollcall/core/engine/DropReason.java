@@ -38,7 +38,7 @@ public enum DropReason {
      * above the incarnation we hold for it.
      */
     INCARNATION_JUMP,
-    /** A message naming a member whose name breaks {@link io.rollcall.NodeNames the name rule}. */
+    /** A message naming a member whose name breaks {@link io.rollcall.core.NodeNameRules the name rule}. */
     INVALID_NAME,
     /** Input received after the engine was stopped. */
     STOPPED

@@ -1,9 +1,9 @@
 package io.rollcall.core.engine;
 
-import io.rollcall.NodeNames;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
+import io.rollcall.core.NodeNameRules;
 import io.rollcall.core.Precedence;
 import io.rollcall.core.message.Alive;
 import io.rollcall.core.message.Dead;
@@ -67,7 +67,7 @@ final class GossipRules extends EnginePart {
      *                   to its address: exempt from {@link IncarnationRule#MAX_INCARNATION_JUMP}
      */
     void onAlive(Alive alive, Endpoint sender, boolean fromItself) {
-        if (!NodeNames.isValid(alive.node())) {
+        if (!NodeNameRules.isValid(alive.node())) {
             counters.drop(DropReason.INVALID_NAME);
             return;
         }
@@ -263,7 +263,7 @@ final class GossipRules extends EnginePart {
      *         is allowed: it is what an accuser that does not say who it is sends.
      */
     private boolean namesAreValid(String node, String accuser) {
-        if (NodeNames.isValid(node) && (accuser.isEmpty() || NodeNames.isValid(accuser))) {
+        if (NodeNameRules.isValid(node) && (accuser.isEmpty() || NodeNameRules.isValid(accuser))) {
             return true;
         }
         counters.drop(DropReason.INVALID_NAME);

@@ -173,7 +173,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
             PendingQuery pending = pendingQueries.get(response.id());
             if (pending == null || pending.ltime != response.ltime()) {
                 refuse("answer_unknown_query");
-            } else if (!io.rollcall.NodeNames.isValid(response.from())) {
+            } else if (!io.rollcall.core.NodeNameRules.isValid(response.from())) {
                 // An answer is reported under its sender's name (rollcall keys): no name outside the rule.
                 invalidNames++;
             } else {
@@ -557,7 +557,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         return intentsReceived;
     }
 
-    /** @return Serf intents, push/pull entries and query answers refused for a name that breaks {@link io.rollcall.NodeNames the rule} */
+    /** @return Serf intents, push/pull entries and query answers refused for a name that breaks {@link io.rollcall.core.NodeNameRules the rule} */
     public long invalidNames() {
         return invalidNames;
     }
@@ -599,7 +599,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
 
     /** @return true if the intent is newer than what we knew of the member, so worth passing on */
     private boolean recordStatus(String node, long ltime) {
-        if (!io.rollcall.NodeNames.isValid(node)) {
+        if (!io.rollcall.core.NodeNameRules.isValid(node)) {
             // Refused before it is stored or passed on: the engine refuses the member under that name too.
             invalidNames++;
             return false;
