@@ -26,7 +26,8 @@ class ModuleBoundaryTest {
             KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class, PrintableText.class,
             SeedProvider.class, HostAndPort.class, DiscoveryCounters.class, RoundTrip.class, ProbeRoundTrips.class,
             ProbeRoundTrips.Histogram.class, ClusterEventListener.class, IncomingQuery.class, QueryOptions.class,
-            QueryResult.class, QueryResult.Response.class, UserEvent.class);
+            QueryResult.class, QueryResult.Response.class, UserEvent.class, ConnectionAdmission.class,
+            ConnectionAdmission.Decision.class, ConnectionAdmission.Refusal.class, ConnectionAdmission.Slot.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {

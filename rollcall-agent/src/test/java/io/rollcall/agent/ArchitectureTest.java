@@ -22,7 +22,6 @@ import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,17 +36,6 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String CORE = "io.rollcall.core..";
     private static final String ENGINE = "io.rollcall.core.engine..";
-
-    /**
-     * Core internals the agent still uses, frozen: this list may only shrink. Each entry needs a
-     * public-API equivalent (or a move into the agent) before it can go.
-     */
-    private static final Set<String> AGENT_CORE_EXCEPTIONS = Set.of(
-            // The HTTP server's fair head-slot admission is the stream server's; one implementation for both.
-            "io.rollcall.core.transport.ConnectionSlots",
-            "io.rollcall.core.transport.ConnectionSlots$Admission",
-            "io.rollcall.core.transport.ConnectionSlots$Refusal",
-            "io.rollcall.core.transport.ConnectionSlots$Slot");
 
     private static JavaClasses classes;
 
@@ -150,10 +138,7 @@ class ArchitectureTest {
     @Test
     void agentUsesOnlyThePublicApi() {
         check(noClasses().that().resideInAPackage("io.rollcall.agent..")
-                .should().dependOnClassesThat(DescribedPredicate.describe(
-                        "reside in " + CORE + " (other than the frozen exceptions)",
-                        (JavaClass c) -> c.getPackageName().startsWith("io.rollcall.core")
-                                && !AGENT_CORE_EXCEPTIONS.contains(c.getName())))
+                .should().dependOnClassesThat().resideInAPackage(CORE)
                 .because("the agent is a user of the library like any other: io.rollcall is its API"));
     }
 
