@@ -501,14 +501,14 @@ public final class Rollcall implements Membership, AutoCloseable {
         }
         List<io.rollcall.core.Bytes> filters = new ArrayList<>();
         if (!options.nodes().isEmpty()) {
-            filters.add(io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeNodeFilter(options.nodes())));
+            filters.add(io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfQueryCodec.encodeNodeFilter(options.nodes())));
         }
         for (Map.Entry<String, String> tag : new TreeMap<>(options.tags()).entrySet()) {
-            String problem = io.rollcall.core.codec.SerfCodec.expressionProblem(tag.getValue());
+            String problem = io.rollcall.core.codec.SerfQueryCodec.expressionProblem(tag.getValue());
             if (problem != null) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("tag filter " + tag.getKey() + ": " + problem));
             }
-            filters.add(io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeTagFilter(tag.getKey(), tag.getValue())));
+            filters.add(io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfQueryCodec.encodeTagFilter(tag.getKey(), tag.getValue())));
         }
         long timeout = options.timeout() != null ? options.timeout().toMillis() : defaultQueryTimeoutMillis();
         List<String> acks = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -570,7 +570,7 @@ public final class Rollcall implements Membership, AutoCloseable {
         io.rollcall.core.Bytes payload = io.rollcall.core.Bytes.EMPTY;
         if (base64Key != null) {
             GossipKey key = GossipKey.parseBase64(base64Key);
-            payload = io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeKeyRequest(
+            payload = io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfQueryCodec.encodeKeyRequest(
                     new SerfMessage.KeyRequest(io.rollcall.core.Bytes.of(key.bytes()))));
         }
         int members = view().reachable().size();

@@ -5,6 +5,7 @@ import io.rollcall.core.Bytes;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.codec.SerfCodec;
+import io.rollcall.core.codec.SerfQueryCodec;
 import io.rollcall.core.engine.JoinCompleted;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.MembershipEvent;
@@ -317,7 +318,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     public String respond(SerfApplication.ReceivedQuery received, Bytes answer) {
         SerfMessage.Query query = received.query();
         SerfMessage.QueryResponse response = new SerfMessage.QueryResponse(query.ltime(), query.id(), selfName, 0, answer);
-        if (SerfCodec.encodeQueryResponse(response).length > QUERY_RESPONSE_SIZE_LIMIT_BYTES) {
+        if (SerfQueryCodec.encodeQueryResponse(response).length > QUERY_RESPONSE_SIZE_LIMIT_BYTES) {
             return "response exceeds limit of " + QUERY_RESPONSE_SIZE_LIMIT_BYTES + " bytes";
         }
         if (protocolClock.nowMillis() > received.deadlineMillis()) {
@@ -345,7 +346,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
             return null;
         }
         // A member we do not know is answered as Serf answers it, with a nil member: a vote for neither.
-        return engine.member(name).map(m -> Bytes.of(io.rollcall.core.codec.SerfCodec.encodeConflictResponse(m)))
+        return engine.member(name).map(m -> Bytes.of(SerfQueryCodec.encodeConflictResponse(m)))
                 .orElse(NO_MEMBER);
     }
 
@@ -359,7 +360,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
             ours.offer(response);
             return;
         }
-        byte[] raw = SerfCodec.encodeQueryResponse(response);
+        byte[] raw = SerfQueryCodec.encodeQueryResponse(response);
         engine.sendUserMessage(asker, Bytes.of(raw));
         relay(query, asker, raw);
     }
@@ -437,7 +438,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         Endpoint self = engine.localMember().address();
         SerfMessage.Query query = new SerfMessage.Query(queryClock.time(), id, Bytes.of(self.addressBytes()), self.port(),
                 selfName, filters, requestAck ? SerfMessage.QUERY_FLAG_ACK : 0, relayFactor, timeoutNanos, name, payload);
-        byte[] encoded = SerfCodec.encodeQuery(query);
+        byte[] encoded = SerfQueryCodec.encodeQuery(query);
         if (encoded.length > QUERY_SIZE_LIMIT_BYTES) {
             return "query exceeds limit of " + QUERY_SIZE_LIMIT_BYTES + " bytes";
         }
