@@ -1,5 +1,7 @@
 package io.rollcall;
 
+import io.rollcall.core.NodeNameRules;
+
 /**
  * The one rule for member names, wherever a name comes from: the wire (alive, suspect and dead
  * messages, push/pull entries, Serf intents), the Java API ({@link RollcallConfig#builder}), and the
@@ -20,7 +22,7 @@ package io.rollcall;
  */
 public final class NodeNames {
     /** Longest name, in bytes (equal to characters, since a valid name is ASCII); Serf's MaxNodeNameLength. */
-    public static final int MAX_NODE_NAME_BYTES = 128;
+    public static final int MAX_NODE_NAME_BYTES = NodeNameRules.MAX_NODE_NAME_BYTES;
 
     private NodeNames() {
     }
@@ -31,20 +33,7 @@ public final class NodeNames {
      *         (it may hold the very characters the rule keeps out of logs and terminals)
      */
     public static String problem(String name) {
-        if (name == null || name.isEmpty()) {
-            return "node name must not be empty";
-        }
-        if (name.length() > MAX_NODE_NAME_BYTES) {
-            return "node name is " + name.length() + " characters; the limit is " + MAX_NODE_NAME_BYTES;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!allowed(c)) {
-                return "node name has " + describe(c) + " at position " + (i + 1)
-                        + "; allowed are letters A-Z and a-z, digits, '.', '_' and '-'";
-            }
-        }
-        return null;
+        return NodeNameRules.problem(name);
     }
 
     /**
@@ -52,15 +41,7 @@ public final class NodeNames {
      * @return true if it follows the rule
      */
     public static boolean isValid(String name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_NODE_NAME_BYTES) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (!allowed(name.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        return NodeNameRules.isValid(name);
     }
 
     /**
@@ -69,24 +50,6 @@ public final class NodeNames {
      * @throws IllegalArgumentException with {@link #problem} if it breaks the rule
      */
     public static String requireValid(String name) {
-        String problem = problem(name);
-        if (problem != null) {
-            throw new IllegalArgumentException(problem);
-        }
-        return name;
-    }
-
-    private static boolean allowed(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    }
-
-    private static String describe(char c) {
-        if (c == '\uFFFD') {
-            return "invalid UTF-8 (U+FFFD)";
-        }
-        if (c > ' ' && c < 0x7F) {
-            return "'" + c + "'";
-        }
-        return String.format("U+%04X", (int) c);
+        return NodeNameRules.requireValid(name);
     }
 }

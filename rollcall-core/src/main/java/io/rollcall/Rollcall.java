@@ -5,14 +5,12 @@ import io.rollcall.core.codec.SerfTags;
 import io.rollcall.core.engine.EngineCounters;
 import io.rollcall.core.engine.RoundTripTimes;
 import io.rollcall.core.engine.MembershipEngine;
-import io.rollcall.core.message.MessageType;
 import io.rollcall.core.security.GossipCipher;
 import io.rollcall.core.security.GossipKey;
 import io.rollcall.core.security.Keyring;
 import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.node.LiveNode;
 import io.rollcall.core.transport.TransportConfig;
-import io.rollcall.core.transport.TransportCounters;
 import io.rollcall.core.view.ChangeFeed;
 import io.rollcall.core.view.ViewTracker;
 import java.io.IOException;
@@ -21,10 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -362,27 +358,7 @@ public final class Rollcall implements Membership, AutoCloseable {
         }
         EngineSide side = onProtocolThread(e -> new EngineSide(e.roundTripsByMember(),
                 e.roundTripTimes().histogram(false), e.roundTripTimes().histogram(true)));
-        return new ProbeRoundTrips(roundTrips(side.perMember().direct()), roundTrips(side.perMember().viaHelper()),
-                histogram(side.directHistogram()), histogram(side.indirectHistogram()));
-    }
-
-    private static Map<String, RoundTrip> roundTrips(Map<String, RoundTripTimes.Sample> samples) {
-        Map<String, RoundTrip> out = new java.util.HashMap<>();
-        samples.forEach((name, s) -> out.put(name, new RoundTrip(java.time.Duration.ofNanos(s.lastMicros() * 1_000L),
-                java.time.Duration.ofNanos(s.smoothedMicros() * 1_000L), s.samples())));
-        return out;
-    }
-
-    private static ProbeRoundTrips.Histogram histogram(RoundTripTimes.Histogram h) {
-        List<java.time.Duration> bounds = new ArrayList<>();
-        for (long micros : RoundTripTimes.BUCKET_BOUNDS_MICROS) {
-            bounds.add(java.time.Duration.ofNanos(micros * 1_000L));
-        }
-        List<Long> counts = new ArrayList<>();
-        for (long n : h.counts()) {
-            counts.add(n);
-        }
-        return new ProbeRoundTrips.Histogram(bounds, counts, java.time.Duration.ofNanos(h.sumMicros() * 1_000L));
+        return Readings.probeRoundTrips(side.perMember(), side.directHistogram(), side.indirectHistogram());
     }
 
     /** @return this node's health score and traffic counters; after close, as they were at the stop */
@@ -403,34 +379,8 @@ public final class Rollcall implements Membership, AutoCloseable {
             }
             throw stopped;
         }
-        EngineCounters.Snapshot c = side.counters();
-        TransportCounters t = node.network().transportCounters();
-        Map<String, Long> dropped = new TreeMap<>();
-        c.drops().forEach((k, v) -> dropped.put("engine." + k.name().toLowerCase(Locale.ROOT), v));
-        t.decodeDrops().forEach((k, v) -> {
-            if (v > 0) {
-                dropped.put("codec." + k.name().toLowerCase(Locale.ROOT), v);
-            }
-        });
-        t.transportDrops().forEach((k, v) -> {
-            if (v > 0) {
-                dropped.put("transport." + k.name().toLowerCase(Locale.ROOT), v);
-            }
-        });
-        node.serfDrops().forEach((k, v) -> {
-            if (v > 0) {
-                dropped.put("serf." + k, v);
-            }
-        });
-        if (clusterEvents.dropped() > 0) {
-            dropped.put("serf.delivery_queue_full", clusterEvents.dropped());
-        }
-        if (decisions.dropped() > 0) {
-            dropped.put("decision.delivery_queue_full", decisions.dropped());
-        }
-        return new Health(side.score(), c.probesSent(), c.probesFailed(), c.probesUnreachable(), c.suspicionsRaised(), c.deathsDeclared(),
-                c.refutations(), byType(t.messagesIn()), byType(t.messagesOut()), t.bytesIn(), t.bytesOut(), dropped,
-                node.network().queueDepth());
+        return Readings.health(side.score(), side.counters(), node.network().transportCounters(), node.serfDrops(),
+                clusterEvents.dropped(), decisions.dropped(), node.network().queueDepth());
     }
 
     /**
@@ -509,16 +459,11 @@ public final class Rollcall implements Membership, AutoCloseable {
         if (isClosed()) {
             return closedFuture();
         }
-        List<io.rollcall.core.Bytes> filters = new ArrayList<>();
-        if (!options.nodes().isEmpty()) {
-            filters.add(io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeNodeFilter(options.nodes())));
-        }
-        for (Map.Entry<String, String> tag : new TreeMap<>(options.tags()).entrySet()) {
-            String problem = io.rollcall.core.codec.SerfCodec.expressionProblem(tag.getValue());
-            if (problem != null) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException("tag filter " + tag.getKey() + ": " + problem));
-            }
-            filters.add(io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeTagFilter(tag.getKey(), tag.getValue())));
+        List<io.rollcall.core.Bytes> filters;
+        try {
+            filters = SerfRequests.filters(options);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
         }
         long timeout = options.timeout() != null ? options.timeout().toMillis() : defaultQueryTimeoutMillis();
         List<String> acks = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -606,38 +551,10 @@ public final class Rollcall implements Membership, AutoCloseable {
         if (isClosed()) {
             return closedFuture();
         }
-        io.rollcall.core.Bytes payload = io.rollcall.core.Bytes.EMPTY;
-        if (base64Key != null) {
-            GossipKey key = GossipKey.parseBase64(base64Key);
-            payload = io.rollcall.core.Bytes.of(io.rollcall.core.codec.SerfCodec.encodeKeyRequest(
-                    new SerfMessage.KeyRequest(io.rollcall.core.Bytes.of(key.bytes()))));
-        }
+        io.rollcall.core.Bytes payload = SerfRequests.keyRequest(base64Key);
         int members = view().reachable().size();
         long timeout = defaultQueryTimeoutMillis();
-        return handOff(node.serfQuery(name, payload, timeout).thenApply(answers -> {
-            Map<String, String> failures = new TreeMap<>();
-            Map<String, Integer> keys = new TreeMap<>();
-            Map<String, Integer> primaries = new TreeMap<>();
-            java.util.Set<String> answered = new java.util.HashSet<>();
-            for (SerfMessage.QueryResponse a : answers) {
-                if ((a.flags() & SerfMessage.QUERY_FLAG_ACK) != 0 || !answered.add(a.from())) {
-                    continue;
-                }
-                if (!(io.rollcall.core.codec.SerfCodec.decode(a.payload().toByteArray()) instanceof SerfMessage.KeyResponse r)) {
-                    failures.put(a.from(), "unreadable answer");
-                    continue;
-                }
-                if (!r.result()) {
-                    failures.put(a.from(), r.message());
-                    continue;
-                }
-                r.keys().forEach(k -> keys.merge(k, 1, Integer::sum));
-                if (!r.primaryKey().isEmpty()) {
-                    primaries.merge(r.primaryKey(), 1, Integer::sum);
-                }
-            }
-            return new KeyOperation(members, answered.size(), failures, keys, primaries);
-        }));
+        return handOff(node.serfQuery(name, payload, timeout).thenApply(answers -> SerfRequests.keyOperation(members, answers)));
     }
 
     /** @return the configuration the node runs with */
@@ -775,16 +692,6 @@ public final class Rollcall implements Membership, AutoCloseable {
                         ? e.getClass().getSimpleName() : e.getMessage());
             }
         };
-    }
-
-    private static Map<String, Long> byType(Map<MessageType, Long> counts) {
-        Map<String, Long> out = new TreeMap<>();
-        counts.forEach((k, v) -> {
-            if (v > 0) {
-                out.put(k.name().toLowerCase(Locale.ROOT), v);
-            }
-        });
-        return out;
     }
 
     private static Endpoint endpoint(InetSocketAddress address) {

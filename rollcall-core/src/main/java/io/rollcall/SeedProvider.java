@@ -1,6 +1,5 @@
 package io.rollcall;
 
-import io.rollcall.core.discovery.Seeds;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;

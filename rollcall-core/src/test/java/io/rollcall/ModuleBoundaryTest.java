@@ -26,7 +26,9 @@ class ModuleBoundaryTest {
             KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class, PrintableText.class,
             SeedProvider.class, HostAndPort.class, DiscoveryCounters.class, RoundTrip.class, ProbeRoundTrips.class,
             ProbeRoundTrips.Histogram.class, ClusterEventListener.class, IncomingQuery.class, QueryOptions.class,
-            QueryResult.class, QueryResult.Response.class, UserEvent.class, Decision.class, Decision.Via.class,
+            QueryResult.class, QueryResult.Response.class, UserEvent.class, ConnectionAdmission.class,
+            ConnectionAdmission.Admission.class, ConnectionAdmission.Refusal.class, ConnectionAdmission.Slot.class,
+            Decision.class, Decision.Via.class,
             Decision.DirectResult.class, Decision.HelperAnswer.class, Decision.Helper.class, Decision.ProbeEvidence.class,
             Decision.Suspected.class, Decision.Confirmed.class, Decision.Failed.class, Decision.Refuted.class,
             Decision.Left.class, Decision.Rejoined.class, DecisionAccount.class, DecisionListener.class);

@@ -1,6 +1,6 @@
 package io.rollcall.agent;
 
-import io.rollcall.core.transport.ConnectionSlots;
+import io.rollcall.ConnectionAdmission;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.LongAdder;
  * stream; keep-alive and pipelining buy nothing there.
  *
  * <p>A connection lives in two budgets ({@link Limits}). While it reads its request head it holds one
- * of a few <em>head slots</em> ({@link ConnectionSlots}: bounded in total and per source; a newcomer
- * displaces the oldest head still arriving from its own source, or from the busiest source), for at
+ * of a few <em>head slots</em> ({@link ConnectionAdmission}, the node's own stream-server rule: bounded
+ * in total and per source; a newcomer displaces the oldest head still arriving from its own source, or from the busiest source), for at
  * most {@link Limits#headDeadlineMillis} in all. As soon as the head is in, the {@link Authorizer}
  * decides: a request without the token is answered 401 from its head slot and never reaches the second
  * budget, the <em>request slots</em>, which only authorised requests hold (event streams included).
@@ -140,7 +140,7 @@ final class PlainHttpServer implements AutoCloseable {
 
     private final ServerSocket socket;
     private final Limits limits;
-    private final ConnectionSlots heads;
+    private final ConnectionAdmission heads;
     private final Semaphore requests;
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor deadlines;
@@ -168,7 +168,7 @@ final class PlainHttpServer implements AutoCloseable {
             refused.put(r, new LongAdder());
         }
         this.limits = limits;
-        this.heads = new ConnectionSlots(limits.maxHeadReaders(), limits.maxHeadReadersPerSource());
+        this.heads = new ConnectionAdmission(limits.maxHeadReaders(), limits.maxHeadReadersPerSource());
         this.requests = new Semaphore(limits.maxRequests());
         AtomicInteger n = new AtomicInteger();
         // No core threads: an agent nobody asks keeps none. Room for every slot, and for displaced heads
@@ -236,8 +236,8 @@ final class PlainHttpServer implements AutoCloseable {
                 sleepQuietly(100);
                 continue;
             }
-            ConnectionSlots.Admission admission = heads.admit(client.getInetAddress(), client);
-            if (admission.displaced() != null) {
+            ConnectionAdmission.Admission admission = heads.admit(client.getInetAddress(), client);
+            if (admission.displacedAnother()) {
                 refuse(Refusal.HEAD_DISPLACED);
             }
             if (admission.slot() == null) {
@@ -295,7 +295,7 @@ final class PlainHttpServer implements AutoCloseable {
         }, Math.max(1, millis), TimeUnit.MILLISECONDS);
     }
 
-    private void serve(Socket client, ConnectionSlots.Slot head) {
+    private void serve(Socket client, ConnectionAdmission.Slot head) {
         long accepted = System.nanoTime();
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> headDeadline = deadline(client, expired, limits.headDeadlineMillis());

@@ -44,7 +44,7 @@ public record Endpoint(InetAddress ip, int port) {
     }
 
     /**
-     * Parses an address in {@link io.rollcall.HostAndPort}'s syntax, accepting IP literals only, so
+     * Parses an address in {@link AddressSyntax}'s syntax, accepting IP literals only, so
      * parsing never blocks on DNS.
      *
      * @param text        the text to parse
@@ -53,7 +53,7 @@ public record Endpoint(InetAddress ip, int port) {
      * @throws IllegalArgumentException with a one-line reason if the text is not an address
      */
     public static Endpoint parse(String text, int defaultPort) {
-        io.rollcall.HostAndPort hp = io.rollcall.HostAndPort.parse(text, defaultPort);
+        AddressSyntax.Parsed hp = AddressSyntax.parse(text, defaultPort);
         byte[] raw = IpLiterals.parse(hp.host());
         if (raw == null) {
             throw new IllegalArgumentException("not an IP address (host names are not resolved here): " + text);

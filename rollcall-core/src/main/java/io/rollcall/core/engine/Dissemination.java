@@ -19,6 +19,8 @@ import java.util.random.RandomGenerator;
  * rules' business ({@link GossipRules}).
  */
 final class Dissemination extends EnginePart {
+    /** Most members told of our own join or leave directly per gossip interval. */
+    static final int MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL = 64;
 
     private final BroadcastQueue broadcasts;
     /** Updates the queue dropped for space that {@link #reportDrops} has already counted. */
@@ -156,7 +158,7 @@ final class Dissemination extends EnginePart {
             return false;
         }
         nextAnnouncementBatchMillis = now + config.gossipIntervalMillis();
-        for (int i = 0; i < MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL && !announcementTargets.isEmpty(); i++) {
+        for (int i = 0; i < MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL && !announcementTargets.isEmpty(); i++) {
             out.sendPacket(announcementTargets.poll(), withPiggyback(announcement));
         }
         return true;
@@ -164,7 +166,7 @@ final class Dissemination extends EnginePart {
 
     /** @return true when one gossip interval's direct-send budget covers every live member */
     boolean directSendsCoverTheCluster() {
-        return table.liveCount() <= MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL;
+        return table.liveCount() <= MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL;
     }
 
     /** Sends {@code messages} in one packet to every live member but us, and to {@code also} if not null. */

@@ -38,7 +38,7 @@ public enum DropReason {
      * above the incarnation we hold for it.
      */
     INCARNATION_JUMP,
-    /** A message naming a member whose name breaks {@link io.rollcall.NodeNames the name rule}. */
+    /** A message naming a member whose name breaks {@link io.rollcall.core.NodeNameRules the name rule}. */
     INVALID_NAME,
     /**
      * A decision record that found no room in the member table's byte budget even with this

@@ -1,9 +1,9 @@
 package io.rollcall.core.engine;
 
-import io.rollcall.NodeNames;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
+import io.rollcall.core.NodeNameRules;
 import io.rollcall.core.Precedence;
 import io.rollcall.core.message.Alive;
 import io.rollcall.core.message.Dead;
@@ -23,6 +23,10 @@ import java.util.Set;
  * once.
  */
 final class GossipRules extends EnginePart {
+    /** Most name conflicts remembered as already reported (each is reported once). */
+    static final int MAX_REPORTED_CONFLICTS = 256;
+    /** Most stale-claim corrections sent per gossip interval. */
+    static final int MAX_CORRECTIONS_PER_GOSSIP_INTERVAL = 16;
 
     /** What the gossip rules need of the rest of the engine. */
     interface Hooks {
@@ -70,7 +74,7 @@ final class GossipRules extends EnginePart {
      */
     void onAlive(Alive alive, ClaimSource source, boolean fromItself) {
         Endpoint sender = source.correctable();
-        if (!NodeNames.isValid(alive.node())) {
+        if (!NodeNameRules.isValid(alive.node())) {
             counters.drop(DropReason.INVALID_NAME);
             return;
         }
@@ -297,7 +301,7 @@ final class GossipRules extends EnginePart {
      *         is allowed: it is what an accuser that does not say who it is sends.
      */
     private boolean namesAreValid(String node, String accuser) {
-        if (NodeNames.isValid(node) && (accuser.isEmpty() || NodeNames.isValid(accuser))) {
+        if (NodeNameRules.isValid(node) && (accuser.isEmpty() || NodeNameRules.isValid(accuser))) {
             return true;
         }
         counters.drop(DropReason.INVALID_NAME);
@@ -311,7 +315,7 @@ final class GossipRules extends EnginePart {
      * failed. Bounded per gossip interval, so a very stale peer cannot make us flood.
      */
     private void correctIfStale(MemberEntry entry, long claimIncarnation, MemberState claimState, Endpoint sender) {
-        if (sender == null || correctionsThisRound >= MembershipEngine.MAX_CORRECTIONS_PER_GOSSIP_INTERVAL
+        if (sender == null || correctionsThisRound >= MAX_CORRECTIONS_PER_GOSSIP_INTERVAL
                 || !Precedence.supersedes(entry.incarnation, entry.state, claimIncarnation, claimState)) {
             return;
         }
@@ -336,13 +340,13 @@ final class GossipRules extends EnginePart {
         hooks.gossipSent();
     }
 
-    /** Publishes a name conflict, once per name and claimant (the most recent {@link MembershipEngine#MAX_REPORTED_CONFLICTS}). */
+    /** Publishes a name conflict, once per name and claimant (the most recent {@link #MAX_REPORTED_CONFLICTS}). */
     private void reportConflict(NameConflict conflict) {
         String key = conflict.name() + "@" + conflict.claimant();
         if (reportedConflicts.contains(key)) {
             return;
         }
-        if (reportedConflicts.size() >= MembershipEngine.MAX_REPORTED_CONFLICTS) {
+        if (reportedConflicts.size() >= MAX_REPORTED_CONFLICTS) {
             var oldest = reportedConflicts.iterator();
             oldest.next();
             oldest.remove();

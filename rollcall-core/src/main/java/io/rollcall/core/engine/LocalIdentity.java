@@ -19,7 +19,7 @@ public record LocalIdentity(String name, Endpoint address, Bytes meta, long inca
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(meta, "meta");
-        io.rollcall.NodeNames.requireValid(name);
+        io.rollcall.core.NodeNameRules.requireValid(name);
         if (incarnation < 0 || incarnation >= 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("incarnation out of range: " + incarnation);
         }

@@ -86,8 +86,14 @@ final class MemberTableRules extends EnginePart {
         return true;
     }
 
+    /** The reap timer: reaps, then sets itself again. */
+    void onReapTick() {
+        out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
+        reap();
+    }
+
     /** Removes the DEAD and LEFT members held longer than their retention. */
-    void reap() {
+    private void reap() {
         long now = clock.nowMillis();
         List<MemberEntry> expired = new ArrayList<>();
         for (MemberEntry e : table.tombstones()) {

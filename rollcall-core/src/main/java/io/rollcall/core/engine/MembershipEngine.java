@@ -5,18 +5,12 @@ import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.MemberState;
 import io.rollcall.core.VersionVector;
-import io.rollcall.core.message.Ack;
 import io.rollcall.core.message.Alive;
 import io.rollcall.core.message.Dead;
-import io.rollcall.core.message.IndirectPing;
 import io.rollcall.core.message.Message;
-import io.rollcall.core.message.Nack;
-import io.rollcall.core.message.Ping;
 import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.PushPull;
 import io.rollcall.core.message.Suspect;
-import io.rollcall.core.message.UserData;
-import io.rollcall.core.message.WireSizes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Collection;
@@ -49,16 +43,6 @@ public final class MembershipEngine {
         STOPPED
     }
 
-    /** Most seeds remembered for partition healing. */
-    public static final int MAX_SEEDS = 64;
-    /** Most name conflicts remembered as already reported (each is reported once). */
-    public static final int MAX_REPORTED_CONFLICTS = 256;
-    /** Most members told of our own join or leave directly per gossip interval. */
-    public static final int MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL = 64;
-    /** Most stale-claim corrections sent per gossip interval. */
-    public static final int MAX_CORRECTIONS_PER_GOSSIP_INTERVAL = 16;
-    /** Keeps user broadcast keys apart from member names, which key membership updates. */
-    private static final String USER_KEY_PREFIX = "\u0000user:";
 
     private final EngineConfig config;
     private final Clock clock;
@@ -80,7 +64,9 @@ public final class MembershipEngine {
     private final EngineCounters counters = new EngineCounters();
 
     private final Departure departure;
+    private final UserMessages userMessages;
     private final TimerRoutes timerRoutes;
+    private final MessageRoutes messageRoutes;
 
     private Phase phase = Phase.CREATED;
     private UserDelegate delegate = UserDelegate.NONE;
@@ -118,7 +104,9 @@ public final class MembershipEngine {
         this.prober = new Prober(context, ring, awareness, dissemination, streams, hooks);
         this.exchange = new StateExchange(context, ring, dissemination, streams, hooks);
         this.departure = new Departure(context, dissemination);
+        this.userMessages = new UserMessages(context, dissemination, streams);
         this.timerRoutes = new TimerRoutes(this, prober, exchange, suspicions, gossipRules);
+        this.messageRoutes = new MessageRoutes(prober, gossipRules, exchange, streams, counters, () -> delegate);
     }
 
     // ------------------------------------------------------------------ commands
@@ -144,17 +132,8 @@ public final class MembershipEngine {
      * @param payload the message, without memberlist's type byte
      */
     public void sendUserMessage(Endpoint to, Bytes payload) {
-        if (phase == Phase.STOPPED || phase == Phase.CREATED) {
-            return;
-        }
-        UserData message = new UserData(payload);
-        if (WireSizes.of(message) <= config.packetBudgetBytes()) {
-            out.sendPacket(to, List.of(message));
-        } else {
-            long requestId = streams.open(PendingStreams.Purpose.USER, to, 0, 0);
-            if (requestId >= 0) {
-                out.sendStream(requestId, to, message);
-            }
+        if (phase != Phase.STOPPED && phase != Phase.CREATED) {
+            userMessages.send(to, payload);
         }
     }
 
@@ -166,10 +145,9 @@ public final class MembershipEngine {
      * @param payload the message, without memberlist's type byte
      */
     public void broadcastUser(String key, Bytes payload) {
-        if (phase == Phase.STOPPED || phase == Phase.CREATED) {
-            return;
+        if (phase != Phase.STOPPED && phase != Phase.CREATED) {
+            userMessages.broadcast(key, payload);
         }
-        dissemination.enqueue(USER_KEY_PREFIX + key, new UserData(payload));
     }
 
     /** Starts probing, gossiping and anti-entropy. Call once. */
@@ -293,25 +271,7 @@ public final class MembershipEngine {
             counters.drop(DropReason.STOPPED);
             return;
         }
-        if (message instanceof Ping ping) {
-            prober.onPing(from, ping);
-        } else if (message instanceof IndirectPing indirect) {
-            prober.onIndirectPing(from, indirect);
-        } else if (message instanceof Ack ack) {
-            prober.onAck(from, ack);
-        } else if (message instanceof Nack nack) {
-            prober.onNack(from, nack);
-        } else if (message instanceof Alive alive) {
-            gossipRules.onAlive(alive, ClaimSource.gossip(from));
-        } else if (message instanceof Suspect suspect) {
-            gossipRules.onSuspect(suspect, ClaimSource.gossip(from));
-        } else if (message instanceof Dead dead) {
-            gossipRules.onDead(dead, ClaimSource.gossip(from));
-        } else if (message instanceof UserData user) {
-            delegate.onUserMessage(from, user.payload());
-        } else {
-            counters.drop(DropReason.UNEXPECTED_MESSAGE);
-        }
+        messageRoutes.packet(from, message);
     }
 
     /**
@@ -326,18 +286,7 @@ public final class MembershipEngine {
             counters.drop(DropReason.STOPPED);
             return null;
         }
-        if (request instanceof PushPull pushPull) {
-            return exchange.serve(pushPull);
-        }
-        if (request instanceof Ping ping) {
-            return prober.onStreamPing(ping);
-        }
-        if (request instanceof UserData user) {
-            delegate.onUserMessage(from, user.payload());
-            return null;
-        }
-        counters.drop(DropReason.UNEXPECTED_MESSAGE);
-        return null;
+        return messageRoutes.stream(from, request);
     }
 
     /**
@@ -347,19 +296,7 @@ public final class MembershipEngine {
      * @param reply     the reply
      */
     public void handleStreamReply(long requestId, Message reply) {
-        PendingStreams.Pending pending = streams.close(requestId);
-        if (pending == null) {
-            counters.drop(DropReason.UNKNOWN_STREAM);
-            return;
-        }
-        if (phase == Phase.STOPPED) {
-            return;
-        }
-        if (pending.purpose() == PendingStreams.Purpose.TCP_PING) {
-            prober.onFallbackReply(pending.seqNo(), reply);
-            return;
-        }
-        exchange.onReply(pending, reply);
+        messageRoutes.streamReply(requestId, reply, phase == Phase.STOPPED);
     }
 
     /**
@@ -369,12 +306,7 @@ public final class MembershipEngine {
      * @param failure   what went wrong and why
      */
     public void handleStreamFailure(long requestId, StreamFailure failure) {
-        PendingStreams.Pending pending = streams.close(requestId);
-        if (pending == null) {
-            counters.drop(DropReason.UNKNOWN_STREAM);
-            return;
-        }
-        exchange.onFailure(pending, failure);
+        messageRoutes.streamFailure(requestId, failure);
     }
 
     /**
@@ -528,11 +460,9 @@ public final class MembershipEngine {
     }
 
     void onReapTick() {
-        if (phase != Phase.RUNNING && phase != Phase.LEAVING) {
-            return;
+        if (phase == Phase.RUNNING || phase == Phase.LEAVING) {
+            tableRules.onReapTick();
         }
-        out.setTimer(new Timer.ReapTick(), config.reapIntervalMillis());
-        tableRules.reap();
     }
 
     /** Our leave's deadline passed ({@code timedOut}) or its announcement has propagated. */

@@ -27,7 +27,7 @@ import java.util.random.RandomGenerator;
 final class StateExchange extends EnginePart {
 
     /** Most seeds remembered for partition healing. */
-    static final int MAX_SEEDS = MembershipEngine.MAX_SEEDS;
+    static final int MAX_SEEDS = 64;
 
     /** What a state exchange needs of the rest of the engine. */
     interface Hooks {

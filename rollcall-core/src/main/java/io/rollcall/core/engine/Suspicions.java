@@ -144,7 +144,7 @@ final class Suspicions extends EnginePart {
     /**
      * Sends our own failure verdict at once to every live member, and to the accused, on top of the
      * epidemic: in a cluster that one gossip interval's direct-send budget covers
-     * ({@link MembershipEngine#MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL}), that is at most that
+     * ({@link Dissemination#MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL}), that is at most that
      * many packets, and every member learns of the failure within one network delay instead of a few
      * gossip rounds. A member wrongly declared learns of it just as fast, and refutes. Larger
      * clusters rely on gossip, as memberlist does.

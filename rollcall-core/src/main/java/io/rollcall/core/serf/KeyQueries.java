@@ -3,6 +3,7 @@ package io.rollcall.core.serf;
 import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.Bytes;
 import io.rollcall.core.codec.SerfCodec;
+import io.rollcall.core.codec.SerfQueryCodec;
 import io.rollcall.core.security.GossipKey;
 import io.rollcall.core.security.Keyring;
 import java.util.ArrayList;
@@ -85,6 +86,6 @@ final class KeyQueries {
     }
 
     private static Bytes response(boolean result, String message, List<String> keys, String primary) {
-        return Bytes.of(SerfCodec.encodeKeyResponse(new SerfMessage.KeyResponse(result, message, keys, primary)));
+        return Bytes.of(SerfQueryCodec.encodeKeyResponse(new SerfMessage.KeyResponse(result, message, keys, primary)));
     }
 }

@@ -1,7 +1,7 @@
 package io.rollcall.core.serf;
 
 import io.rollcall.core.Bytes;
-import io.rollcall.core.codec.SerfCodec;
+import io.rollcall.core.codec.SerfQueryCodec;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +16,7 @@ final class QueryFilters {
 
     static boolean match(List<Bytes> filters, String selfName, Map<String, String> tags) {
         for (Bytes filter : filters) {
-            if (!SerfCodec.filterMatches(filter.toByteArray(), selfName, tags)) {
+            if (!SerfQueryCodec.filterMatches(filter.toByteArray(), selfName, tags)) {
                 return false;
             }
         }

@@ -5,6 +5,7 @@ import io.rollcall.core.Bytes;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.Member;
 import io.rollcall.core.codec.SerfCodec;
+import io.rollcall.core.codec.SerfQueryCodec;
 import io.rollcall.core.engine.JoinCompleted;
 import io.rollcall.core.engine.MembershipEngine;
 import io.rollcall.core.engine.MembershipEvent;
@@ -26,8 +27,8 @@ import java.util.random.RandomGenerator;
  * intents it learns, and exchanges Serf's push/pull state (clocks, members' intent times, left
  * members, recent user events). User events are de-duplicated as Serf's event buffer does, handed to
  * the {@link SerfApplication} and passed on; queries are filtered, acknowledged, passed on, answered
- * (Serf's internal ones here, user queries by the application) with Serf's relayed answers; relay
- * messages from others are forwarded.
+ * (Serf's internal ones here, user queries by the application) with Serf's relayed answers, and
+ * relay messages from others are forwarded, all by {@link SerfQueries}.
  *
  * <p>Runs on the protocol thread: the engine calls it as its {@link UserDelegate}, and it must see
  * the engine's notifications ({@link #accept}) on that same thread.
@@ -39,7 +40,6 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     private final String selfName;
     private final LamportClock clock = new LamportClock(1);
     private final LamportClock eventClock = new LamportClock(1);
-    private final LamportClock queryClock = new LamportClock(1);
     private final Map<String, Long> statusLTimes = new HashMap<>();
     private final Set<String> leftMembers = new LinkedHashSet<>();
     private MembershipEngine engine;
@@ -49,11 +49,8 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     private long intentsReceived;
     private long undecodable;
     private long invalidNames;
-    private final KeyQueries keyQueries;
-    private final Map<Long, PendingQuery> pendingQueries = new HashMap<>();
-    private final RandomGenerator queryIds;
-    private final io.rollcall.core.engine.Clock protocolClock;
     private SerfApplication application = SerfApplication.NONE;
+    private final SerfQueries queries;
     private final Map<String, Long> refusals = new java.util.TreeMap<>();
 
     /** Slots of the user-event and query buffers, as Serf's EventBuffer and QueryBuffer (512). */
@@ -77,7 +74,6 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
 
     private final LamportRing<SerfMessage.EventEntry> eventRing = new LamportRing<>(BUFFER_SLOTS, MAX_EVENTS_PER_LTIME,
             EVENT_BUFFER_MAX_BYTES, e -> e.name().length() + e.payload().length() + 32L);
-    private final LamportRing<Long> queryRing = new LamportRing<>(BUFFER_SLOTS, MAX_QUERIES_PER_LTIME, Long.MAX_VALUE, id -> 0L);
     /**
      * Furthest ahead of our clock a peer's Lamport time may be: 2^32 intents (or queries) that we never
      * saw. Serf has no bound, so one unauthenticated intent at 2^64-1 could be refuted by nothing: a
@@ -105,9 +101,9 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
     public SerfSemantics(String selfName, io.rollcall.core.security.Keyring keyring, Runnable keyringChanged,
                          RandomGenerator random, io.rollcall.core.engine.Clock clock) {
         this.selfName = selfName;
-        this.protocolClock = java.util.Objects.requireNonNull(clock, "clock");
-        this.queryIds = java.util.Objects.requireNonNull(random, "random");
-        this.keyQueries = new KeyQueries(keyring, keyringChanged);
+        this.queries = new SerfQueries(selfName, new KeyQueries(keyring, keyringChanged),
+                java.util.Objects.requireNonNull(random, "random"), java.util.Objects.requireNonNull(clock, "clock"),
+                new QueryHost());
         statusLTimes.put(selfName, 0L);
     }
 
@@ -168,44 +164,16 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
                 engine.broadcastUser(intentKey(leave.node()), payload);
             }
         } else if (message instanceof SerfMessage.Query query) {
-            onQuery(query, payload);
+            queries.onQuery(query, payload);
         } else if (message instanceof SerfMessage.QueryResponse response) {
-            PendingQuery pending = pendingQueries.get(response.id());
-            if (pending == null || pending.ltime != response.ltime()) {
-                refuse("answer_unknown_query");
-            } else if (!io.rollcall.NodeNames.isValid(response.from())) {
-                // An answer is reported under its sender's name (rollcall keys): no name outside the rule.
-                invalidNames++;
-            } else {
-                pending.offer(response);
-            }
+            queries.onResponse(response);
         } else if (message instanceof SerfMessage.UserEvent event) {
             if (onUserEvent(event)) {
                 engine.broadcastUser(eventKey(event), payload);
             }
         } else if (message instanceof SerfMessage.Relay relay) {
-            forward(relay);
+            queries.forward(relay);
         }
-    }
-
-    /**
-     * Forwards another member's relayed answer to the asker, as Serf does. Only query answers within
-     * Serf's answer size are forwarded: anything else would make us a reflector for arbitrary bytes.
-     */
-    private void forward(SerfMessage.Relay relay) {
-        Bytes inner = relay.message();
-        if (inner.byteAt(0) != SerfMessage.TYPE_QUERY_RESPONSE || inner.length() > QUERY_RESPONSE_SIZE_LIMIT_BYTES) {
-            refuse("relay_refused");
-            return;
-        }
-        Endpoint dest;
-        try {
-            dest = Endpoint.of(relay.destAddress().toByteArray(), relay.destPort());
-        } catch (IllegalArgumentException e) {
-            refuse("relay_refused");
-            return;
-        }
-        engine.sendUserMessage(dest, inner);
     }
 
     /** Serf's handleUserEvent: @return whether the event is new, so to be passed on */
@@ -261,50 +229,6 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         return "serf-event:" + Long.toUnsignedString(e.ltime()) + ":" + e.name() + ":" + e.payload().hashCode();
     }
 
-    private void onQuery(SerfMessage.Query query, Bytes payload) {
-        if (jumpsTooFar(queryClock, query.ltime())) {
-            return;
-        }
-        queryClock.witness(query.ltime());
-        LamportRing.Admission verdict = queryRing.admit(query.ltime(), queryClock.time(), query.id());
-        if (verdict != LamportRing.Admission.NEW) {
-            if (verdict == LamportRing.Admission.TOO_OLD) {
-                refuse("query_too_old");
-            } else if (verdict == LamportRing.Admission.FULL) {
-                refuse("query_buffer_full");
-            }
-            return;
-        }
-        String id = query.ltime() + ":" + query.id();
-        if ((query.flags() & SerfMessage.QUERY_FLAG_NO_BROADCAST) == 0) {
-            engine.broadcastUser("serf-query:" + id, payload);
-        }
-        if (!query.filters().isEmpty() && !QueryFilters.match(query.filters(), selfName, currentTags())) {
-            return;
-        }
-        Endpoint asker;
-        try {
-            asker = Endpoint.of(query.address().toByteArray(), query.port());
-        } catch (IllegalArgumentException e) {
-            undecodable++;
-            return;
-        }
-        if ((query.flags() & SerfMessage.QUERY_FLAG_ACK) != 0) {
-            respond(query, asker, SerfMessage.QUERY_FLAG_ACK, Bytes.EMPTY);
-        }
-        if (!query.name().startsWith("_serf_")) {
-            // Serf's deadline starts when the query reaches us, and runs for the asker's timeout.
-            long timeoutMillis = Math.min(query.timeoutNanos() / 1_000_000L, Long.MAX_VALUE / 4);
-            application.query(new SerfApplication.ReceivedQuery(query, protocolClock.nowMillis() + timeoutMillis));
-            return;
-        }
-        Bytes answer = query.name().equals("_serf_conflict") ? conflictAnswer(query.payload())
-                : keyQueries.answer(query.name(), query.payload());
-        if (answer != null) {
-            respond(query, asker, 0, answer);
-        }
-    }
-
     /**
      * Answers a user query handed to the application, as Serf's {@code Query.Respond}: once, before
      * its deadline, within {@link #QUERY_RESPONSE_SIZE_LIMIT_BYTES}, to the asker and through the
@@ -315,85 +239,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
      * @return null once sent, or why not (Serf's wording)
      */
     public String respond(SerfApplication.ReceivedQuery received, Bytes answer) {
-        SerfMessage.Query query = received.query();
-        SerfMessage.QueryResponse response = new SerfMessage.QueryResponse(query.ltime(), query.id(), selfName, 0, answer);
-        if (SerfCodec.encodeQueryResponse(response).length > QUERY_RESPONSE_SIZE_LIMIT_BYTES) {
-            return "response exceeds limit of " + QUERY_RESPONSE_SIZE_LIMIT_BYTES + " bytes";
-        }
-        if (protocolClock.nowMillis() > received.deadlineMillis()) {
-            return "response is past the deadline";
-        }
-        Endpoint asker;
-        try {
-            asker = Endpoint.of(query.address().toByteArray(), query.port());
-        } catch (IllegalArgumentException e) {
-            return "the query names no usable address";
-        }
-        respond(query, asker, 0, answer);
-        return null;
-    }
-
-    /**
-     * Serf's name-conflict vote: a Serf agent that sees its own name claimed at another address asks
-     * every member where it holds that name, and shuts itself down unless a majority of the answers
-     * agree with its address. Without our answers a Serf agent among Rollcall nodes gets none, which
-     * Serf counts as losing: the live member would quit because an impostor tried to join.
-     */
-    private Bytes conflictAnswer(Bytes payload) {
-        String name = new String(payload.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
-        if (name.equals(selfName)) {
-            return null;
-        }
-        // A member we do not know is answered as Serf answers it, with a nil member: a vote for neither.
-        return engine.member(name).map(m -> Bytes.of(io.rollcall.core.codec.SerfCodec.encodeConflictResponse(m)))
-                .orElse(NO_MEMBER);
-    }
-
-    private static final Bytes NO_MEMBER = Bytes.of(new byte[] {SerfMessage.TYPE_CONFLICT_RESPONSE, (byte) 0xc0});
-
-    private void respond(SerfMessage.Query query, Endpoint asker, long flags, Bytes answer) {
-        SerfMessage.QueryResponse response = new SerfMessage.QueryResponse(query.ltime(), query.id(), selfName, flags, answer);
-        PendingQuery ours = pendingQueries.get(query.id());
-        if (ours != null && query.sourceNode().equals(selfName)) {
-            // Our own query: answer it in place rather than through the network.
-            ours.offer(response);
-            return;
-        }
-        byte[] raw = SerfCodec.encodeQueryResponse(response);
-        engine.sendUserMessage(asker, Bytes.of(raw));
-        relay(query, asker, raw);
-    }
-
-    /**
-     * Serf's relayResponse: the answer also goes through {@code RelayFactor} random other alive
-     * members that speak memberlist protocol 5, so it reaches an asker our own datagram cannot. None
-     * when the cluster has fewer than RelayFactor + 1 members.
-     */
-    private void relay(SerfMessage.Query query, Endpoint asker, byte[] response) {
-        int k = query.relayFactor();
-        if (k == 0) {
-            return;
-        }
-        List<Member> members = engine.members();
-        if (members.size() < k + 1) {
-            return;
-        }
-        byte[] raw = SerfCodec.encodeRelay(asker.addressBytes(), asker.port(), query.sourceNode(), response);
-        if (raw.length > QUERY_RESPONSE_SIZE_LIMIT_BYTES) {
-            return;
-        }
-        List<Member> chosen = new ArrayList<>(k);
-        for (int i = 0; i < 3 * members.size() && chosen.size() < k; i++) {
-            Member m = members.get(queryIds.nextInt(members.size()));
-            if (m.state() != io.rollcall.core.MemberState.ALIVE || m.versions().protocolMax() < 5
-                    || m.name().equals(selfName) || chosen.contains(m)) {
-                continue;
-            }
-            chosen.add(m);
-        }
-        for (Member m : chosen) {
-            engine.sendUserMessage(m.address(), Bytes.of(raw));
-        }
+        return queries.respond(received, answer);
     }
 
     /**
@@ -407,8 +253,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
      * @return the query id, or -1 if too many queries of ours are in flight
      */
     public long startQuery(String name, Bytes payload, long timeoutNanos, Consumer<SerfMessage.QueryResponse> collector) {
-        Object started = startQuery(name, payload, List.of(), false, 0, timeoutNanos, collector);
-        return started instanceof Long id ? id : -1;
+        return queries.startQuery(name, payload, timeoutNanos, collector);
     }
 
     /**
@@ -418,7 +263,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
      *
      * @param name         query name
      * @param payload      query payload
-     * @param filters      encoded filters ({@link SerfCodec#encodeNodeFilter}, {@link SerfCodec#encodeTagFilter})
+     * @param filters      encoded filters ({@link SerfQueryCodec#encodeNodeFilter}, {@link SerfQueryCodec#encodeTagFilter})
      * @param requestAck   whether members acknowledge before answering
      * @param relayFactor  how many members relay each answer (0 to 255)
      * @param timeoutNanos how long members may answer
@@ -427,59 +272,12 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
      */
     public Object startQuery(String name, Bytes payload, List<Bytes> filters, boolean requestAck, int relayFactor,
                              long timeoutNanos, Consumer<SerfMessage.QueryResponse> collector) {
-        if (pendingQueries.size() >= MAX_PENDING_QUERIES) {
-            return "too many queries in flight (" + MAX_PENDING_QUERIES + ")";
-        }
-        long id = queryIds.nextLong(0x8000_0000L);
-        while (pendingQueries.containsKey(id)) {
-            id = queryIds.nextLong(0x8000_0000L);
-        }
-        Endpoint self = engine.localMember().address();
-        SerfMessage.Query query = new SerfMessage.Query(queryClock.time(), id, Bytes.of(self.addressBytes()), self.port(),
-                selfName, filters, requestAck ? SerfMessage.QUERY_FLAG_ACK : 0, relayFactor, timeoutNanos, name, payload);
-        byte[] encoded = SerfCodec.encodeQuery(query);
-        if (encoded.length > QUERY_SIZE_LIMIT_BYTES) {
-            return "query exceeds limit of " + QUERY_SIZE_LIMIT_BYTES + " bytes";
-        }
-        pendingQueries.put(id, new PendingQuery(query.ltime(), collector));
-        onQuery(query, Bytes.of(encoded));
-        return id;
-    }
-
-    /** One query of ours: each node's first acknowledgement and first answer, at most {@link #MAX_ANSWERS_PER_QUERY}. */
-    private final class PendingQuery {
-        final long ltime;
-        final Consumer<SerfMessage.QueryResponse> collector;
-        final Set<String> acks = new java.util.HashSet<>();
-        final Set<String> answers = new java.util.HashSet<>();
-
-        PendingQuery(long ltime, Consumer<SerfMessage.QueryResponse> collector) {
-            this.ltime = ltime;
-            this.collector = collector;
-        }
-
-        void offer(SerfMessage.QueryResponse r) {
-            Set<String> seen = (r.flags() & SerfMessage.QUERY_FLAG_ACK) != 0 ? acks : answers;
-            if (seen.contains(r.from())) {
-                // The same node through a relay, or twice: Serf counts it once.
-                return;
-            }
-            if (seen.size() >= MAX_ANSWERS_PER_QUERY) {
-                refuse("answer_overflow");
-                return;
-            }
-            seen.add(r.from());
-            collector.accept(r);
-        }
+        return queries.startQuery(name, payload, filters, requestAck, relayFactor, timeoutNanos, collector);
     }
 
     /** @param id a query id from {@link #startQuery}; its later answers are ignored */
     public void endQuery(long id) {
-        pendingQueries.remove(id);
-    }
-
-    private Map<String, String> currentTags() {
-        return io.rollcall.core.codec.SerfTags.decode(engine.localMember().meta());
+        queries.endQuery(id);
     }
 
     @Override
@@ -487,7 +285,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         List<String> left = new ArrayList<>(leftMembers);
         List<SerfMessage.EventGroup> events = eventRing.snapshot(SerfMessage.EventGroup::new);
         return Bytes.of(SerfCodec.encodeState(new SerfMessage.State(clock.time(), statusLTimes, left,
-                eventClock.time(), events, queryClock.time())));
+                eventClock.time(), events, queries.clock().time())));
     }
 
     @Override
@@ -499,7 +297,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         }
         witnessNonZero(clock, remote.ltime());
         witnessNonZero(eventClock, remote.eventLTime());
-        witnessNonZero(queryClock, remote.queryLTime());
+        witnessNonZero(queries.clock(), remote.queryLTime());
         for (Map.Entry<String, Long> e : remote.statusLTimes().entrySet()) {
             if (!remote.leftMembers().contains(e.getKey()) && !e.getKey().equals(selfName)
                     && !jumpsTooFar(clock, e.getValue())) {
@@ -557,7 +355,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
         return intentsReceived;
     }
 
-    /** @return Serf intents, push/pull entries and query answers refused for a name that breaks {@link io.rollcall.NodeNames the rule} */
+    /** @return Serf intents, push/pull entries and query answers refused for a name that breaks {@link io.rollcall.core.NodeNameRules the rule} */
     public long invalidNames() {
         return invalidNames;
     }
@@ -599,7 +397,7 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
 
     /** @return true if the intent is newer than what we knew of the member, so worth passing on */
     private boolean recordStatus(String node, long ltime) {
-        if (!io.rollcall.NodeNames.isValid(node)) {
+        if (!io.rollcall.core.NodeNameRules.isValid(node)) {
             // Refused before it is stored or passed on: the engine refuses the member under that name too.
             invalidNames++;
             return false;
@@ -638,5 +436,38 @@ public final class SerfSemantics implements UserDelegate, Consumer<Notification>
 
     private static String intentKey(String node) {
         return "serf-intent:" + node;
+    }
+
+    /** What the queries need of the rest of Serf's semantics: the engine, the application, the shared counters. */
+    private final class QueryHost implements SerfQueries.Host {
+        @Override
+        public MembershipEngine engine() {
+            return engine;
+        }
+
+        @Override
+        public SerfApplication application() {
+            return application;
+        }
+
+        @Override
+        public void refuse(String reason) {
+            SerfSemantics.this.refuse(reason);
+        }
+
+        @Override
+        public boolean jumpsTooFar(LamportClock c, long seen) {
+            return SerfSemantics.this.jumpsTooFar(c, seen);
+        }
+
+        @Override
+        public void undecodable() {
+            undecodable++;
+        }
+
+        @Override
+        public void invalidName() {
+            invalidNames++;
+        }
     }
 }

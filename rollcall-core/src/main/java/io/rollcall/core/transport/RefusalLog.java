@@ -37,7 +37,7 @@ final class RefusalLog {
                 if (LOG.isLoggable(Level.DEBUG)) {
                     // The drop's detail may quote what the peer sent (a member name, a field).
                     LOG.log(Level.DEBUG, "dropped part of a datagram from " + source + ": "
-                            + io.rollcall.PrintableText.escape(String.valueOf(drop)));
+                            + io.rollcall.core.TextEscaping.escape(String.valueOf(drop)));
                 }
             }
         }

@@ -8,7 +8,7 @@
  * <p>May depend on: {@code io.rollcall.core} values, {@code core.engine}, {@code core.codec},
  * {@code core.message}, {@code core.security}, the JDK's networking and concurrency; never on Serf,
  * the view, {@code core.node} or the public package. Only {@code core.node} and the public package
- * depend on it (and the agent's frozen use of {@code ConnectionSlots}); the simulator never does
- * (checked by {@code ArchitectureTest}).
+ * depend on it (the public {@code io.rollcall.ConnectionAdmission}, which the agent's HTTP server uses,
+ * delegates to {@code ConnectionSlots}); the simulator never does (checked by {@code ArchitectureTest}).
  */
 package io.rollcall.core.transport;

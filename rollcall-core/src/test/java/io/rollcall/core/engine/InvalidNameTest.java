@@ -13,6 +13,7 @@ import io.rollcall.core.message.PushNodeState;
 import io.rollcall.core.message.PushPull;
 import io.rollcall.core.message.Suspect;
 import io.rollcall.core.codec.SerfCodec;
+import io.rollcall.core.codec.SerfQueryCodec;
 import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.serf.SerfSemantics;
 import java.nio.charset.StandardCharsets;
@@ -109,10 +110,10 @@ class InvalidNameTest {
         long id = serf.startQuery("_serf_list-keys", Bytes.EMPTY, 1_000_000_000L, answers::add);
         int ownAnswers = answers.size();
         for (String name : HOSTILE) {
-            h.receive(2, new io.rollcall.core.message.UserData(Bytes.of(SerfCodec.encodeQueryResponse(
+            h.receive(2, new io.rollcall.core.message.UserData(Bytes.of(SerfQueryCodec.encodeQueryResponse(
                     new SerfMessage.QueryResponse(1, id, name, 0, Bytes.EMPTY)))));
         }
-        h.receive(2, new io.rollcall.core.message.UserData(Bytes.of(SerfCodec.encodeQueryResponse(
+        h.receive(2, new io.rollcall.core.message.UserData(Bytes.of(SerfQueryCodec.encodeQueryResponse(
                 new SerfMessage.QueryResponse(1, id, "n2", 0, Bytes.EMPTY)))));
         assertThat(answers).hasSize(ownAnswers + 1);
         assertThat(serf.invalidNames()).isEqualTo(3L * HOSTILE.size());

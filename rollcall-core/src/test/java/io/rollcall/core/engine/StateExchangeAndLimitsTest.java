@@ -266,7 +266,7 @@ class StateExchangeAndLimitsTest {
 
     @Test
     void aJoinInALargeClusterTellsAtMostOneBatchOfMembersPerGossipInterval() {
-        int batch = MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL;
+        int batch = Dissemination.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL;
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started();
         h.engine.join(List.of(addr(2)));
         Effect.SendStream request = of(h.drain(), Effect.SendStream.class).get(0);

@@ -72,7 +72,7 @@ class SuspicionAndLeaveTest {
 
     @Test
     void aLargeClusterLeavesTheVerdictToGossip() {
-        int members = MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL + 1;
+        int members = Dissemination.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL + 1;
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(members);
         List<Effect> effects = n3SuspectsN2AndTheSuspicionRunsOut(h, 600_000);
         assertThat(h.stateOf(2)).isEqualTo(MemberState.DEAD);
@@ -141,7 +141,7 @@ class SuspicionAndLeaveTest {
 
     @Test
     void aLargeClusterLeavesTheRefutationToGossip() {
-        int members = MembershipEngine.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL + 1;
+        int members = Dissemination.MAX_DIRECT_ANNOUNCEMENTS_PER_GOSSIP_INTERVAL + 1;
         EngineHarness h = new EngineHarness(EngineConfig.lan(), 1).started().withMembers(members);
         h.receive(3, new Suspect(1, "self", "n3"));
         assertThat(refutationsSentTo(h.drain(), 2)).isEmpty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rollcall.core.Bytes;
 import io.rollcall.core.Endpoint;
 import io.rollcall.core.codec.SerfCodec;
+import io.rollcall.core.codec.SerfQueryCodec;
 import io.rollcall.core.engine.CollectingOutbox;
 import io.rollcall.core.engine.Effect;
 import io.rollcall.core.engine.EngineConfig;
@@ -160,8 +161,8 @@ class SerfEventsAndQueriesTest {
     @Test
     void aQueryIsAcknowledgedHandedOnceToTheApplicationAndItsAnswerAlsoRelayed() {
         SerfMessage.Query q = query(5, 42, SerfMessage.QUERY_FLAG_ACK, 1, List.of());
-        serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQuery(q)));
-        serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQuery(q)));
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(q)));
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(q)));
         assertThat(asked).hasSize(1);
         assertThat(asked.get(0).deadlineMillis()).isEqualTo(2_000);
         List<SerfMessage> first = sent();
@@ -184,7 +185,7 @@ class SerfEventsAndQueriesTest {
 
     @Test
     void anAnswerTooLargeOrTooLateIsRefusedWithSerfsWords() {
-        serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQuery(query(5, 1, 0, 0, List.of()))));
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(query(5, 1, 0, 0, List.of()))));
         assertThat(serf.respond(asked.get(0), Bytes.of(new byte[1_100]))).isEqualTo("response exceeds limit of 1024 bytes");
         now.set(2_001);
         assertThat(serf.respond(asked.get(0), Bytes.EMPTY)).isEqualTo("response is past the deadline");
@@ -192,22 +193,22 @@ class SerfEventsAndQueriesTest {
 
     @Test
     void filtersDecideWhetherWeAnswerAndAHostileExpressionCostsLinearTime() {
-        serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQuery(query(5, 1, 0, 0,
-                List.of(Bytes.of(SerfCodec.encodeNodeFilter(List.of("s9"))))))));
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(query(5, 1, 0, 0,
+                List.of(Bytes.of(SerfQueryCodec.encodeNodeFilter(List.of("s9"))))))));
         // A tag we lack is the empty string, as in Serf: "^$" matches it.
-        serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQuery(query(5, 2, 0, 0,
-                List.of(Bytes.of(SerfCodec.encodeTagFilter("role", "^$")))))));
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(query(5, 2, 0, 0,
+                List.of(Bytes.of(SerfQueryCodec.encodeTagFilter("role", "^$")))))));
         // Catastrophic for a backtracking engine: (a+)+$ against a long run of a's and a mismatch.
-        serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQuery(query(5, 3, 0, 0,
-                List.of(Bytes.of(SerfCodec.encodeTagFilter("role", "(a|a)+(a+)+$")))))));
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(query(5, 3, 0, 0,
+                List.of(Bytes.of(SerfQueryCodec.encodeTagFilter("role", "(a|a)+(a+)+$")))))));
         assertThat(asked).extracting(q -> q.query().id()).containsExactly(2L);
-        assertThat(SerfCodec.filterMatches(SerfCodec.encodeTagFilter("role", "(a|a)+(a+)+$"), "r1",
+        assertThat(SerfQueryCodec.filterMatches(SerfQueryCodec.encodeTagFilter("role", "(a|a)+(a+)+$"), "r1",
                 Map.of("role", "a".repeat(5_000) + "!"))).isFalse();
     }
 
     @Test
     void onlyQueryAnswersWithinTheSizeLimitAreForwardedForOthers() {
-        byte[] answer = SerfCodec.encodeQueryResponse(new SerfMessage.QueryResponse(1, 1, "s2", 0, Bytes.EMPTY));
+        byte[] answer = SerfQueryCodec.encodeQueryResponse(new SerfMessage.QueryResponse(1, 1, "s2", 0, Bytes.EMPTY));
         serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeRelay(new byte[] {127, 0, 0, 9}, 7946, "asker", answer)));
         byte[] join = SerfCodec.encodeJoin(new SerfMessage.JoinIntent(1, "x"));
         serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeRelay(new byte[] {127, 0, 0, 9}, 7946, "asker", join)));
@@ -230,9 +231,9 @@ class SerfEventsAndQueriesTest {
         assertThat(q.flags()).isEqualTo(SerfMessage.QUERY_FLAG_ACK);
         assertThat(q.relayFactor()).isEqualTo(2);
         for (int copy = 0; copy < 3; copy++) {
-            serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQueryResponse(new SerfMessage.QueryResponse(q.ltime(), q.id(), "s1",
+            serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQueryResponse(new SerfMessage.QueryResponse(q.ltime(), q.id(), "s1",
                     SerfMessage.QUERY_FLAG_ACK, Bytes.EMPTY))));
-            serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQueryResponse(new SerfMessage.QueryResponse(q.ltime(), q.id(), "s1",
+            serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQueryResponse(new SerfMessage.QueryResponse(q.ltime(), q.id(), "s1",
                     0, Bytes.of(new byte[] {'u', 'p'})))));
         }
         // Our own ack (r1 matches its own query) plus s1's ack and answer, once each.
@@ -246,9 +247,9 @@ class SerfEventsAndQueriesTest {
 
     @Test
     void theConflictQueryIsAnsweredAsSerfDoesAndThePingQueryOnlyAcknowledged() {
-        serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQuery(new SerfMessage.Query(5, 1, Bytes.of(new byte[] {127, 0, 0, 9}),
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(new SerfMessage.Query(5, 1, Bytes.of(new byte[] {127, 0, 0, 9}),
                 7946, "asker", List.of(), SerfMessage.QUERY_FLAG_ACK, 0, 1_000_000_000L, "_serf_ping", Bytes.EMPTY))));
-        serf.onUserMessage(PEER, Bytes.of(SerfCodec.encodeQuery(new SerfMessage.Query(6, 2, Bytes.of(new byte[] {127, 0, 0, 9}),
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(new SerfMessage.Query(6, 2, Bytes.of(new byte[] {127, 0, 0, 9}),
                 7946, "asker", List.of(), 0, 0, 1_000_000_000L, "_serf_conflict", Bytes.of("nobody".getBytes(StandardCharsets.UTF_8))))));
         List<SerfMessage.QueryResponse> responses = sent().stream().filter(m -> m instanceof SerfMessage.QueryResponse)
                 .map(m -> (SerfMessage.QueryResponse) m).toList();

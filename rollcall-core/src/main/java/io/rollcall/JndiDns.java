@@ -1,4 +1,4 @@
-package io.rollcall.core.discovery;
+package io.rollcall;
 
 import java.io.IOException;
 import java.net.UnknownHostException;

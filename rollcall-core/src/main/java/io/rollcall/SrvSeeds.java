@@ -1,6 +1,5 @@
-package io.rollcall.core.discovery;
+package io.rollcall;
 
-import io.rollcall.SeedProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,7 +1,5 @@
-package io.rollcall.core.discovery;
+package io.rollcall;
 
-import io.rollcall.HostAndPort;
-import io.rollcall.SeedProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,11 +9,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** The built-in {@link SeedProvider}s, chosen by the text's prefix. */
-public final class Seeds {
+final class Seeds {
     /** The Prometheus-ecosystem prefix for A/AAAA lookups. */
-    public static final String DNS_PREFIX = "dns+";
+    static final String DNS_PREFIX = "dns+";
     /** The Prometheus-ecosystem prefix for SRV lookups. */
-    public static final String SRV_PREFIX = "dnssrv+";
+    static final String SRV_PREFIX = "dnssrv+";
 
     private Seeds() {
     }
@@ -25,7 +23,7 @@ public final class Seeds {
      * @param defaultPort the port of a plain address without one
      * @return its provider
      */
-    public static SeedProvider parse(String text, int defaultPort) {
+    static SeedProvider parse(String text, int defaultPort) {
         String t = text == null ? "" : text.trim();
         String lower = t.toLowerCase(Locale.ROOT);
         if (lower.startsWith(SRV_PREFIX)) {
@@ -55,7 +53,7 @@ public final class Seeds {
      * @param addresses fixed addresses
      * @return a provider answering with them, an unresolved one resolved to all its records at each call
      */
-    public static SeedProvider fixed(List<InetSocketAddress> addresses) {
+    static SeedProvider fixed(List<InetSocketAddress> addresses) {
         List<InetSocketAddress> copy = List.copyOf(addresses);
         return new SeedProvider() {
             @Override
