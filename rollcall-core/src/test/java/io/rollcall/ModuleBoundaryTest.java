@@ -26,7 +26,7 @@ class ModuleBoundaryTest {
             KeyOperation.class, SelfStateStore.class, SelfStateNotStoredException.class, NodeNames.class, PrintableText.class,
             SeedProvider.class, HostAndPort.class, DiscoveryCounters.class, RoundTrip.class, ProbeRoundTrips.class,
             ProbeRoundTrips.Histogram.class, ClusterEventListener.class, IncomingQuery.class, QueryOptions.class,
-            QueryResult.class, QueryResult.Response.class, UserEvent.class);
+            QueryResult.class, QueryResult.Response.class, UserEvent.class, NetworkCoordinate.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {

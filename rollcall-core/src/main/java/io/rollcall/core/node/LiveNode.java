@@ -270,9 +270,9 @@ public final class LiveNode implements AutoCloseable {
      * @return every member's network coordinate we hold (ours included), read on the protocol thread;
      *         empty when Serf semantics (and so coordinates) are off
      */
-    public Map<String, Coordinate> coordinates() {
+    public CompletableFuture<Map<String, Coordinate>> coordinates() {
         SerfCoordinates held = coordinates;
-        return held == null ? Map.of() : network.call(held::all).join();
+        return held == null ? CompletableFuture.completedFuture(Map.of()) : network.call(held::all);
     }
 
     /**
