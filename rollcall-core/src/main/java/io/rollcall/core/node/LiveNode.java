@@ -88,6 +88,7 @@ public final class LiveNode implements AutoCloseable {
     private MembershipEngine engine;
     private volatile SerfSemantics serf;
     private volatile SerfCoordinates coordinates;
+    private volatile NameConflictVote conflictVote;
     private final NetworkNode network;
 
     private LiveNode(Spec spec) throws IOException {
@@ -132,6 +133,10 @@ public final class LiveNode implements AutoCloseable {
                 coordinates = new SerfCoordinates(spec.name(), new SplittableRandom());
                 engine.setPingDelegate(coordinates);
                 listeners.add(coordinates);
+                conflictVote = new NameConflictVote(spec.name(), advertised, engineConfig.gossipIntervalMillis(),
+                        engine::liveMemberCount, (name, payload, timeoutMillis, sink) ->
+                        serfQuery(name, payload, List.of(), false, 0, timeoutMillis, sink));
+                listeners.add(conflictVote);
             }
             if (spec.listener() != null) {
                 listeners.add(spec.listener());
@@ -273,6 +278,12 @@ public final class LiveNode implements AutoCloseable {
     public CompletableFuture<Map<String, Coordinate>> coordinates() {
         SerfCoordinates held = coordinates;
         return held == null ? CompletableFuture.completedFuture(Map.of()) : network.call(held::all);
+    }
+
+    /** @return our name-conflict votes' outcomes; none when Serf semantics are off */
+    public ConflictVotes conflictVotes() {
+        NameConflictVote vote = conflictVote;
+        return vote == null ? new ConflictVotes(0, 0) : new ConflictVotes(vote.won(), vote.lost());
     }
 
     /**
