@@ -86,7 +86,8 @@ final class NameConflictVote implements Consumer<Notification> {
                 lost++;
                 LOG.log(Level.WARNING, "minority in name conflict resolution [" + matching + " / " + responses
                         + "]: the cluster does not hold our name '" + selfName + "' at our address " + self
-                        + " (claimed at " + conflict.claimant() + "); rename this node");
+                        + " (claimed at " + conflict.claimant() + "); rename this node, unless that address is an earlier life"
+                        + " of it not yet declared failed");
             }
         });
     }
