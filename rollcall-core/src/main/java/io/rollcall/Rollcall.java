@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -361,6 +362,36 @@ public final class Rollcall implements Membership, AutoCloseable {
         return Readings.probeRoundTrips(side.perMember(), side.directHistogram(), side.indirectHistogram());
     }
 
+    /**
+     * Every member's network coordinate this node holds, its own included: a member's is the one its
+     * last directly acknowledged probe carried (Serf agents and Rollcall nodes with Serf semantics put
+     * theirs in every ack). Empty when Serf semantics are off ({@link RollcallConfig}), since
+     * coordinates are part of them.
+     *
+     * @return coordinates by member name (one short task on the protocol thread)
+     * @throws IllegalStateException once the node is closed
+     */
+    public Map<String, NetworkCoordinate> coordinates() {
+        Map<String, NetworkCoordinate> out = new java.util.HashMap<>();
+        joined(node.coordinates()).forEach((name, c) -> out.put(name, NetworkCoordinate.of(c)));
+        return Map.copyOf(out);
+    }
+
+    /**
+     * The estimated round trip between two members from their network coordinates, as {@code serf rtt A B}.
+     *
+     * @param a a member name
+     * @param b another (or the same) member name
+     * @return the estimate, or empty if this node holds no coordinate for either
+     * @throws IllegalStateException once the node is closed
+     */
+    public Optional<java.time.Duration> estimatedRtt(String a, String b) {
+        Map<String, NetworkCoordinate> all = coordinates();
+        NetworkCoordinate ca = all.get(a);
+        NetworkCoordinate cb = all.get(b);
+        return ca == null || cb == null ? Optional.empty() : Optional.of(ca.estimatedRttTo(cb));
+    }
+
     /** @return this node's health score and traffic counters; after close, as they were at the stop */
     public Health health() {
         Health last = finalHealth;
@@ -644,8 +675,13 @@ public final class Rollcall implements Membership, AutoCloseable {
      * a caller there (none should be: user code never runs there) would wait for itself.
      */
     private <T> T onProtocolThread(java.util.function.Function<MembershipEngine, T> work) {
+        return joined(node.call(work));
+    }
+
+    /** Waits for work on the protocol thread; a stopped node's refusal comes out as the IllegalStateException it is. */
+    private static <T> T joined(CompletableFuture<T> onProtocol) {
         try {
-            return node.call(work).join();
+            return onProtocol.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof IllegalStateException stopped) {
                 throw stopped;

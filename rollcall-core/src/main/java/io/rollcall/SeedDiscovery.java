@@ -44,6 +44,14 @@ final class SeedDiscovery implements AutoCloseable {
     private final AtomicLong joinAttempts = new AtomicLong();
     private final AtomicLong joinFailures = new AtomicLong();
     private final AtomicLong nameConflicts = new AtomicLong();
+    /**
+     * Foreground joins ({@link #join}) still trying. While one is, the background loop does not join
+     * while alone as well: two exchanges with one seed at once would each show our state to it, and a
+     * Serf agent holding our name starts one name-conflict vote per exchange; two votes started in the
+     * same instant share a Lamport time, and Serf keeps the answers of only one of them, so the other
+     * counts no votes and the Serf agent shuts itself down.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger foregroundJoins = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<String> unresolvedLogged = new HashSet<>();
     private boolean maintaining;
     private long aloneBackoffMillis;
@@ -92,6 +100,8 @@ final class SeedDiscovery implements AutoCloseable {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         List<SeedProvider> copy = List.copyOf(providers);
         long deadline = System.nanoTime() + retryFor.toNanos();
+        foregroundJoins.incrementAndGet();
+        result.whenComplete((joined, failure) -> foregroundJoins.decrementAndGet());
         run(() -> {
             keep(copy, true);
             attempt(copy, deadline, config.joinBackoffInitial().toMillis(), result);
@@ -247,7 +257,10 @@ final class SeedDiscovery implements AutoCloseable {
         boolean alone = v.reachable().size() <= 1;
         long now = System.nanoTime();
         CompletableFuture<Integer> attempt;
-        if (alone) {
+        if (alone && foregroundJoins.get() > 0) {
+            schedule(this::maintain, config.joinBackoffInitial().toMillis());
+            return;
+        } else if (alone) {
             List<SeedProvider> all = new ArrayList<>(healing);
             all.addAll(whileAlone);
             attempt = joinOnce(all, null);

@@ -52,6 +52,21 @@ class JoinRetryTest {
         assertThat(joiner.view().member("seed")).isPresent();
     }
 
+    /**
+     * A join makes one state exchange per seed: the background loop that rejoins a node left alone
+     * waits while a join is trying, instead of exchanging with the same seed at the same moment (a
+     * Serf agent holding our name started two conflict votes then, and could lose one: issue 20).
+     */
+    @Test
+    void aJoinExchangesStateWithItsSeedOnceNotAlsoFromTheBackgroundLoop() throws Exception {
+        Rollcall seed = node(local("seed"));
+        Rollcall joiner = node(local("joiner"));
+        assertThat(joiner.join(List.of(seed.address())).get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        // The background loop's first turn comes right after the join started; give it time to show.
+        Thread.sleep(500);
+        assertThat(joiner.discoveryCounters().joinAttempts()).isEqualTo(1);
+    }
+
     @Test
     void aStartUpJoinKeepsTryingUntilTheSeedComesUp() throws Exception {
         int port = freePort();

@@ -31,7 +31,8 @@ class ModuleBoundaryTest {
             Decision.class, Decision.Via.class,
             Decision.DirectResult.class, Decision.HelperAnswer.class, Decision.Helper.class, Decision.ProbeEvidence.class,
             Decision.Suspected.class, Decision.Confirmed.class, Decision.Failed.class, Decision.Refuted.class,
-            Decision.Left.class, Decision.Rejoined.class, DecisionAccount.class, DecisionListener.class);
+            Decision.Left.class, Decision.Rejoined.class, DecisionAccount.class, DecisionListener.class,
+            NetworkCoordinate.class);
 
     @Test
     void theModuleExportsOnlyTheApiPackage() throws Exception {

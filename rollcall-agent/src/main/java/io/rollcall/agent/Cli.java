@@ -1,5 +1,6 @@
 package io.rollcall.agent;
 
+import io.rollcall.NetworkCoordinate;
 import io.rollcall.PrintableText;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -127,6 +130,7 @@ final class Cli {
             case "event" -> event(options, positional);
             case "why" -> why(options, positional);
             case "query" -> query(options, positional, nodes, tagFilters);
+            case "rtt" -> rtt(options, positional);
             default -> throw new AgentSettings.UsageException("unknown command '" + command + "'");
         }
         return ExitCode.OK.status;
@@ -202,6 +206,51 @@ final class Cli {
             out.println(String.format("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s", r[0], r[1], r[2], r[3])
                     .stripTrailing());
         }
+    }
+
+    /**
+     * {@code serf rtt}'s estimate between two members from their network coordinates; the second
+     * defaults to the agent's own node.
+     */
+    private void rtt(Map<String, String> options, List<String> positional) {
+        only(options);
+        if (positional.isEmpty() || positional.size() > 2) {
+            throw new AgentSettings.UsageException("rtt needs one or two node names");
+        }
+        String a = positional.get(0);
+        String b = positional.size() == 2 ? positional.get(1) : String.valueOf(object(request("GET", "/v1/self", null)).get("name"));
+        NetworkCoordinate ca = coordinateOf(a);
+        NetworkCoordinate cb = coordinateOf(b);
+        if (ca.vector().size() != cb.vector().size()) {
+            throw new CliException("the coordinates of " + PrintableText.escape(a) + " and " + PrintableText.escape(b)
+                    + " have different dimensions (" + ca.vector().size() + " and " + cb.vector().size() + ")");
+        }
+        out.println(String.format(Locale.ROOT, "Estimated %s <-> %s rtt: %.3f ms (using LAN coordinates)",
+                PrintableText.escape(a), PrintableText.escape(b), ca.estimatedRttTo(cb).toNanos() / 1.0e6));
+    }
+
+    private NetworkCoordinate coordinateOf(String name) {
+        String badName = io.rollcall.NodeNames.problem(name);
+        if (badName != null) {
+            throw new AgentSettings.UsageException(badName);
+        }
+        Map<?, ?> member = object(request("GET", "/v1/members/" + URLEncoder.encode(name, StandardCharsets.UTF_8), null));
+        if (!(member.get("coordinate") instanceof Map<?, ?> c)) {
+            throw new CliException("Could not find a coordinate for node \"" + PrintableText.escape(name) + "\"");
+        }
+        List<Double> vec = new ArrayList<>();
+        for (Object v : list(c.get("vec"), "coordinate.vec")) {
+            vec.add(real(v, "coordinate.vec"));
+        }
+        return new NetworkCoordinate(vec, real(c.get("error"), "coordinate.error"),
+                real(c.get("adjustment"), "coordinate.adjustment"), real(c.get("height"), "coordinate.height"));
+    }
+
+    private double real(Object value, String field) {
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw unexpected(field);
     }
 
     private void join(Map<String, String> options, List<String> positional) {

@@ -7,7 +7,6 @@ import io.rollcall.MemberStatus;
 import io.rollcall.MembershipChange;
 import io.rollcall.MembershipListener;
 import io.rollcall.MembershipView;
-import io.rollcall.ProbeRoundTrips;
 import io.rollcall.Rollcall;
 import io.rollcall.SeedProvider;
 import io.rollcall.Subscription;
@@ -159,7 +158,7 @@ final class HttpApi implements AutoCloseable {
                 String name = memberName(path.substring("/v1/members/".length()));
                 ClusterMember m = control.node().view().member(name)
                         .orElseThrow(() -> new ApiError(404, "no member named '" + name + "'"));
-                json(ex, 200, Views.member(m, roundTrips()));
+                json(ex, 200, Views.member(m, probeFacts()));
             } else if (path.equals("/v1/events")) {
                 requireMethod(method, "GET");
                 events(req, ex, query);
@@ -339,7 +338,7 @@ final class HttpApi implements AutoCloseable {
             list = view.withStatus(wanted);
         }
         Writer out = writer(ex.stream(200, "application/json; charset=utf-8", "no-cache"));
-        Views.writeView(out, view.version(), list, roundTrips());
+        Views.writeView(out, view.version(), list, probeFacts());
         out.write('\n');
         out.flush();
     }
@@ -580,10 +579,10 @@ final class HttpApi implements AutoCloseable {
                                 }
                             }
                         } else {
-                            writeSnapshot(out, view, roundTrips());
+                            writeSnapshot(out, view, probeFacts());
                         }
                     } else {
-                        writeSnapshot(out, view, roundTrips());
+                        writeSnapshot(out, view, probeFacts());
                     }
                     first = false;
                 } else if (next instanceof DecisionEvent d) {
@@ -609,17 +608,18 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
-    private record TimedRoundTrips(ProbeRoundTrips value, long takenNanos) {
+    private record TimedRoundTrips(ProbeFacts value, long takenNanos) {
     }
 
-    /** @return the shared round trips, taken again (by one request at a time) once older than the limit */
-    private ProbeRoundTrips roundTrips() {
+    /** @return the shared round trips and coordinates, taken again (by one request at a time) once older than the limit */
+    private ProbeFacts probeFacts() {
         TimedRoundTrips t = sharedRoundTrips;
         if (t == null || System.nanoTime() - t.takenNanos() > ROUND_TRIPS_MAX_AGE_NANOS) {
             synchronized (roundTripsLock) {
                 t = sharedRoundTrips;
                 if (t == null || System.nanoTime() - t.takenNanos() > ROUND_TRIPS_MAX_AGE_NANOS) {
-                    t = new TimedRoundTrips(control.node().roundTrips(), System.nanoTime());
+                    t = new TimedRoundTrips(new ProbeFacts(control.node().roundTrips(), control.node().coordinates()),
+                            System.nanoTime());
                     sharedRoundTrips = t;
                 }
             }
@@ -628,10 +628,10 @@ final class HttpApi implements AutoCloseable {
     }
 
     /** A snapshot event, streamed member by member like {@code /v1/members}. */
-    private static void writeSnapshot(OutputStream out, MembershipView view, ProbeRoundTrips roundTrips) throws IOException {
+    private static void writeSnapshot(OutputStream out, MembershipView view, ProbeFacts facts) throws IOException {
         Writer w = writer(out);
         w.write("id: " + view.version() + "\nevent: snapshot\ndata: ");
-        Views.writeView(w, view.version(), view.members(), roundTrips);
+        Views.writeView(w, view.version(), view.members(), facts);
         w.write("\n\n");
         w.flush();
     }

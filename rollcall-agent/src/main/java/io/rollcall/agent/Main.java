@@ -27,6 +27,7 @@ public final class Main {
             "  event      [--coalesce true|false] NAME [PAYLOAD]   send a Serf user event to every member",
             "  query      [--node NAME]... [--tag KEY=REGEXP]... [--timeout DURATION] [--no-ack] [--relay-factor N]",
             "             [--format text|json] NAME [PAYLOAD]   ask every member (as serf query); prints acks and answers",
+            "  rtt        NAME [NAME]   estimated round trip between two members (default: this agent's node), as serf rtt",
             "  version    print the version",
             "  sim        run simulator scenarios (rollcall sim --help)",
             "",
@@ -97,7 +98,7 @@ public final class Main {
                     System.out.println(Version.TEXT);
                     System.out.println(Version.PROTOCOLS);
                     return ExitCode.OK.status;
-                case "members", "join", "leave", "info", "monitor", "tags", "keys", "event", "query", "why":
+                case "members", "join", "leave", "info", "monitor", "tags", "keys", "event", "query", "why", "rtt":
                     return new Cli(System.getenv(), System.out).run(command, rest);
                 default:
                     throw new AgentSettings.UsageException("unknown command '" + command + "' (see 'rollcall help')");

@@ -2,7 +2,7 @@ package io.rollcall.agent;
 
 import io.rollcall.ClusterMember;
 import io.rollcall.MembershipChange;
-import io.rollcall.ProbeRoundTrips;
+import io.rollcall.NetworkCoordinate;
 import io.rollcall.RoundTrip;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,13 +34,30 @@ final class Views {
         return UtcTime.iso(t.toEpochMilli());
     }
 
-    /** The member with its probe round-trip times ({@code rtt}), as {@code /v1/members} shows it. */
-    static Map<String, Object> member(ClusterMember m, ProbeRoundTrips roundTrips) {
+    /**
+     * The member with its probe round-trip times ({@code rtt}) and network coordinate
+     * ({@code coordinate}, or null), as {@code /v1/members} shows it.
+     */
+    static Map<String, Object> member(ClusterMember m, ProbeFacts facts) {
         Map<String, Object> out = member(m);
         Map<String, Object> rtt = new LinkedHashMap<>();
-        rtt.put("direct", roundTrip(roundTrips.direct().get(m.name())));
-        rtt.put("indirect", roundTrip(roundTrips.indirect().get(m.name())));
+        rtt.put("direct", roundTrip(facts.roundTrips().direct().get(m.name())));
+        rtt.put("indirect", roundTrip(facts.roundTrips().indirect().get(m.name())));
         out.put("rtt", rtt);
+        out.put("coordinate", coordinate(facts.coordinates().get(m.name())));
+        return out;
+    }
+
+    /** @return {@code {vec, error, adjustment, height}} in seconds, as Serf's Coordinate has them, or null */
+    static Map<String, Object> coordinate(NetworkCoordinate c) {
+        if (c == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("vec", c.vector());
+        out.put("error", c.error());
+        out.put("adjustment", c.adjustment());
+        out.put("height", c.height());
         return out;
     }
 
@@ -83,14 +100,14 @@ final class Views {
      * Writes {@code {"version": V, "members": [...]}} member by member, so that an answer the size of
      * the member table never exists in memory at once (the shape the command line reads).
      */
-    static void writeView(Appendable out, long version, List<ClusterMember> members, ProbeRoundTrips roundTrips)
+    static void writeView(Appendable out, long version, List<ClusterMember> members, ProbeFacts facts)
             throws IOException {
         out.append("{\"version\":").append(Long.toString(version)).append(",\"members\":[");
         for (int i = 0; i < members.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            Json.write(out, member(members.get(i), roundTrips));
+            Json.write(out, member(members.get(i), facts));
         }
         out.append("]}");
     }

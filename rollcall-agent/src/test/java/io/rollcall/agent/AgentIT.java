@@ -88,7 +88,11 @@ class AgentIT {
         List<?> members = (List<?>) Json.read(json.out());
         assertThat(members).hasSize(3);
         assertThat(((Map<?, ?>) members.get(0)).keySet()).map(String::valueOf)
-                .containsExactlyInAnyOrder("name", "address", "status", "since", "incarnation", "tags", "rtt");
+                .containsExactlyInAnyOrder("name", "address", "status", "since", "incarnation", "tags", "rtt", "coordinate");
+        // The node's own coordinate is always there: Serf's shape, 8 components.
+        Map<?, ?> self = (Map<?, ?>) ((Map<?, ?>) Json.read(c.get(0).get("/v1/members/n1").body())).get("coordinate");
+        assertThat(self.keySet()).map(String::valueOf).containsExactly("vec", "error", "adjustment", "height");
+        assertThat((List<?>) self.get("vec")).hasSize(8);
 
         HttpResponse<String> one = c.get(1).get("/v1/members/n3");
         assertThat(one.statusCode()).isEqualTo(200);

@@ -92,6 +92,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void networkCoordinatesArePureValues() {
+        check(noClasses().that().resideInAPackage("io.rollcall.core.coordinate..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.net..", "java.nio..",
+                        "java.util.concurrent..", "java.time..", "io.rollcall.core.engine..", "io.rollcall.core.codec..",
+                        "io.rollcall.core.serf..", "io.rollcall.core.transport..", "io.rollcall.core.node..")
+                .orShould().dependOnClassesThat().belongToAnyOf(Thread.class, java.util.Random.class,
+                        java.security.SecureRandom.class)
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(Math.class, "random")
+                .because("a Vivaldi client is a value fed round trips: no I/O, no clock, randomness injected"));
+    }
+
+    @Test
     void serfSemanticsTakesItsRandomnessInjected() {
         check(noClasses().that().resideInAnyPackage(ENGINE, "io.rollcall.core.serf..")
                 .should().dependOnClassesThat().belongToAnyOf(java.util.Random.class,

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,6 +184,34 @@ class SerfChainIT {
 
     @Test
     @Order(5)
+    void serfRttAndRollcallRttEstimateEveryPairThatProbesEachOther() throws Exception {
+        // Coordinates are learnt from direct acks only (Serf's too): a and b never ack each other, so
+        // a holds no coordinate of b; r probes both, so r estimates a <-> b without either measuring it.
+        Pattern estimate = Pattern.compile("Estimated (\\S+) <-> (\\S+) rtt: ([0-9.]+) ms");
+        await("serf rtt on a and b, rollcall rtt on r", 60_000, () -> estimate.matcher(serfRtt(nsA, "a", "r")).find()
+                && estimate.matcher(serfRtt(nsB, "b", "r")).find() && estimate.matcher(rollcallCli("rtt", "a", "b")).find(),
+                () -> serfRtt(nsA, "a", "r") + " | " + serfRtt(nsB, "b", "r") + " | " + rollcallCli("rtt", "a", "b"));
+        for (String out : List.of(serfRtt(nsA, "a", "r"), serfRtt(nsB, "b", "r"), rollcallCli("rtt", "a", "b"),
+                rollcallCli("rtt", "a"))) {
+            Matcher m = estimate.matcher(out);
+            assertThat(m.find()).as(out).isTrue();
+            // Namespaces on one host: well under a millisecond or two each way, never tens.
+            assertThat(Double.parseDouble(m.group(3))).as(out).isPositive().isLessThan(20.0);
+        }
+        assertThat(serfRtt(nsA, "a", "b")).contains("Could not find a coordinate for node \"b\"");
+    }
+
+    private String serfRtt(String ns, String from, String to) {
+        String out = lab.exec(ns, "serf", "rtt", "-rpc-addr=127.0.0.1:7373", from, to);
+        if (out != null) {
+            return out;
+        }
+        NetLab.Output failed = NetLab.capture(prefixed(ns, List.of("serf", "rtt", "-rpc-addr=127.0.0.1:7373", from, to)));
+        return failed.text();
+    }
+
+    @Test
+    @Order(6)
     void aSerfNewcomerWithAMembersNameIsToldSoByRollcallsConflictAnswerAndQuits() throws Exception {
         // The newcomer takes a's name at another address on a's side and joins through r alone. r's
         // answer to its _serf_conflict query says where a really is: the newcomer loses the vote.
@@ -200,7 +230,7 @@ class SerfChainIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void noSerfAgentLoggedAnythingItCouldNotReadFromRollcall() {
         for (String name : List.of("a", "b")) {
             for (String line : read(root.resolve(name + ".log")).split("\n")) {

@@ -33,6 +33,9 @@ public final class Scenarios {
     public static final List<String> NAMES = List.of("join", "crash", "leave", "partition-heal", "loss", "pause",
             "restart", "one-way", "incarnation-attack");
 
+    /** The network-coordinate scenario (neither in {@code all} nor in {@code gray}). */
+    public static final String COORDINATES = CoordinateScenario.NAME;
+
     /** The gray-failure scenarios of issue 21, in the order {@code gray} runs them. */
     public static final List<String> GRAY_NAMES = GrayScenarios.NAMES;
 
@@ -62,10 +65,11 @@ public final class Scenarios {
             case "restart" -> restart(run);
             case "one-way" -> oneWay(run);
             case "incarnation-attack" -> incarnationAttack(run);
+            case CoordinateScenario.NAME -> CoordinateScenario.run(run);
             default -> {
                 if (!GRAY_NAMES.contains(name)) {
                     throw new IllegalArgumentException("unknown scenario '" + name + "'; choose one of " + NAMES + ", "
-                            + GRAY_NAMES + ", all or gray");
+                            + GRAY_NAMES + ", " + CoordinateScenario.NAME + ", all or gray");
                 }
                 GrayScenarios.run(name, run);
             }

@@ -21,7 +21,8 @@ public final class SimCli {
             "  --scenario NAME  one of " + String.join(", ", Scenarios.NAMES) + ", or all (default all);",
             "                   or a gray-failure scenario: " + String.join(", ", Scenarios.GRAY_NAMES) + ",",
             "                   or gray for all of those (minutes of virtual time each; leave-at-scale's",
-            "                   case is --nodes 4000)",
+            "                   case is --nodes 4000); or coordinates (Vivaldi estimates against injected",
+            "                   round trips, see docs/MODEL.md)",
             "  --seed S         seed that every random choice derives from (default 1)",
             "  --profile P      memberlist timing profile (default lan)",
             "  --duration S     how long the fault lasts: loss (300), partition-heal (60), one-way (300),",
@@ -95,10 +96,10 @@ public final class SimCli {
             List<String> names = scenario.equals("all") ? Scenarios.NAMES
                     : scenario.equals("gray") ? Scenarios.GRAY_NAMES : List.of(scenario);
             if (!scenario.equals("all") && !scenario.equals("gray") && !Scenarios.NAMES.contains(scenario)
-                    && !Scenarios.GRAY_NAMES.contains(scenario)) {
+                    && !Scenarios.GRAY_NAMES.contains(scenario) && !scenario.equals(Scenarios.COORDINATES)) {
                 throw new IllegalArgumentException("unknown scenario '" + scenario + "'; choose one of "
                         + String.join(", ", Scenarios.NAMES) + ", " + String.join(", ", Scenarios.GRAY_NAMES)
-                        + ", all or gray");
+                        + ", " + Scenarios.COORDINATES + ", all or gray");
             }
             if (udpOnly) {
                 config = config.toBuilder().tcpFallbackProbe(false).build();

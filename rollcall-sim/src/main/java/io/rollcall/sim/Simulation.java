@@ -47,6 +47,8 @@ public final class Simulation {
     private final List<Partition> partitions = new ArrayList<>();
     private final List<SimObserver> observers = new ArrayList<>();
     private NetworkModel network;
+    private LinkDelays linkDelays = LinkDelays.NONE;
+    private java.util.function.BiConsumer<SimNode, MembershipEngine> engineSetup = (node, engine) -> { };
     private long now;
     private long sequence;
     private long eventsProcessed;
@@ -118,6 +120,7 @@ public final class Simulation {
     public void start(SimNode node, long incarnation, Bytes meta) {
         MembershipEngine engine = new MembershipEngine(new LocalIdentity(node.name(), node.address(), meta, incarnation),
                 config, clockOf(node), master.split(), node);
+        engineSetup.accept(node, engine);
         node.beginLife(engine);
         engine.start();
     }
@@ -191,6 +194,19 @@ public final class Simulation {
     /** Removes every partition. */
     public void healPartitions() {
         partitions.clear();
+    }
+
+    /** @param delays a fixed one-way delay per pair of nodes, added to every datagram between them */
+    public void setLinkDelays(LinkDelays delays) {
+        this.linkDelays = java.util.Objects.requireNonNull(delays, "delays");
+    }
+
+    /**
+     * @param setup run on every new engine before it starts, e.g. to install a delegate; it must take
+     *              its randomness from a generator of its own, so runs without it stay the same
+     */
+    public void setEngineSetup(java.util.function.BiConsumer<SimNode, MembershipEngine> setup) {
+        this.engineSetup = java.util.Objects.requireNonNull(setup, "setup");
     }
 
     /** @param model the network model from now on */
@@ -278,8 +294,8 @@ public final class Simulation {
             return;
         }
         Endpoint source = from.address();
-        schedule(now + latency() + target.extraDelayMillis() + target.inboundLagMillis(),
-                () -> target.deliverPacket(source, messages));
+        schedule(now + latency() + linkDelays.oneWayMillis(from, target) + target.extraDelayMillis()
+                + target.inboundLagMillis(), () -> target.deliverPacket(source, messages));
     }
 
     /** A probe's datagram: as {@link #sendPacket}, and the port-unreachable answer if the model has one. */

@@ -143,6 +143,22 @@ final class GoMsgpackReader {
         }
     }
 
+    /** Reads a Go float64 field: either float format, or an integer, as Go's decoder takes them; nil is zero. */
+    double readFloat(String field) throws DropException {
+        try {
+            ValueType type = unpacker.getNextFormat().getValueType();
+            if (type == ValueType.FLOAT) {
+                return unpacker.unpackDouble();
+            }
+            if (type != ValueType.INTEGER && type != ValueType.NIL) {
+                throw new DropException(DecodeDropReason.INVALID_FIELD, field + " is not a number but " + type);
+            }
+        } catch (IOException | MessagePackException e) {
+            throw translate(e);
+        }
+        return readSigned(field);
+    }
+
     /** Reads a Go bool field; Go's old decoder also takes the integers 0 and 1. */
     boolean readBool(String field) throws DropException {
         try {

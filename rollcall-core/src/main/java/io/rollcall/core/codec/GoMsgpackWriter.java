@@ -51,6 +51,16 @@ final class GoMsgpackWriter {
         return this;
     }
 
+    /** Writes a Go float64 field: always the 9-byte float 64 format, as Go writes one. */
+    GoMsgpackWriter float64(double v) {
+        try {
+            packer.packDouble(v);
+        } catch (IOException e) {
+            throw inMemoryCannotFail(e);
+        }
+        return this;
+    }
+
     /** Writes a Go string field (also used for map keys). */
     GoMsgpackWriter text(String s) {
         return raw(s.getBytes(StandardCharsets.UTF_8));

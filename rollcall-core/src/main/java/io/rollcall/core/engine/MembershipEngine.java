@@ -70,6 +70,7 @@ public final class MembershipEngine {
 
     private Phase phase = Phase.CREATED;
     private UserDelegate delegate = UserDelegate.NONE;
+    private PingDelegate pingDelegate = PingDelegate.NONE;
 
     /**
      * @param identity who this node is
@@ -121,6 +122,19 @@ public final class MembershipEngine {
             throw new IllegalStateException("set the delegate before starting the engine");
         }
         this.delegate = Objects.requireNonNull(userDelegate, "userDelegate");
+    }
+
+    /**
+     * Installs what fills our acks' payloads and hears of our acknowledged probes. Call before
+     * {@link #start()}.
+     *
+     * @param ping the delegate
+     */
+    public void setPingDelegate(PingDelegate ping) {
+        if (phase != Phase.CREATED) {
+            throw new IllegalStateException("set the ping delegate before starting the engine");
+        }
+        this.pingDelegate = Objects.requireNonNull(ping, "ping");
     }
 
     /**
@@ -535,6 +549,11 @@ public final class MembershipEngine {
             if (dissemination.announceDirectly(self.aliveClaim(), delegate.announcement(false))) {
                 checkLeaveProgress();
             }
+        }
+
+        @Override
+        public PingDelegate pingDelegate() {
+            return pingDelegate;
         }
 
         @Override

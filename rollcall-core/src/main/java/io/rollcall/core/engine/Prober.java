@@ -37,6 +37,9 @@ final class Prober extends EnginePart {
 
         /** A packet that may have carried queued gossip went out (our leave waits for its announcement). */
         void gossipSent();
+
+        /** @return who fills our acks' payloads and hears of our direct acks */
+        PingDelegate pingDelegate();
     }
 
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
@@ -206,7 +209,7 @@ final class Prober extends EnginePart {
         }
         Endpoint replyTo = ping.source() != null ? ping.source() : from;
         List<Message> parts = new ArrayList<>(2);
-        parts.add(new Ack(ping.seqNo(), Bytes.EMPTY));
+        parts.add(new Ack(ping.seqNo(), hooks.pingDelegate().ackPayload()));
         if (!ping.sourceNode().isEmpty() && hooks.running()) {
             MemberEntry prober = table.get(ping.sourceNode());
             if (prober != null && prober != self && !prober.state.isLive()) {
@@ -261,7 +264,12 @@ final class Prober extends EnginePart {
         if (probe != null && probe.seqNo == ack.seqNo()) {
             long seqNo = probe.seqNo;
             // An ack from anywhere but the target was relayed by a helper we asked.
-            roundTrips.record(probe.target, !from.equals(probe.target.address), clock.nowMicros() - probe.startedMicros);
+            boolean viaHelper = !from.equals(probe.target.address);
+            long rttMicros = clock.nowMicros() - probe.startedMicros;
+            roundTrips.record(probe.target, viaHelper, rttMicros);
+            if (!viaHelper) {
+                hooks.pingDelegate().pingCompleted(probe.target.name, rttMicros, ack.payload());
+            }
             endProbe();
             awareness.apply(-1);
             out.cancelTimer(new Timer.ProbeTimeout(seqNo));

@@ -15,7 +15,9 @@ import io.rollcall.core.engine.SelfStateNotStoredException;
 import io.rollcall.core.message.SerfMessage;
 import io.rollcall.core.security.GossipCipher;
 import io.rollcall.core.security.Keyring;
+import io.rollcall.core.coordinate.Coordinate;
 import io.rollcall.core.serf.SerfApplication;
+import io.rollcall.core.serf.SerfCoordinates;
 import io.rollcall.core.serf.SerfSemantics;
 import io.rollcall.core.transport.NetworkNode;
 import io.rollcall.core.transport.TransportConfig;
@@ -85,6 +87,8 @@ public final class LiveNode implements AutoCloseable {
     // Set once, by the driver's call to Assembly.engine, before the driver starts any thread.
     private MembershipEngine engine;
     private volatile SerfSemantics serf;
+    private volatile SerfCoordinates coordinates;
+    private volatile NameConflictVote conflictVote;
     private final NetworkNode network;
 
     private LiveNode(Spec spec) throws IOException {
@@ -126,6 +130,13 @@ public final class LiveNode implements AutoCloseable {
                 serf.attach(engine);
                 engine.setUserDelegate(serf);
                 listeners.add(serf);
+                coordinates = new SerfCoordinates(spec.name(), new SplittableRandom());
+                engine.setPingDelegate(coordinates);
+                listeners.add(coordinates);
+                conflictVote = new NameConflictVote(spec.name(), advertised, engineConfig.gossipIntervalMillis(),
+                        engine::liveMemberCount, (name, payload, timeoutMillis, sink) ->
+                        serfQuery(name, payload, List.of(), false, 0, timeoutMillis, sink));
+                listeners.add(conflictVote);
             }
             if (spec.listener() != null) {
                 listeners.add(spec.listener());
@@ -255,8 +266,24 @@ public final class LiveNode implements AutoCloseable {
             all.put("invalid_name", serf.invalidNames());
             all.put("undecodable", serf.undecodable());
             all.put("lamport_jump", serf.lamportJumps());
+            coordinates.drops().forEach((reason, n) -> all.put("coordinate_" + reason, n));
             return Map.copyOf(all);
         }).join();
+    }
+
+    /**
+     * @return every member's network coordinate we hold (ours included), read on the protocol thread;
+     *         empty when Serf semantics (and so coordinates) are off
+     */
+    public CompletableFuture<Map<String, Coordinate>> coordinates() {
+        SerfCoordinates held = coordinates;
+        return held == null ? CompletableFuture.completedFuture(Map.of()) : network.call(held::all);
+    }
+
+    /** @return our name-conflict votes' outcomes; none when Serf semantics are off */
+    public ConflictVotes conflictVotes() {
+        NameConflictVote vote = conflictVote;
+        return vote == null ? new ConflictVotes(0, 0) : new ConflictVotes(vote.won(), vote.lost());
     }
 
     /**

@@ -261,4 +261,55 @@ class SerfEventsAndQueriesTest {
                 .isEqualTo(Bytes.of(new byte[] {6, (byte) 0xc0}));
         assertThat(asked).isEmpty();
     }
+
+    private List<SerfMessage.QueryResponse> responsesSent() {
+        return sent().stream().filter(m -> m instanceof SerfMessage.QueryResponse).map(m -> (SerfMessage.QueryResponse) m)
+                .toList();
+    }
+
+    private static SerfMessage.Query internal(long ltime, long id, long flags, String name, String payload) {
+        return new SerfMessage.Query(ltime, id, Bytes.of(new byte[] {127, 0, 0, 9}), 7946, "asker", List.of(), flags, 0,
+                1_000_000_000L, name, Bytes.of(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theConflictQueryAboutAKnownMemberIsAnsweredWithOurViewOfItAsSerfsMember() {
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(internal(6, 2, 0, "_serf_conflict", "s1"))));
+        List<SerfMessage.QueryResponse> responses = responsesSent();
+        assertThat(responses).hasSize(1);
+        SerfMessage.QueryResponse answer = responses.get(0);
+        assertThat(answer.from()).isEqualTo("r1");
+        assertThat(answer.ltime()).isEqualTo(6);
+        assertThat(answer.id()).isEqualTo(2);
+        // 06 (Serf's conflict response) then the msgpack of s1 as we hold it: the asker compares its address.
+        assertThat(answer.payload()).isEqualTo(Bytes.of(SerfQueryCodec.encodeConflictResponse(engine.member("s1").orElseThrow())));
+        assertThat(answer.payload().byteAt(0)).isEqualTo((byte) SerfMessage.TYPE_CONFLICT_RESPONSE);
+        String text = new String(answer.payload().toByteArray(), StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("Addr").contains("Port").contains("s1");
+    }
+
+    @Test
+    void aConflictQueryAboutOurselvesIsAcknowledgedButNotAnsweredAsSerfDoes() {
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(internal(6, 2, SerfMessage.QUERY_FLAG_ACK, "_serf_conflict", "r1"))));
+        assertThat(responsesSent()).extracting(SerfMessage.QueryResponse::flags).containsExactly((long) SerfMessage.QUERY_FLAG_ACK);
+    }
+
+    @Test
+    void aPingQueryWithoutTheAckFlagGetsNothingAndOneWithItOnlyAnAck() {
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(internal(6, 2, 0, "_serf_ping", ""))));
+        assertThat(responsesSent()).isEmpty();
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(internal(7, 3, SerfMessage.QUERY_FLAG_ACK, "_serf_ping", ""))));
+        assertThat(responsesSent()).extracting(SerfMessage.QueryResponse::id, SerfMessage.QueryResponse::flags)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, (long) SerfMessage.QUERY_FLAG_ACK));
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void twoConflictQueriesAtOneLamportTimeAreBothAnsweredAndARepeatIsNot() {
+        // Serf's concurrent votes can share a Lamport time (Serf.Query reads the clock without moving it).
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(internal(6, 2, 0, "_serf_conflict", "s1"))));
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(internal(6, 3, 0, "_serf_conflict", "s1"))));
+        serf.onUserMessage(PEER, Bytes.of(SerfQueryCodec.encodeQuery(internal(6, 3, 0, "_serf_conflict", "s1"))));
+        assertThat(responsesSent()).extracting(SerfMessage.QueryResponse::id).containsExactlyInAnyOrder(2L, 3L);
+    }
 }

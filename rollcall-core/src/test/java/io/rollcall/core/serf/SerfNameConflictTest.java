@@ -64,6 +64,9 @@ class SerfNameConflictTest {
         assertThat(serf.logText()).contains("Conflicting address for b")
                 // Serf asked the cluster (_serf_conflict); our node's answer gave the live agent the majority.
                 .contains("majority in name conflict resolution [1 / 1]").doesNotContain("minority")
+                // One exchange, one vote: two exchanges at once started two votes, which could share a
+                // Lamport time, and Serf counted no answers for one of them and quit (issue 20).
+                .containsOnlyOnce("in name conflict resolution")
                 // The impostor, refused, never announced a leave in the live agent's name.
                 .doesNotContain("messageLeaveType: b");
         assertThat(seed.view().member("b").orElseThrow().address().getPort())
