@@ -13,6 +13,9 @@ import io.rollcall.core.engine.EngineConfig;
  *   <li>{@code suspicionMaxTimeoutMult = 1}: the maximum suspicion timeout equals the minimum, so a
  *       suspicion always runs the fixed SWIM timeout ({@code suspicionMult x log10(N) x interval},
  *       memberlist's before Lifeguard) and confirmations shorten nothing.</li>
+ *   <li>{@code isolationHoldIntervals = 0}: no isolation hold, the mechanism beyond Lifeguard built on
+ *       its missed-nack signal (a node whose probes fail with every nack missing holds its accusations
+ *       and refutations), so that the comparison is with plain SWIM.</li>
  * </ul>
  * The buddy system (a probe of a suspect carries the suspicion) stays: it is part of the probe
  * message, not a setting. {@code awarenessMaxMultiplier} is not reachable from
@@ -27,6 +30,6 @@ public final class Lifeguard {
      * @return the same configuration with Lifeguard's local health and dynamic suspicion timeout off
      */
     public static EngineConfig off(EngineConfig config) {
-        return config.toBuilder().awarenessMaxMultiplier(1).suspicionMaxTimeoutMult(1).build();
+        return config.toBuilder().awarenessMaxMultiplier(1).suspicionMaxTimeoutMult(1).isolationHoldIntervals(0).build();
     }
 }
