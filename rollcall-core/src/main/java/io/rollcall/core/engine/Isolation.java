@@ -7,8 +7,9 @@ package io.rollcall.core.engine;
  * either sends a nack, so a failed probe whose every promised nack arrived points at the target. A
  * failed probe with <i>none</i> of the nacks it asked for points at us: neither the target's ack nor
  * any helper's answer reached us. Lifeguard counts that against our health score (which stretches
- * our deadlines); we also hold still for {@link EngineConfig#isolationHoldIntervals()} probe intervals
- * after the last such probe:
+ * our deadlines); once {@link #EVIDENCE_TO_HOLD} such probes have failed within
+ * {@link EngineConfig#isolationHoldIntervals()} probe intervals of each other, we hold still until that
+ * many intervals after the last:
  * <ul>
  *   <li>we accuse nobody on our own probes: they fail because of us;</li>
  *   <li>we refute no accusation of ourselves: the others hold us suspect, then failed, once, and keep
@@ -21,10 +22,23 @@ package io.rollcall.core.engine;
  * already covers, and a stalled node must still refute as soon as it runs again.
  */
 final class Isolation extends EnginePart {
-    private long lastEvidenceMillis = Long.MIN_VALUE;
+    /**
+     * Failed probes with every nack missing that start a hold, within one hold's length. One alone can
+     * be bad luck: under 10% loss on every link, each promised nack is missing about 19% of the time
+     * (the request or the nack lost), all three for about one failed probe in 150, and a healthy node
+     * that held its refutation on that one would be declared failed. Two within the hold are one in
+     * 20,000 there, and a node that has lost its ingress shows one every probe interval.
+     */
+    static final int EVIDENCE_TO_HOLD = 2;
+
+    /** When the last {@link #EVIDENCE_TO_HOLD} pieces of evidence came, oldest first. */
+    private final long[] evidenceMillis = new long[EVIDENCE_TO_HOLD];
+    /** The hold lasts until then (engine clock); set when evidence completes a set. */
+    private long holdUntilMillis = Long.MIN_VALUE;
 
     Isolation(EngineContext context) {
         super(context);
+        java.util.Arrays.fill(evidenceMillis, Long.MIN_VALUE);
     }
 
     /**
@@ -39,13 +53,21 @@ final class Isolation extends EnginePart {
                 || latenessMillis > config.probeIntervalMillis() / 2) {
             return;
         }
-        lastEvidenceMillis = clock.nowMillis();
+        long now = clock.nowMillis();
+        System.arraycopy(evidenceMillis, 1, evidenceMillis, 0, EVIDENCE_TO_HOLD - 1);
+        evidenceMillis[EVIDENCE_TO_HOLD - 1] = now;
         counters.isolationEvidence++;
+        long hold = config.isolationHoldIntervals() * config.probeIntervalMillis();
+        if (evidenceMillis[0] != Long.MIN_VALUE && now - evidenceMillis[0] < hold) {
+            holdUntilMillis = Math.max(holdUntilMillis, now + hold);
+        }
     }
 
-    /** @return true while the hold lasts: since the last evidence, fewer than the hold's probe intervals have passed */
+    /**
+     * @return true while the hold lasts: the last {@link #EVIDENCE_TO_HOLD} pieces of evidence came
+     *         within one hold of each other, and the last of them less than a hold ago
+     */
     boolean holding() {
-        return lastEvidenceMillis != Long.MIN_VALUE
-                && clock.nowMillis() - lastEvidenceMillis < config.isolationHoldIntervals() * config.probeIntervalMillis();
+        return clock.nowMillis() < holdUntilMillis;
     }
 }

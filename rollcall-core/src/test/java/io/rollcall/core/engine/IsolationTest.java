@@ -22,14 +22,18 @@ class IsolationTest {
     private static final EngineConfig LAN = EngineConfig.lan();
     private static final long INTERVAL = LAN.probeIntervalMillis();
 
-    /** Runs one probe to its end, answered by nothing but the given helpers' nacks; the deadline fires {@code lateMillis} late. */
+    /** Runs one probe to its end, answered by nothing but the given helpers' nacks; its deadline fires {@code lateMillis} late. */
     private static Ping failProbe(EngineHarness h, int nacks, long lateMillis) {
         h.fire(new Timer.ProbeTick());
-        Ping ping = sent(h.drain(), Ping.class).get(0);
+        List<Effect> started = h.drain();
+        Ping ping = sent(started, Ping.class).get(0);
+        // The deadline stretches with our health score (Lifeguard), which failed probes raise.
+        long deadline = of(started, Effect.SetTimer.class).stream().filter(t -> t.timer() instanceof Timer.ProbeDeadline)
+                .findFirst().orElseThrow().delayMillis();
         h.fire(new Timer.ProbeTimeout(ping.seqNo()));
         List<Effect.SendPacket> asked = of(h.drain(), Effect.SendPacket.class);
         assertThat(sent(new java.util.ArrayList<>(asked), IndirectPing.class)).hasSize(3);
-        h.now += INTERVAL + lateMillis;
+        h.now += deadline + lateMillis;
         h.fire(new Timer.ProbeDeadline(ping.seqNo()));
         // The helpers' nacks come just after the deadline, as they do with memberlist's timing.
         for (int i = 0; i < nacks; i++) {
@@ -51,11 +55,23 @@ class IsolationTest {
     }
 
     @Test
-    void noNackAtAllHoldsOurAccusationsAndRefutationsForTheHoldThenWeRefute() {
+    void oneProbeWithNoNackAtAllIsNotYetEnoughToHold() {
         EngineHarness h = new EngineHarness(LAN, 1).started().withMembers(6);
         failProbe(h, 0, 0);
-        assertThat(h.engine.isolationHold()).isTrue();
         assertThat(h.engine.counters().isolationEvidence()).isEqualTo(1);
+        assertThat(h.engine.isolationHold()).isFalse();
+        h.now += LAN.isolationHoldIntervals() * INTERVAL;
+        failProbe(h, 0, 0);
+        assertThat(h.engine.isolationHold()).as("the first is older than the hold").isFalse();
+    }
+
+    @Test
+    void twoProbesWithNoNackHoldOurAccusationsAndRefutationsForTheHoldThenWeRefute() {
+        EngineHarness h = new EngineHarness(LAN, 1).started().withMembers(6);
+        failProbe(h, 0, 0);
+        failProbe(h, 0, 0);
+        assertThat(h.engine.isolationHold()).isTrue();
+        assertThat(h.engine.counters().isolationEvidence()).isEqualTo(2);
 
         Ping second = failProbe(h, 0, 0);
         assertThat(h.engine.member(second.node()).orElseThrow().state()).as("no accusation from us").isEqualTo(MemberState.ALIVE);
@@ -78,6 +94,7 @@ class IsolationTest {
     void aDeadlineThatFiredLateIsOurStallNotOurLinks() {
         EngineHarness h = new EngineHarness(LAN, 1).started().withMembers(6);
         failProbe(h, 0, INTERVAL);
+        failProbe(h, 0, INTERVAL);
         assertThat(h.engine.isolationHold()).isFalse();
         assertThat(h.engine.counters().isolationEvidence()).isZero();
     }
@@ -85,6 +102,7 @@ class IsolationTest {
     @Test
     void aHoldOfZeroIntervalsIsOff() {
         EngineHarness h = new EngineHarness(LAN.toBuilder().isolationHoldIntervals(0).build(), 1).started().withMembers(6);
+        failProbe(h, 0, 0);
         Ping ping = failProbe(h, 0, 0);
         assertThat(h.engine.isolationHold()).isFalse();
         assertThat(h.engine.member(ping.node()).orElseThrow().state()).isEqualTo(MemberState.SUSPECT);
