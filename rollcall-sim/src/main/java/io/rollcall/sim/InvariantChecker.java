@@ -23,7 +23,9 @@ import java.util.Set;
  *   <li>every failure declaration comes with its decision record, and a failure declared here has a
  *       suspicion behind it, recorded at the same incarnation, that ran its full timeout: the timeout
  *       between the floor and the ceiling the suspicion started with, as many confirmations recorded as
- *       it counted, never more than it expected (docs/MODEL.md, <i>Decision records</i>).</li>
+ *       it counted, never more than it expected (docs/MODEL.md, <i>Decision records</i>);</li>
+ *   <li>a node in its isolation hold (its own probes failed with every nack missing) accuses nobody on
+ *       its own probes and refutes nothing (docs/MODEL.md, <i>Isolation hold</i>).</li>
  * </ul>
  * Violations are collected with their virtual time, observer and subject, not thrown, so a run
  * reports all of them along with its seed.
@@ -41,6 +43,7 @@ public final class InvariantChecker implements SimObserver {
     private long failuresAfterLeave;
     private long incarnationRegressions;
     private long unexplainedFailures;
+    private long isolationBreaches;
     private long violationCount;
     /** Per observer, the member it just declared failed, until that declaration's record arrives. */
     private final Map<SimNode, String> awaitingRecord = new HashMap<>();
@@ -80,6 +83,13 @@ public final class InvariantChecker implements SimObserver {
             if (recorded.record() instanceof DecisionRecord.Failed failed
                     && failed.via() == DecisionRecord.Via.OUR_SUSPICION_TIMEOUT) {
                 checkDeclaredHere(timeMillis, node, recorded.member(), failed);
+            }
+            DecisionRecord.Via via = recorded.record().via();
+            if ((via == DecisionRecord.Via.OUR_PROBE || via == DecisionRecord.Via.OUR_REFUTATION)
+                    && node.engine().isolationHold()) {
+                isolationBreaches++;
+                violation(timeMillis, node.name() + (via == DecisionRecord.Via.OUR_PROBE ? " accused " + recorded.member()
+                        : " refuted an accusation of itself") + " during its isolation hold");
             }
             return;
         }
@@ -194,6 +204,11 @@ public final class InvariantChecker implements SimObserver {
     /** @return failure declarations without a record, or with one the suspicion rules do not explain */
     public long unexplainedFailures() {
         return unexplainedFailures;
+    }
+
+    /** @return accusations or refutations a node made during its own isolation hold */
+    public long isolationBreaches() {
+        return isolationBreaches;
     }
 
     /** @return total violations */

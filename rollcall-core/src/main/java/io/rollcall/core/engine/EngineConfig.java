@@ -19,6 +19,11 @@ package io.rollcall.core.engine;
  * @param pushPullIntervalMillis   base time between full state exchanges (scaled with N)
  * @param awarenessMaxMultiplier   Lifeguard: the probe deadline stretches up to this multiple of the
  *                                 probe interval while our own health is poor
+ * @param isolationHoldIntervals   beyond Lifeguard: after one of our probes fails with every nack it
+ *                                 asked for missing (nobody's answer reaches us: the fault is likely our
+ *                                 own ingress), we accuse nobody and refute nothing for this many probe
+ *                                 intervals, so a node with a gray link is held failed by the others,
+ *                                 once, instead of flapping (docs/MODEL.md, <i>Isolation hold</i>); 0 turns it off
  * @param tcpFallbackProbe         also probe over a stream when the direct UDP ack is missing
  * @param suspectOnPortUnreachable end a probe at once, with the target suspected, when the network
  *                                 reports that nothing listens at the target's port (ICMP port
@@ -60,6 +65,7 @@ public record EngineConfig(
         long gossipToTheDeadMillis,
         long pushPullIntervalMillis,
         int awarenessMaxMultiplier,
+        int isolationHoldIntervals,
         boolean tcpFallbackProbe,
         boolean suspectOnPortUnreachable,
         long streamTimeoutMillis,
@@ -98,6 +104,7 @@ public record EngineConfig(
         nonNegative("gossipToTheDeadMillis", gossipToTheDeadMillis);
         positive("pushPullIntervalMillis", pushPullIntervalMillis);
         positive("awarenessMaxMultiplier", awarenessMaxMultiplier);
+        nonNegative("isolationHoldIntervals", isolationHoldIntervals);
         positive("streamTimeoutMillis", streamTimeoutMillis);
         if (packetBudgetBytes < 512 || packetBudgetBytes > 65_000) {
             throw new IllegalArgumentException("packetBudgetBytes must be 512..65000, got " + packetBudgetBytes);
@@ -169,6 +176,7 @@ public record EngineConfig(
         b.gossipToTheDeadMillis = gossipToTheDeadMillis;
         b.pushPullIntervalMillis = pushPullIntervalMillis;
         b.awarenessMaxMultiplier = awarenessMaxMultiplier;
+        b.isolationHoldIntervals = isolationHoldIntervals;
         b.tcpFallbackProbe = tcpFallbackProbe;
         b.suspectOnPortUnreachable = suspectOnPortUnreachable;
         b.streamTimeoutMillis = streamTimeoutMillis;
@@ -203,6 +211,7 @@ public record EngineConfig(
         private long gossipToTheDeadMillis = 30_000;
         private long pushPullIntervalMillis = 30_000;
         private int awarenessMaxMultiplier = 8;
+        private int isolationHoldIntervals = 30;
         private boolean tcpFallbackProbe = true;
         private boolean suspectOnPortUnreachable = true;
         private long streamTimeoutMillis = 10_000;
@@ -249,6 +258,9 @@ public record EngineConfig(
         public Builder pushPullIntervalMillis(long v) { pushPullIntervalMillis = v; return this; }
         /** @param v see {@link EngineConfig#awarenessMaxMultiplier()} @return this */
         public Builder awarenessMaxMultiplier(int v) { awarenessMaxMultiplier = v; return this; }
+
+        /** @param v see {@link EngineConfig#isolationHoldIntervals()} @return this */
+        public Builder isolationHoldIntervals(int v) { isolationHoldIntervals = v; return this; }
         /** @param v see {@link EngineConfig#tcpFallbackProbe()} @return this */
         public Builder tcpFallbackProbe(boolean v) { tcpFallbackProbe = v; return this; }
         /** @param v see {@link EngineConfig#suspectOnPortUnreachable()} @return this */
@@ -290,7 +302,7 @@ public record EngineConfig(
         public EngineConfig build() {
             return new EngineConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, suspicionMult,
                     suspicionMaxTimeoutMult, retransmitMult, gossipIntervalMillis, gossipNodes, gossipToTheDeadMillis,
-                    pushPullIntervalMillis, awarenessMaxMultiplier, tcpFallbackProbe, suspectOnPortUnreachable, streamTimeoutMillis,
+                    pushPullIntervalMillis, awarenessMaxMultiplier, isolationHoldIntervals, tcpFallbackProbe, suspectOnPortUnreachable, streamTimeoutMillis,
                     packetBudgetBytes, reconnectIntervalMillis, reapIntervalMillis, deadRetentionMillis,
                     leftRetentionMillis, leavePropagateDelayMillis, joinFollowUpSyncMillis, reclaimDeadNames, maxMembers, maxQueuedBroadcasts,
                     maxPendingRelays, maxPendingStreams, metaMaxBytes, maxMemberBytes, maxQueuedBroadcastBytes);

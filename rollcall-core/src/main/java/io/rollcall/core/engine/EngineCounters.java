@@ -22,6 +22,9 @@ public final class EngineCounters {
     long reconnectAttempts;
     long gossipPacketsSent;
     long correctionsSent;
+    long isolationEvidence;
+    long accusationsWithheld;
+    long refutationsHeld;
     final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
 
     void drop(DropReason reason) {
@@ -45,12 +48,16 @@ public final class EngineCounters {
      * @param reconnectAttempts   state exchanges with dead members or seeds to heal partitions
      * @param gossipPacketsSent   gossip-round packets sent
      * @param correctionsSent     stale claims answered with the newer claim we hold
+     * @param isolationEvidence   our probes that failed with every nack asked for missing, on time ({@link Isolation})
+     * @param accusationsWithheld failed probes of ours that accused nobody because of that evidence
+     * @param refutationsHeld     accusations of us left unrefuted for now because of it
      * @param drops               inputs ignored, by reason
      */
     public record Snapshot(long probesSent, long probesFailed, long probesUnreachable, long indirectProbesSent, long tcpFallbackProbes,
                            long tcpFallbackSuccesses, long suspicionsRaised, long deathsDeclared, long refutations,
                            long pushPullsInitiated, long pushPullsServed, long reconnectAttempts,
-                           long gossipPacketsSent, long correctionsSent, Map<DropReason, Long> drops) {
+                           long gossipPacketsSent, long correctionsSent, long isolationEvidence,
+                           long accusationsWithheld, long refutationsHeld, Map<DropReason, Long> drops) {
         /** Copies the map. */
         public Snapshot {
             drops = Map.copyOf(drops);
@@ -69,6 +76,6 @@ public final class EngineCounters {
     public Snapshot snapshot() {
         return new Snapshot(probesSent, probesFailed, probesUnreachable, indirectProbesSent, tcpFallbackProbes, tcpFallbackSuccesses,
                 suspicionsRaised, deathsDeclared, refutations, pushPullsInitiated, pushPullsServed, reconnectAttempts,
-                gossipPacketsSent, correctionsSent, drops);
+                gossipPacketsSent, correctionsSent, isolationEvidence, accusationsWithheld, refutationsHeld, drops);
     }
 }

@@ -57,6 +57,7 @@ public final class MembershipEngine {
     private final Suspicions suspicions;
     private final MemberTableRules tableRules;
     private final DecisionRecords records;
+    private final Isolation isolation;
     private final PendingStreams streams;
     private final Prober prober;
     private final StateExchange exchange;
@@ -98,11 +99,12 @@ public final class MembershipEngine {
         this.awareness = new Awareness(config.awarenessMaxMultiplier());
         // The records make room through the table rules, which are built after the suspicions that record.
         this.records = new DecisionRecords(context, this::makeRoom);
-        this.suspicions = new Suspicions(context, dissemination, awareness, records, hooks::running);
+        this.isolation = new Isolation(context);
+        this.suspicions = new Suspicions(context, dissemination, awareness, records, isolation, hooks::running);
         this.tableRules = new MemberTableRules(context, ring, suspicions);
         this.gossipRules = new GossipRules(context, dissemination, suspicions, tableRules, records, hooks);
         this.streams = new PendingStreams(config.maxPendingStreams(), counters);
-        this.prober = new Prober(context, ring, awareness, dissemination, streams, hooks);
+        this.prober = new Prober(context, ring, awareness, dissemination, streams, isolation, hooks);
         this.exchange = new StateExchange(context, ring, dissemination, streams, hooks);
         this.departure = new Departure(context, dissemination);
         this.userMessages = new UserMessages(context, dissemination, streams);
@@ -420,6 +422,11 @@ public final class MembershipEngine {
     /** @return the node's probe round-trip histograms */
     public RoundTripTimes roundTripTimes() {
         return prober.roundTrips();
+    }
+
+    /** @return true while this node holds still because its own ingress looks broken ({@link EngineConfig#isolationHoldIntervals()}) */
+    public boolean isolationHold() {
+        return isolation.holding();
     }
 
     /** @return Lifeguard's local health score: 0 is healthy, higher means our own probes are unreliable */

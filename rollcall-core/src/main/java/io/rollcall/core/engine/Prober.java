@@ -48,20 +48,25 @@ final class Prober extends EnginePart {
     private final Awareness awareness;
     private final Dissemination dissemination;
     private final PendingStreams streams;
+    private final Isolation isolation;
     private final Hooks hooks;
     private final Map<Long, Relay> relays = new HashMap<>();
     /** Round trips of acknowledged probes: observed only, nothing here reads them. */
     private final RoundTripTimes roundTrips = new RoundTripTimes();
     private long lastSeqNo;
     private Probe probe;
+    /** The last failed probe that asked for nacks, still counting the late ones until its {@link Timer.NackGrace}. */
+    private Probe awaitingNacks;
+    private long awaitingNacksLatenessMillis;
 
     Prober(EngineContext context, ProbeRing ring, Awareness awareness, Dissemination dissemination,
-           PendingStreams streams, Hooks hooks) {
+           PendingStreams streams, Isolation isolation, Hooks hooks) {
         super(context);
         this.ring = ring;
         this.awareness = awareness;
         this.dissemination = dissemination;
         this.streams = streams;
+        this.isolation = isolation;
         this.hooks = hooks;
     }
 
@@ -110,6 +115,7 @@ final class Prober extends EnginePart {
     /** Forgets the current probe silently: a stopped engine produces no effects. */
     void stop() {
         probe = null;
+        awaitingNacks = null;
     }
 
     void onProbeTimeout(long seqNo) {
@@ -177,6 +183,12 @@ final class Prober extends EnginePart {
         } else {
             awareness.apply(1);
         }
+        if (finished.expectedNacks > 0) {
+            awaitingNacks = finished;
+            long plannedEndMicros = finished.startedMicros + finished.deadlineMillis * 1_000L;
+            awaitingNacksLatenessMillis = (clock.nowMicros() - plannedEndMicros) / 1_000L;
+            out.setTimer(new Timer.NackGrace(seqNo), config.probeTimeoutMillis());
+        }
         counters.probesFailed++;
         suspectTarget(finished, DecisionRecord.DirectResult.NO_ACK, healthScore);
     }
@@ -185,6 +197,11 @@ final class Prober extends EnginePart {
     private void suspectTarget(Probe finished, DecisionRecord.DirectResult direct, int healthScore) {
         MemberEntry target = finished.target;
         if (target.removed || !target.state.isLive()) {
+            return;
+        }
+        if (isolation.holding()) {
+            // Our own ingress is the likely fault (Isolation): an accusation from us would be noise.
+            counters.accusationsWithheld++;
             return;
         }
         if (target.state == MemberState.ALIVE) {
@@ -279,7 +296,19 @@ final class Prober extends EnginePart {
         counters.drop(DropReason.UNEXPECTED_ACK);
     }
 
+    /** The failed probe's late nacks had their time: tell {@link Isolation} whether any came. */
+    void onNackGrace(long seqNo) {
+        if (awaitingNacks != null && awaitingNacks.seqNo == seqNo) {
+            isolation.probeFailed(awaitingNacks.expectedNacks, awaitingNacks.nacks, awaitingNacksLatenessMillis);
+            awaitingNacks = null;
+        }
+    }
+
     void onNack(Endpoint from, Nack nack) {
+        if (awaitingNacks != null && awaitingNacks.seqNo == nack.seqNo()) {
+            awaitingNacks.nacks++;
+            return;
+        }
         if (probe != null && probe.seqNo == nack.seqNo()) {
             probe.nacks++;
             for (AskedHelper h : probe.helpers) {

@@ -27,6 +27,7 @@ final class Suspicions extends EnginePart {
     private final Dissemination dissemination;
     private final Awareness awareness;
     private final DecisionRecords records;
+    private final Isolation isolation;
     /** Whether the engine is running: only a running node refutes and sends verdicts directly. */
     private final BooleanSupplier running;
 
@@ -42,11 +43,12 @@ final class Suspicions extends EnginePart {
     private long deferredAccusation = -1;
 
     Suspicions(EngineContext context, Dissemination dissemination, Awareness awareness, DecisionRecords records,
-               BooleanSupplier running) {
+               Isolation isolation, BooleanSupplier running) {
         super(context);
         this.dissemination = dissemination;
         this.awareness = awareness;
         this.records = records;
+        this.isolation = isolation;
         this.running = running;
     }
 
@@ -161,8 +163,12 @@ final class Suspicions extends EnginePart {
     /** Outranks an accusation of us at {@code accusedIncarnation}, now or when the pace allows. */
     void refute(long accusedIncarnation) {
         long now = clock.nowMillis();
-        if (now < nextRefutationMillis) {
-            // Paced (IncarnationRule): answered by one refutation when the interval ends.
+        if (now < nextRefutationMillis || isolation.holding()) {
+            // Paced (IncarnationRule): answered by one refutation when the interval ends. Or held while our
+            // own ingress looks broken (Isolation): answered once the hold is over.
+            if (isolation.holding()) {
+                counters.refutationsHeld++;
+            }
             deferredAccusation = Math.max(deferredAccusation, accusedIncarnation);
             return;
         }
@@ -198,7 +204,7 @@ final class Suspicions extends EnginePart {
 
     /** Refutes the accusations that arrived while refutations were paced, once the pace allows. */
     private void refuteDeferred() {
-        if (deferredAccusation < 0 || clock.nowMillis() < nextRefutationMillis) {
+        if (deferredAccusation < 0 || clock.nowMillis() < nextRefutationMillis || isolation.holding()) {
             return;
         }
         if (deferredAccusation < self.incarnation || !running.getAsBoolean()) {

@@ -36,6 +36,9 @@ public sealed interface Timer {
         void onRelayTimeout(RelayTimeout timer);
 
         /** @param timer the timer that fired */
+        void onNackGrace(NackGrace timer);
+
+        /** @param timer the timer that fired */
         void onGossipTick(GossipTick timer);
 
         /** @param timer the timer that fired */
@@ -126,6 +129,33 @@ public sealed interface Timer {
         @Override
         public String toString() {
             return "ProbeDeadline[seqNo=" + seqNo + "]";
+        }
+    }
+
+    /**
+     * Failed probe {@code seqNo}'s late nacks have had their time: judge whether none came
+     * ({@link Isolation}). A helper nacks a probe timeout after our probe timeout, so its nack reaches
+     * us about when the probe's deadline fires, often just after.
+     */
+    record NackGrace(long seqNo) implements Timer {
+        @Override
+        public void dispatchTo(Handler handler) {
+            handler.onNackGrace(this);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NackGrace t && t.seqNo == seqNo;
+        }
+
+        @Override
+        public int hashCode() {
+            return NackGrace.class.hashCode() * 31 + Long.hashCode(seqNo);
+        }
+
+        @Override
+        public String toString() {
+            return "NackGrace[seqNo=" + seqNo + "]";
         }
     }
 

@@ -38,6 +38,11 @@ final class TimerRoutes implements Timer.Handler {
     }
 
     @Override
+    public void onNackGrace(Timer.NackGrace timer) {
+        prober.onNackGrace(timer.seqNo());
+    }
+
+    @Override
     public void onRelayTimeout(Timer.RelayTimeout timer) {
         prober.onRelayTimeout(timer.seqNo());
     }
