@@ -24,8 +24,8 @@ import java.util.Set;
  *       suspicion behind it, recorded at the same incarnation, that ran its full timeout: the timeout
  *       between the floor and the ceiling the suspicion started with, as many confirmations recorded as
  *       it counted, never more than it expected (docs/MODEL.md, <i>Decision records</i>);</li>
- *   <li>a node in its isolation hold (its own probes failed with every nack missing) accuses nobody on
- *       its own probes and refutes nothing (docs/MODEL.md, <i>Isolation hold</i>).</li>
+ *   <li>a node in its isolation hold (its own probes failed with every nack missing) refutes nothing
+ *       (docs/MODEL.md, <i>Isolation hold</i>).</li>
  * </ul>
  * Violations are collected with their virtual time, observer and subject, not thrown, so a run
  * reports all of them along with its seed.
@@ -85,11 +85,9 @@ public final class InvariantChecker implements SimObserver {
                 checkDeclaredHere(timeMillis, node, recorded.member(), failed);
             }
             DecisionRecord.Via via = recorded.record().via();
-            if ((via == DecisionRecord.Via.OUR_PROBE || via == DecisionRecord.Via.OUR_REFUTATION)
-                    && node.engine().isolationHold()) {
+            if (via == DecisionRecord.Via.OUR_REFUTATION && node.engine().isolationHold()) {
                 isolationBreaches++;
-                violation(timeMillis, node.name() + (via == DecisionRecord.Via.OUR_PROBE ? " accused " + recorded.member()
-                        : " refuted an accusation of itself") + " during its isolation hold");
+                violation(timeMillis, node.name() + " refuted an accusation of itself during its isolation hold");
             }
             return;
         }
@@ -206,7 +204,7 @@ public final class InvariantChecker implements SimObserver {
         return unexplainedFailures;
     }
 
-    /** @return accusations or refutations a node made during its own isolation hold */
+    /** @return refutations a node made during its own isolation hold */
     public long isolationBreaches() {
         return isolationBreaches;
     }

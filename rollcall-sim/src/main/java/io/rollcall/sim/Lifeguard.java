@@ -15,8 +15,7 @@ import io.rollcall.core.engine.EngineConfig;
  *       suspicion always runs the fixed SWIM timeout ({@code suspicionMult x log10(N) x interval},
  *       memberlist's before Lifeguard) and confirmations shorten nothing.</li>
  *   <li>{@code isolationHoldIntervals = 0}: no isolation hold, the mechanism beyond Lifeguard built on
- *       its missed-nack signal (a node whose probes fail with every nack missing holds its accusations
- *       and refutations), so that the comparison is with plain SWIM.</li>
+ *       its missed-nack signal (a node whose probes fail with every nack missing holds its refutations), so that the comparison is with plain SWIM.</li>
  * </ul>
  * The buddy system (a probe of a suspect carries the suspicion) stays: it is part of the probe
  * message, not a setting. {@code awarenessMaxMultiplier} is not reachable from

@@ -19,11 +19,12 @@ package io.rollcall.core.engine;
  * @param pushPullIntervalMillis   base time between full state exchanges (scaled with N)
  * @param awarenessMaxMultiplier   Lifeguard: the probe deadline stretches up to this multiple of the
  *                                 probe interval while our own health is poor
- * @param isolationHoldIntervals   beyond Lifeguard: after one of our probes fails with every nack it
- *                                 asked for missing (nobody's answer reaches us: the fault is likely our
- *                                 own ingress), we accuse nobody and refute nothing for this many probe
- *                                 intervals, so a node with a gray link is held failed by the others,
- *                                 once, instead of flapping (docs/MODEL.md, <i>Isolation hold</i>); 0 turns it off
+ * @param isolationHoldIntervals   beyond Lifeguard: once two of our probes within this many probe
+ *                                 intervals have failed with every nack they asked for missing (nobody's
+ *                                 answer reaches us: the fault is likely our own ingress), we refute
+ *                                 nothing until that many intervals after the last, so a node with a gray
+ *                                 link is held failed by the others, once, instead of flapping
+ *                                 (docs/MODEL.md, <i>Isolation hold</i>); 0 turns it off
  * @param tcpFallbackProbe         also probe over a stream when the direct UDP ack is missing
  * @param suspectOnPortUnreachable end a probe at once, with the target suspected, when the network
  *                                 reports that nothing listens at the target's port (ICMP port

@@ -23,7 +23,6 @@ public final class EngineCounters {
     long gossipPacketsSent;
     long correctionsSent;
     long isolationEvidence;
-    long accusationsWithheld;
     long refutationsHeld;
     final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
 
@@ -49,7 +48,6 @@ public final class EngineCounters {
      * @param gossipPacketsSent   gossip-round packets sent
      * @param correctionsSent     stale claims answered with the newer claim we hold
      * @param isolationEvidence   our probes that failed with every nack asked for missing, on time ({@link Isolation})
-     * @param accusationsWithheld failed probes of ours that accused nobody because of that evidence
      * @param refutationsHeld     accusations of us left unrefuted for now because of it
      * @param drops               inputs ignored, by reason
      */
@@ -57,7 +55,7 @@ public final class EngineCounters {
                            long tcpFallbackSuccesses, long suspicionsRaised, long deathsDeclared, long refutations,
                            long pushPullsInitiated, long pushPullsServed, long reconnectAttempts,
                            long gossipPacketsSent, long correctionsSent, long isolationEvidence,
-                           long accusationsWithheld, long refutationsHeld, Map<DropReason, Long> drops) {
+                           long refutationsHeld, Map<DropReason, Long> drops) {
         /** Copies the map. */
         public Snapshot {
             drops = Map.copyOf(drops);
@@ -76,6 +74,6 @@ public final class EngineCounters {
     public Snapshot snapshot() {
         return new Snapshot(probesSent, probesFailed, probesUnreachable, indirectProbesSent, tcpFallbackProbes, tcpFallbackSuccesses,
                 suspicionsRaised, deathsDeclared, refutations, pushPullsInitiated, pushPullsServed, reconnectAttempts,
-                gossipPacketsSent, correctionsSent, isolationEvidence, accusationsWithheld, refutationsHeld, drops);
+                gossipPacketsSent, correctionsSent, isolationEvidence, refutationsHeld, drops);
     }
 }

@@ -10,13 +10,13 @@ package io.rollcall.core.engine;
  * our deadlines); once {@link #EVIDENCE_TO_HOLD} such probes have failed within
  * {@link EngineConfig#isolationHoldIntervals()} probe intervals of each other, we hold still until that
  * many intervals after the last:
- * <ul>
- *   <li>we accuse nobody on our own probes: they fail because of us;</li>
- *   <li>we refute no accusation of ourselves: the others hold us suspect, then failed, once, and keep
- *       holding us so, instead of watching us come back for seconds between outages (a link that loses
- *       ingress 20 s on, 20 s off) or bounce on the few packets that get through (80% loss). Once our
- *       probes have answered cleanly for the whole hold, we refute and are alive everywhere again.</li>
- * </ul>
+ * we refute no accusation of ourselves. The others hold us suspect, then failed, once, and keep
+ * holding us so, instead of watching us come back for seconds between outages (a link that loses
+ * ingress 20 s on, 20 s off) or bounce on the few packets that get through (80% loss). Once our probes
+ * have answered cleanly for the whole hold, we refute and are alive everywhere again. Our own
+ * accusations still go out: Lifeguard already makes a lone accuser's suspicion slow, and a node that
+ * stopped accusing could be made to keep members that never answer (a table a hostile peer filled
+ * with invented ones) for as long as they stay silent.
  * A probe whose deadline fired late (by more than half a probe interval) is not evidence: its
  * answers may have waited in our own backlog while we were stalled (a GC pause), which Lifeguard
  * already covers, and a stalled node must still refute as soon as it runs again.

@@ -199,11 +199,6 @@ final class Prober extends EnginePart {
         if (target.removed || !target.state.isLive()) {
             return;
         }
-        if (isolation.holding()) {
-            // Our own ingress is the likely fault (Isolation): an accusation from us would be noise.
-            counters.accusationsWithheld++;
-            return;
-        }
         if (target.state == MemberState.ALIVE) {
             counters.suspicionsRaised++;
         }
