@@ -8,7 +8,10 @@
  * suspicion, with {@code Suspicion}; refutation; the {@link io.rollcall.core.engine.IncarnationRule
  * incarnation bounds}), {@code Dissemination} (gossip, with {@code BroadcastQueue}),
  * {@code StateExchange} (join, push/pull, merge), {@code MemberTable} with {@code MemberTableRules}
- * (admission, eviction, reap) and {@code PendingStreams}; {@code Timeouts} holds the formulas. The
+ * (admission, eviction, reap) and {@code PendingStreams}, {@code DecisionRecords} (each member's
+ * last transitions with their evidence, {@link io.rollcall.core.engine.DecisionRecord}) and
+ * {@code Isolation} (the isolation hold: our own ingress at fault, so no refutation for a while);
+ * {@code Timeouts} holds the formulas. The
  * same engine runs on the real transport and in the deterministic simulator.
  *
  * <p>May depend on: {@code io.rollcall.core} values, {@code core.message}, the JDK's collections and
