@@ -129,7 +129,7 @@ public final class DecisionAccount {
     }
 
     static String address(InetSocketAddress a) {
-        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        return new HostAndPort(a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress(),
+                a.getPort()).toString();
     }
 }

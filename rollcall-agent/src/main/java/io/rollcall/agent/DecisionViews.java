@@ -2,7 +2,6 @@ package io.rollcall.agent;
 
 import io.rollcall.Decision;
 import io.rollcall.DecisionAccount;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,11 +88,7 @@ final class DecisionViews {
         out.put("helpers", helpers);
         out.put("tcp_fallback_tried", p.tcpFallbackTried());
         out.put("health_score", p.healthScore());
-        out.put("probe_deadline_ms", millis(p.probeDeadline()));
+        out.put("probe_deadline_ms", p.probeDeadline().toMillis());
         return out;
-    }
-
-    private static long millis(Duration d) {
-        return d.toMillis();
     }
 }
